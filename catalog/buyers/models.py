@@ -1,0 +1,38 @@
+"""Buyers: one person across channels, with language, currency, consent and opt-out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from catalog.database import Base, UTCDateTime, utcnow
+
+LANGUAGES = ("en", "fr", "pt")
+
+
+class Buyer(Base):
+    __tablename__ = "buyers"
+    __table_args__ = (CheckConstraint("language IN ('en', 'fr', 'pt')", name="language_supported"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    whatsapp_number: Mapped[str | None] = mapped_column(String(16), unique=True)  # E.164
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    country: Mapped[str | None] = mapped_column(String(2))
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    consent_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    consent_version: Mapped[str | None] = mapped_column(String(20))
+    opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def has_consented(self) -> bool:
+        return self.consent_given_at is not None
+
+    @property
+    def is_opted_out(self) -> bool:
+        return self.opted_out_at is not None
