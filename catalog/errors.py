@@ -1,4 +1,4 @@
-"""The catalog's exceptions: one root, small subclasses. Web status codes are decided at the edge."""
+"""The catalog's exceptions: one root, small subclasses. HTTP statuses are chosen at the edge."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Apply Alembic migrations programmatically (used by `nzila migrate`, the seeders and the tests)."""
+"""Apply Alembic migrations from code (used by `nzila migrate`, the seeders and the tests)."""
 
 from __future__ import annotations
 

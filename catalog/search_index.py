@@ -11,7 +11,18 @@ from sqlalchemy.engine import Connection
 FTS_TABLE = "vehicles_fts"
 TSVECTOR_COLUMN = "search_vector"
 # Columns searched by free text, in both backends.
-TEXT_COLUMNS = ("make", "model", "trim", "notes", "damage_notes")
+TEXT_COLUMNS = (
+    "make",
+    "model",
+    "trim",
+    "engine",
+    "colour",
+    "body_type",
+    "fuel",
+    "transmission",
+    "notes",
+    "damage_notes",
+)
 
 _SQLITE_CREATE = [
     f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(

@@ -106,7 +106,9 @@ class Vehicle(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     vin: Mapped[str] = mapped_column(String(17), unique=True)
-    dealer_id: Mapped[int] = mapped_column(ForeignKey("dealers.id", ondelete="RESTRICT"), index=True)
+    dealer_id: Mapped[int] = mapped_column(
+        ForeignKey("dealers.id", ondelete="RESTRICT"), index=True
+    )
     stock_number: Mapped[str | None] = mapped_column(String(40))
 
     make: Mapped[str] = mapped_column(String(60))

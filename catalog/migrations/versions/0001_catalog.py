@@ -38,9 +38,7 @@ def upgrade() -> None:
             "language IN ('en', 'fr', 'pt')", name=op.f("ck_buyers_language_supported")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_buyers")),
-        sa.UniqueConstraint(
-            "telegram_user_id", name=op.f("uq_buyers_telegram_user_id")
-        ),
+        sa.UniqueConstraint("telegram_user_id", name=op.f("uq_buyers_telegram_user_id")),
         sa.UniqueConstraint("whatsapp_number", name=op.f("uq_buyers_whatsapp_number")),
     )
     op.create_table(
@@ -77,9 +75,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_saved_searches")),
     )
     with op.batch_alter_table("saved_searches", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_saved_searches_buyer_id"), ["buyer_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_saved_searches_buyer_id"), ["buyer_id"], unique=False)
 
     op.create_table(
         "vehicles",
@@ -227,12 +223,8 @@ def upgrade() -> None:
         ),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
-        sa.CheckConstraint(
-            "mileage_km >= 0", name=op.f("ck_vehicles_mileage_not_negative")
-        ),
-        sa.CheckConstraint(
-            "price_cents >= 0", name=op.f("ck_vehicles_price_not_negative")
-        ),
+        sa.CheckConstraint("mileage_km >= 0", name=op.f("ck_vehicles_mileage_not_negative")),
+        sa.CheckConstraint("price_cents >= 0", name=op.f("ck_vehicles_price_not_negative")),
         sa.CheckConstraint(
             "year >= 1950 AND year <= 2100", name=op.f("ck_vehicles_year_plausible")
         ),
@@ -246,12 +238,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("vin", name=op.f("uq_vehicles_vin")),
     )
     with op.batch_alter_table("vehicles", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_vehicles_body_year", ["body_type", "year"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_vehicles_dealer_id"), ["dealer_id"], unique=False
-        )
+        batch_op.create_index("ix_vehicles_body_year", ["body_type", "year"], unique=False)
+        batch_op.create_index(batch_op.f("ix_vehicles_dealer_id"), ["dealer_id"], unique=False)
         batch_op.create_index(
             "ix_vehicles_search_make_model",
             ["make_key", "model_key", "price_cents"],
@@ -266,9 +254,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_vehicles_status_price", ["status", "price_cents", "id"], unique=False
         )
-        batch_op.create_index(
-            "ix_vehicles_status_year", ["status", "year", "id"], unique=False
-        )
+        batch_op.create_index("ix_vehicles_status_year", ["status", "year", "id"], unique=False)
 
     op.create_table(
         "vehicle_media",

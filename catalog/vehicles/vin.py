@@ -1,0 +1,92 @@
+"""Vehicle Identification Numbers: normalise, validate (ISO 3779 / 49 CFR 565) and decode."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from vininfo import Vin
+
+from catalog.errors import InvalidVin
+
+VIN_LENGTH = 17
+_ALLOWED = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
+_TRANSLITERATION = {
+    **{str(d): d for d in range(10)},
+    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+    **dict(zip("JKLMN", range(1, 6), strict=True)),
+    "P": 7,
+    "R": 9,
+    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+}
+_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+@dataclass(frozen=True)
+class DecodedVin:
+    vin: str
+    manufacturer: str | None
+    country: str | None
+    model_years: tuple[int, ...]
+    plant_code: str
+    serial: str
+
+
+def normalise_vin(raw: str) -> str:
+    """Upper-case the VIN and drop the spaces and dashes people type or paste."""
+    return re.sub(r"[\s\-]", "", raw).upper()
+
+
+def check_digit(vin: str) -> str:
+    """The check digit (position 9) a VIN must carry: '0'-'9' or 'X'."""
+    total = sum(_TRANSLITERATION[char] * weight for char, weight in zip(vin, _WEIGHTS, strict=True))
+    remainder = total % 11
+    return "X" if remainder == 10 else str(remainder)
+
+
+def validate_vin(raw: str) -> str:
+    """Return the normalised VIN, or raise `InvalidVin` saying exactly what is wrong."""
+    vin = normalise_vin(raw)
+    if len(vin) != VIN_LENGTH:
+        raise InvalidVin(f"a VIN has 17 characters; {vin or 'this'!r} has {len(vin)}")
+    forbidden = sorted({char for char in vin if char in "IOQ"})
+    if forbidden:
+        raise InvalidVin(
+            f"VIN {vin} contains {', '.join(forbidden)}: VINs never use I, O or Q "
+            "(they look like 1 and 0)"
+        )
+    if not _ALLOWED.match(vin):
+        raise InvalidVin(f"VIN {vin} contains characters other than letters and digits")
+    expected = check_digit(vin)
+    if vin[8] != expected:
+        raise InvalidVin(
+            f"VIN {vin} fails its check digit (position 9 is {vin[8]}, expected {expected}): "
+            "a character is probably mistyped"
+        )
+    return vin
+
+
+def with_check_digit(vin_without: str) -> str:
+    """Fill position 9 of a 17-character VIN with its correct check digit (for generators)."""
+    candidate = vin_without[:8] + "0" + vin_without[9:]
+    return candidate[:8] + check_digit(candidate) + candidate[9:]
+
+
+def decode_vin(raw: str) -> DecodedVin:
+    """Validate, then decode manufacturer, country and model year(s) with `vininfo`."""
+    vin = validate_vin(raw)
+    info = Vin(vin)
+    manufacturer = str(info.manufacturer)
+    return DecodedVin(
+        vin=vin,
+        manufacturer=None if manufacturer == "UnsupportedBrand" else manufacturer,
+        country=info.country,
+        model_years=tuple(sorted(info.years, reverse=True)),
+        plant_code=vin[10],
+        serial=vin[11:],
+    )
+
+
+def model_year_matches(raw: str, year: int) -> bool:
+    """Whether position 10 of the VIN encodes `year` (it cycles every 30 years)."""
+    return year in decode_vin(raw).model_years

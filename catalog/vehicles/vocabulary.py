@@ -1,0 +1,110 @@
+"""Make and model names in stock, to read buyers' typos: 'Toyta Corola' -> Toyota Corolla."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from catalog.text import name_key, words
+from catalog.vehicles.models import Vehicle
+
+# A word must score this much (rapidfuzz ratio, 0-100) to be read as a make or model name.
+MIN_SCORE = 80.0
+MIN_SCORE_SHORT = 85.0  # words of four letters or fewer: less room for a typo
+MAX_PHRASE_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Make and model names keyed by `name_key`, plus each of their words."""
+
+    makes: dict[str, str] = field(default_factory=dict)  # key -> "Mercedes-Benz"
+    models: dict[str, str] = field(default_factory=dict)  # key -> "Land Cruiser"
+    phrases: dict[str, str] = field(default_factory=dict)  # every key above and each word
+
+    @classmethod
+    def from_names(cls, pairs: list[tuple[str, str]]) -> Vocabulary:
+        makes = {name_key(make): make for make, _ in pairs}
+        models = {name_key(model): model for _, model in pairs}
+        phrases: dict[str, str] = {}
+        for name in [*makes.values(), *models.values()]:
+            phrases[name_key(name)] = name
+            for word in words(name):
+                if len(word) >= 3 and not word.isdigit():
+                    phrases.setdefault(word, word)
+        return cls(makes=makes, models=models, phrases=phrases)
+
+    def closest(self, word: str, choices: dict[str, str]) -> str | None:
+        """The name in `choices` that `word` is, exactly or with a small typo."""
+        key = name_key(word)
+        if not key:
+            return None
+        if key in choices:
+            return choices[key]
+        if len(key) < 4 or key.isdigit():
+            return None
+        cutoff = MIN_SCORE_SHORT if len(key) <= 4 else MIN_SCORE
+        match = process.extractOne(key, choices.keys(), scorer=fuzz.ratio, score_cutoff=cutoff)
+        return choices[match[0]] if match else None
+
+    def read_phrases(self, text: str) -> tuple[list[str], dict[str, str]]:
+        """Split free text into phrases, correcting make/model typos.
+
+        Returns the phrases (corrected where a make or model name was recognised) and the
+        corrections made, keyed by what the buyer typed.
+        """
+        tokens = words(text)
+        phrases: list[str] = []
+        corrections: dict[str, str] = {}
+        i = 0
+        while i < len(tokens):
+            for size in range(min(MAX_PHRASE_WORDS, len(tokens) - i), 0, -1):
+                typed = " ".join(tokens[i : i + size])
+                known = self.phrases.get(name_key(typed))
+                if known is None and size == 1:
+                    known = self.closest(typed, self.phrases)
+                if known is not None:
+                    if name_key(known) != name_key(typed):
+                        corrections[typed] = known
+                    phrases.append(known)
+                    i += size
+                    break
+            else:
+                phrases.append(tokens[i])
+                i += 1
+        return phrases, corrections
+
+
+class VocabularyCache:
+    """Vocabulary per database, rebuilt at most every `ttl` seconds (stock changes slowly)."""
+
+    def __init__(self, ttl: float = 60.0) -> None:
+        self._ttl = ttl
+        self._lock = threading.Lock()
+        self._entries: dict[str, tuple[float, Vocabulary]] = {}
+
+    def get(self, db_session: Session) -> Vocabulary:
+        bind = db_session.get_bind()
+        key = str(bind.url) if isinstance(bind, Engine) else str(bind.engine.url)
+        now = time.monotonic()
+        with self._lock:
+            cached = self._entries.get(key)
+            if cached and now - cached[0] < self._ttl:
+                return cached[1]
+        pairs = db_session.execute(select(Vehicle.make, Vehicle.model).distinct()).all()
+        vocabulary = Vocabulary.from_names([(make, model) for make, model in pairs])
+        with self._lock:
+            self._entries[key] = (now, vocabulary)
+        return vocabulary
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+vocabulary_cache = VocabularyCache()
