@@ -1,4 +1,4 @@
-"""FastAPI dependencies, as `Annotated` aliases: the app factory puts the shared objects on app.state."""
+"""FastAPI dependencies as `Annotated` aliases; the app factory puts shared objects on app.state."""
 
 from __future__ import annotations
 

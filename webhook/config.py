@@ -1,0 +1,71 @@
+"""Settings of the web app, validated at start-up; production refuses development secrets."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from catalog.config import CatalogSettings
+from notifications.config import RedisSettings
+
+DEV_SECRET_PREFIX = "dev-only-"  # noqa: S105 - marks values production must replace
+
+
+class AppSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = Field(
+        default="development", alias="NZILA_ENV"
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr(DEV_SECRET_PREFIX + "secret-key"),
+        description="Signs agent sessions and short links. At least 32 random characters.",
+    )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public https URL of this app, used in links sent to buyers.",
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    @model_validator(mode="after")
+    def _production_is_configured(self) -> AppSettings:
+        if self.environment != "production":
+            return self
+        problems = [
+            f"{name.upper()} still has its development value"
+            for name, value in self._secrets().items()
+            if value.startswith(DEV_SECRET_PREFIX)
+        ]
+        if len(self.secret_key.get_secret_value()) < 32:
+            problems.append("SECRET_KEY must be at least 32 characters")
+        if not self.public_base_url.startswith("https://"):
+            problems.append("PUBLIC_BASE_URL must be an https URL")
+        if problems:
+            raise ValueError("refusing to start in production: " + "; ".join(problems))
+        return self
+
+    def _secrets(self) -> dict[str, str]:
+        return {
+            name: value.get_secret_value()
+            for name, value in self.__dict__.items()
+            if isinstance(value, SecretStr)
+        }
+
+
+def check_production_backends(catalog: CatalogSettings, redis: RedisSettings) -> list[str]:
+    """What a production deployment lacks: a real database server and a real Redis."""
+    problems = []
+    if catalog.database_url.startswith("sqlite"):
+        problems.append("DATABASE_URL must point at PostgreSQL in production")
+    if not redis.redis_url:
+        problems.append("REDIS_URL must be set in production (no embedded Redis)")
+    return problems
+
+
+@lru_cache
+def get_app_settings() -> AppSettings:
+    return AppSettings()
