@@ -32,9 +32,8 @@ _SORT_COLUMNS: dict[VehicleSort, tuple[InstrumentedAttribute[Any], bool]] = {
     VehicleSort.NEWEST: (Vehicle.created_at, False),
 }
 
-_SUMMARY_COLUMNS = [
-    getattr(Vehicle, name) for name in VehicleSummary.model_fields if name != "thumbnail_hash"
-]
+_SUMMARY_KEYS = [name for name in VehicleSummary.model_fields if name != "thumbnail_hash"]
+_SUMMARY_COLUMNS = [getattr(Vehicle, name) for name in _SUMMARY_KEYS]
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,8 @@ def search_vehicles(
     conditions, corrections = _conditions(db_session, filters, vocabulary)
     digest = _filters_digest(filters, sort)
     column, ascending = _SORT_COLUMNS[sort]
-    query = select(*_SUMMARY_COLUMNS).where(*conditions)
+    extra = [] if column.key in VehicleSummary.model_fields else [column]
+    query = select(*_SUMMARY_COLUMNS, *extra).where(*conditions)
     if cursor is not None:
         position = _decode_cursor(cursor, sort, digest)
         after = tuple_(column, Vehicle.id)
@@ -72,7 +72,10 @@ def search_vehicles(
         query = query.where(after > bound if ascending else after < bound)
     order = (column.asc(), Vehicle.id.asc()) if ascending else (column.desc(), Vehicle.id.desc())
     rows = db_session.execute(query.order_by(*order).limit(limit + 1)).mappings().all()
-    items = [VehicleSummary.model_validate(dict(row)) for row in rows[:limit]]
+    items = [
+        VehicleSummary.model_validate({key: row[key] for key in _SUMMARY_KEYS})
+        for row in rows[:limit]
+    ]
     _attach_thumbnails(db_session, items)
     next_cursor = None
     if len(rows) > limit:
@@ -175,7 +178,7 @@ def _attach_thumbnails(db_session: Session, items: list[VehicleSummary]) -> None
         .where(VehicleMedia.vehicle_id.in_([item.id for item in items]))
         .where(VehicleMedia.position == 0)
     )
-    thumbnails = dict(db_session.execute(first).tuples().all())
+    thumbnails: dict[int, str] = {row[0]: row[1] for row in db_session.execute(first)}
     for item in items:
         item.thumbnail_hash = thumbnails.get(item.id)
 
