@@ -97,7 +97,9 @@ def test_watching_twice_keeps_one_entry_and_unwatch_removes_it(db_session: Sessi
     watchlist_service.watch(db_session=db_session, buyer_id=buyer.id, vehicle_id=vehicle.id)
     watched = watchlist_service.get_watched_vehicles(db_session=db_session, buyer_id=buyer.id)
     assert [v.id for v in watched] == [vehicle.id]
-    assert watchlist_service.unwatch(db_session=db_session, buyer_id=buyer.id, vehicle_id=vehicle.id)
+    assert watchlist_service.unwatch(
+        db_session=db_session, buyer_id=buyer.id, vehicle_id=vehicle.id
+    )
     assert not watchlist_service.get_watched_vehicles(db_session=db_session, buyer_id=buyer.id)
 
 
