@@ -78,6 +78,9 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions on `engine`, with every domain's models registered (relationships resolve)."""
+    import catalog.models  # noqa: F401 - registers every mapper before the first query
+
     return sessionmaker(engine, expire_on_commit=False)
 
 

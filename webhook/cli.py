@@ -18,7 +18,10 @@ from catalog.migrate import upgrade
 from webhook.config import AppSettings, get_app_settings
 
 app = typer.Typer(
-    help="Nzila: messaging-first vehicle export bot.", no_args_is_help=True, add_completion=False
+    help="Nzila: messaging-first vehicle export bot.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
 )
 import_app = typer.Typer(help="Import dealers' data.", no_args_is_help=True)
 app.add_typer(import_app, name="import", help="Import dealers' inventory from files.")
