@@ -64,8 +64,8 @@ def process_image(data: bytes) -> ProcessedImage:
     clean = Image.frombytes("RGB", upright.size, pixels)
     digest = hashlib.sha256(f"{clean.width}x{clean.height}:".encode())
     digest.update(pixels)
-    web = _shrunk(clean, WEB_MAX_SIDE)
-    thumb = _shrunk(web, THUMB_MAX_SIDE)
+    web = _shrunk(clean, WEB_MAX_SIDE, reducing_gap=2.0)
+    thumb = _shrunk(web, THUMB_MAX_SIDE, reducing_gap=1.0)  # at 320 px the difference is not seen
     return ProcessedImage(
         content_hash=digest.hexdigest(),
         original=_encode("original", clean, quality=90),
@@ -121,12 +121,14 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def _shrunk(image: Image.Image, max_side: int) -> Image.Image:
-    if max(image.size) <= max_side:
+def _shrunk(image: Image.Image, max_side: int, *, reducing_gap: float) -> Image.Image:
+    width, height = image.size
+    if max(width, height) <= max_side:
         return image
-    smaller = image.copy()
-    smaller.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=2.0)
-    return smaller
+    scale = max_side / max(width, height)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    # reducing_gap: a fast integer box reduction first, then Lanczos for the rest.
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=reducing_gap)
 
 
 def _encode(
