@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -98,7 +100,50 @@ def add_processed_photo(
     else:
         _check_position_free(db_session=db_session, vehicle_id=vehicle_id, position=position)
     store.save(processed)
-    media = VehicleMedia(
+    media = _row(vehicle_id, position, label, processed)
+    db_session.add(media)
+    db_session.flush()
+    return media
+
+
+def add_processed_photos(
+    *,
+    db_session: Session,
+    store: MediaStore,
+    vehicle_id: int,
+    photos: Sequence[tuple[str, ProcessedImage]],
+) -> list[VehicleMedia]:
+    """Append labelled photos to the vehicle's gallery in one go, for bulk imports and seeding.
+
+    Photos the vehicle already has, and repeats within `photos`, are skipped. Returns the new
+    rows in gallery order. The session is flushed once, not committed.
+
+    Raises:
+        NotFound: there is no such vehicle.
+        InvalidInput: a label is too long.
+    """
+    vehicle_service.get(db_session=db_session, vehicle_id=vehicle_id)
+    known = set(
+        db_session.scalars(
+            select(VehicleMedia.content_hash).where(VehicleMedia.vehicle_id == vehicle_id)
+        )
+    )
+    position = _next_position(db_session=db_session, vehicle_id=vehicle_id)
+    added: list[VehicleMedia] = []
+    for label, processed in photos:
+        if processed.content_hash in known:
+            continue
+        known.add(processed.content_hash)
+        store.save(processed)
+        added.append(_row(vehicle_id, position, _checked_label(label), processed))
+        position += 1
+    db_session.add_all(added)
+    db_session.flush()
+    return added
+
+
+def _row(vehicle_id: int, position: int, label: str, processed: ProcessedImage) -> VehicleMedia:
+    return VehicleMedia(
         vehicle_id=vehicle_id,
         position=position,
         label=label,
@@ -111,9 +156,6 @@ def add_processed_photo(
         thumb_height=processed.thumb.height,
         bytes_original=len(processed.original.data),
     )
-    db_session.add(media)
-    db_session.flush()
-    return media
 
 
 def _checked_label(label: str) -> str:

@@ -195,6 +195,28 @@ def test_one_processed_photo_can_be_added_to_many_vehicles_sharing_its_files(
     assert len(files_under(store.root)) == 3
 
 
+def test_a_batch_is_appended_after_the_gallery_skipping_photos_it_already_has(
+    db_session: Session, store: MediaStore
+) -> None:
+    vehicle = make_vehicle(db_session)
+    front, left, rear = (process_image(jpeg(shade)) for shade in (80, 90, 100))
+    media_service.add_processed_photo(
+        db_session=db_session, store=store, vehicle_id=vehicle.id, processed=front, label="front"
+    )
+
+    added = media_service.add_processed_photos(
+        db_session=db_session,
+        store=store,
+        vehicle_id=vehicle.id,
+        photos=[("front again", front), ("left", left), ("left again", left), ("rear", rear)],
+    )
+
+    assert [(media.position, media.label) for media in added] == [(1, "left"), (2, "rear")]
+    gallery = media_service.get_all_for_vehicle(db_session=db_session, vehicle_id=vehicle.id)
+    assert [media.label for media in gallery] == ["front", "left", "rear"]
+    assert len(files_under(store.root)) == 9
+
+
 def test_get_returns_the_photo_or_raises_not_found(db_session: Session, store: MediaStore) -> None:
     vehicle = make_vehicle(db_session)
     media = media_service.add_photo(
