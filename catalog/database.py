@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -89,3 +89,9 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A session that commits when the block ends and rolls back if it raises."""
     with factory() as session, session.begin():
         yield session
+
+
+def refresh_statistics(sessions: sessionmaker[Session]) -> None:
+    """Let the query planner see the data after a bulk load (it picks indexes by these numbers)."""
+    with transaction(sessions) as session:
+        session.execute(text("ANALYZE"))

@@ -8,7 +8,7 @@ from itertools import islice
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from catalog.database import transaction, utcnow
+from catalog.database import refresh_statistics, transaction, utcnow
 from catalog.dealers import service as dealer_service
 from catalog.demo.inventory import DEMO_DEALERS, demo_vehicles
 from catalog.text import name_key
@@ -52,4 +52,5 @@ def generate_bulk(
             db_session.execute(insert(Vehicle), values)
         added += len(values)
         progress(f"{(existing or 0) + added}/{count} bulk vehicles")
+    refresh_statistics(sessions)
     return added

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from catalog.database import transaction
+from catalog.database import refresh_statistics, transaction
 from catalog.dealers import service as dealer_service
 from catalog.demo.inventory import DEMO_DEALERS, demo_vehicles
 from catalog.media import service as media_service
@@ -61,6 +61,7 @@ def seed_demo(
             _, created = vehicle_service.upsert_by_vin(db_session=db_session, vehicle_in=vehicle_in)
             report.vehicles_created += created
             report.vehicles_updated += not created
+    refresh_statistics(sessions)
     progress(f"{report.dealers} dealers, {vehicle_count} vehicles in the catalog")
     if photos:
         report.photos_added = _seed_photos(sessions, store, workers, progress)

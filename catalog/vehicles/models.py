@@ -96,7 +96,10 @@ class Vehicle(Base):
         CheckConstraint("price_cents >= 0", name="price_not_negative"),
         CheckConstraint("mileage_km >= 0", name="mileage_not_negative"),
         CheckConstraint("year >= 1950 AND year <= 2100", name="year_plausible"),
-        Index("ix_vehicles_search_make_model", "make_key", "model_key", "price_cents"),
+        Index(
+            "ix_vehicles_make_model_price", "make_key", "model_key", "status", "price_cents", "id"
+        ),
+        Index("ix_vehicles_make_price", "make_key", "status", "price_cents", "id"),
         Index("ix_vehicles_status_price", "status", "price_cents", "id"),
         Index("ix_vehicles_status_year", "status", "year", "id"),
         Index("ix_vehicles_status_mileage", "status", "mileage_km", "id"),

@@ -17,11 +17,24 @@ from catalog.errors import InvalidFilter
 from catalog.media.models import VehicleMedia
 from catalog.search_index import FTS_TABLE, TSVECTOR_COLUMN
 from catalog.text import fold, name_key, words
-from catalog.vehicles.models import Vehicle
+from catalog.vehicles.models import BodyType, Drive, Fuel, Steering, Transmission, Vehicle
 from catalog.vehicles.schemas import SearchPage, VehicleFilters, VehicleSort, VehicleSummary
 from catalog.vehicles.vocabulary import Vocabulary, vocabulary_cache
 
 MAX_PAGE_SIZE = 50
+
+# Words of free text that name a structured attribute: filtered exactly, not by full text.
+ATTRIBUTE_WORDS: dict[str, tuple[InstrumentedAttribute[Any], Any]] = {
+    **{fuel.value: (Vehicle.fuel, fuel) for fuel in Fuel},
+    "petrol": (Vehicle.fuel, Fuel.GASOLINE),
+    **{gearbox.value: (Vehicle.transmission, gearbox) for gearbox in Transmission},
+    **{body.value: (Vehicle.body_type, body) for body in BodyType},
+    "awd": (Vehicle.drive, Drive.AWD),
+    "4wd": (Vehicle.drive, Drive.FOUR_WD),
+    "4x4": (Vehicle.drive, Drive.FOUR_WD),
+    "lhd": (Vehicle.steering, Steering.LHD),
+    "rhd": (Vehicle.steering, Steering.RHD),
+}
 
 _SORT_COLUMNS: dict[VehicleSort, tuple[InstrumentedAttribute[Any], bool]] = {
     VehicleSort.PRICE_ASC: (Vehicle.price_cents, True),
@@ -97,6 +110,9 @@ def _conditions(
         model = vocabulary.closest(filters.model, vocabulary.models) or filters.model
         _note_correction(corrections, filters.model, model)
         conditions.append(Vehicle.model_key == name_key(model))
+        if not filters.make and name_key(model) in vocabulary.makes_of_model:
+            makes = vocabulary.makes_of_model[name_key(model)]
+            conditions.append(Vehicle.make_key.in_(sorted(makes)))
     conditions.extend(_range_conditions(filters))
     conditions.extend(_equality_conditions(filters))
     if filters.location:
@@ -111,9 +127,31 @@ def _conditions(
     if filters.text:
         phrases, typed = vocabulary.read_phrases(filters.text)
         corrections.update(typed)
-        if phrases:
-            conditions.append(_full_text(db_session, phrases))
+        conditions.extend(_text_conditions(db_session, phrases, vocabulary))
     return conditions, corrections
+
+
+def _text_conditions(
+    db_session: Session, phrases: list[str], vocabulary: Vocabulary
+) -> list[ColumnElement[bool]]:
+    """Whole make and model names become indexed key filters; other words go to full text."""
+    makes = {name_key(p) for p in phrases if name_key(p) in vocabulary.makes}
+    models = {name_key(p) for p in phrases if name_key(p) in vocabulary.models} - makes
+    attributes = {name_key(p): ATTRIBUTE_WORDS[name_key(p)] for p in phrases
+                  if name_key(p) in ATTRIBUTE_WORDS}  # fmt: skip
+    rest = [p for p in phrases if name_key(p) not in makes | models | attributes.keys()]
+    if models and not makes:  # the model names its make: lets the make/model index serve
+        makes = set().union(*(vocabulary.makes_of_model.get(m, frozenset()) for m in models))
+    conditions: list[ColumnElement[bool]] = []
+    if makes:
+        conditions.append(Vehicle.make_key.in_(sorted(makes)))
+    if models:
+        conditions.append(Vehicle.model_key.in_(sorted(models)))
+    for column, value in attributes.values():
+        conditions.append(column == value)
+    if rest:
+        conditions.append(_full_text(db_session, rest))
+    return conditions
 
 
 def _note_correction(corrections: dict[str, str], typed: str, known: str) -> None:

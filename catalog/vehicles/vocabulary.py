@@ -26,18 +26,27 @@ class Vocabulary:
     makes: dict[str, str] = field(default_factory=dict)  # key -> "Mercedes-Benz"
     models: dict[str, str] = field(default_factory=dict)  # key -> "Land Cruiser"
     phrases: dict[str, str] = field(default_factory=dict)  # every key above and each word
+    makes_of_model: dict[str, frozenset[str]] = field(default_factory=dict)  # model key -> makes
 
     @classmethod
     def from_names(cls, pairs: list[tuple[str, str]]) -> Vocabulary:
         makes = {name_key(make): make for make, _ in pairs}
         models = {name_key(model): model for _, model in pairs}
+        makes_of_model: dict[str, set[str]] = {}
+        for make, model in pairs:
+            makes_of_model.setdefault(name_key(model), set()).add(name_key(make))
         phrases: dict[str, str] = {}
         for name in [*makes.values(), *models.values()]:
             phrases[name_key(name)] = name
             for word in words(name):
                 if len(word) >= 3 and not word.isdigit():
                     phrases.setdefault(word, word)
-        return cls(makes=makes, models=models, phrases=phrases)
+        return cls(
+            makes=makes,
+            models=models,
+            phrases=phrases,
+            makes_of_model={key: frozenset(found) for key, found in makes_of_model.items()},
+        )
 
     def closest(self, word: str, choices: dict[str, str]) -> str | None:
         """The name in `choices` that `word` is, exactly or with a small typo."""
@@ -63,21 +72,34 @@ class Vocabulary:
         corrections: dict[str, str] = {}
         i = 0
         while i < len(tokens):
-            for size in range(min(MAX_PHRASE_WORDS, len(tokens) - i), 0, -1):
-                typed = " ".join(tokens[i : i + size])
-                known = self.phrases.get(name_key(typed))
-                if known is None and size == 1:
-                    known = self.closest(typed, self.phrases)
-                if known is not None:
-                    if name_key(known) != name_key(typed):
-                        corrections[typed] = known
-                    phrases.append(known)
-                    i += size
-                    break
-            else:
+            size, typed, known = self._longest_name_at(tokens, i)
+            if known is None:
                 phrases.append(tokens[i])
                 i += 1
+                continue
+            if name_key(known) != name_key(typed):
+                corrections[typed] = known
+            phrases.append(known)
+            i += size
         return phrases, corrections
+
+    def _longest_name_at(self, tokens: list[str], i: int) -> tuple[int, str, str | None]:
+        """The longest make or model name starting at token i, else the word itself.
+
+        Exact names win over typos ("mercedes benz" before "mercedes benz c"), and a name of
+        several words with a typo wins over one of its words ("land cruser" is Land Cruiser).
+        """
+        names = {**self.makes, **self.models}
+        longest = min(MAX_PHRASE_WORDS, len(tokens) - i)
+        spans = [(size, " ".join(tokens[i : i + size])) for size in range(longest, 0, -1)]
+        for size, typed in spans:
+            if (known := names.get(name_key(typed))) is not None:
+                return size, typed, known
+        for size, typed in spans[:-1]:
+            if (known := self.closest(typed, names)) is not None:
+                return size, typed, known
+        word = tokens[i]
+        return 1, word, self.phrases.get(word) or self.closest(word, self.phrases)
 
 
 class VocabularyCache:

@@ -112,6 +112,9 @@ def test_sold_vehicles_are_not_offered(
         ("coro", ["Corolla"]),
         ("benz", ["C 300"]),
         ("CRV", ["CR-V"]),
+        ("Land Cruser", ["Land Cruiser"]),
+        ("toyota pickup manual", ["Hilux"]),
+        ("Mercedes Benz C 300", ["C 300"]),
     ],
 )
 def test_free_text_searches_make_model_trim_and_notes(

@@ -241,8 +241,13 @@ def upgrade() -> None:
         batch_op.create_index("ix_vehicles_body_year", ["body_type", "year"], unique=False)
         batch_op.create_index(batch_op.f("ix_vehicles_dealer_id"), ["dealer_id"], unique=False)
         batch_op.create_index(
-            "ix_vehicles_search_make_model",
-            ["make_key", "model_key", "price_cents"],
+            "ix_vehicles_make_model_price",
+            ["make_key", "model_key", "status", "price_cents", "id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_vehicles_make_price",
+            ["make_key", "status", "price_cents", "id"],
             unique=False,
         )
         batch_op.create_index(
@@ -344,7 +349,8 @@ def downgrade() -> None:
         batch_op.drop_index("ix_vehicles_status_price")
         batch_op.drop_index("ix_vehicles_status_mileage")
         batch_op.drop_index("ix_vehicles_status_created")
-        batch_op.drop_index("ix_vehicles_search_make_model")
+        batch_op.drop_index("ix_vehicles_make_price")
+        batch_op.drop_index("ix_vehicles_make_model_price")
         batch_op.drop_index(batch_op.f("ix_vehicles_dealer_id"))
         batch_op.drop_index("ix_vehicles_body_year")
 

@@ -1,0 +1,206 @@
+"""Search benchmark: 100,000 vehicles, typical buyer queries, 20 concurrent clients.
+
+    .venv/bin/python -m bench.search_bench          # SQLite, and PostgreSQL if reachable
+    .venv/bin/python -m bench.search_bench --backend sqlite --duration 20
+
+Each client is a thread with its own session, issuing queries back to back (closed loop, no think
+time: the harshest reading of "20 concurrent clients"). Latency is wall time per search call,
+including the ORM and the thumbnail lookup. Results are appended to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from catalog.database import make_engine, make_session_factory
+from catalog.demo.bulk import generate_bulk
+from catalog.migrate import upgrade
+from catalog.vehicles.models import BodyType
+from catalog.vehicles.schemas import VehicleFilters, VehicleSort
+from catalog.vehicles.search import search_vehicles
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "RESULTS.md"
+DEFAULT_URLS = {
+    "sqlite": f"sqlite:///{ROOT / 'var' / 'bench-search.sqlite3'}",
+    "postgresql": "postgresql+psycopg://postgres@127.0.0.1:5432/nzila_bench",
+}
+TARGET_P95_MS = 50.0
+
+Query = Callable[[random.Random], tuple[str, VehicleFilters, VehicleSort]]
+MODELS = [("Toyota", "Corolla"), ("Toyota", "Camry"), ("Toyota", "RAV4"), ("Honda", "CR-V"),
+          ("Honda", "Accord"), ("Lexus", "RX 350"), ("Toyota", "Hilux")]  # fmt: skip
+TYPOS = ["Toyta Corola", "Hilx diesel", "Land Cruser", "Camri", "Acord", "Lexis RX", "Rav 4",
+         "Mercedes Benz C 300", "Hundai Elantra", "Nisan Pathfnder"]  # fmt: skip
+
+
+def make_model_price(rng: random.Random) -> tuple[str, VehicleFilters, VehicleSort]:
+    make, model = rng.choice(MODELS)
+    price = rng.choice([5_000, 8_000, 12_000, 20_000]) * 100
+    return (
+        "make+model+max price",
+        VehicleFilters(make=make, model=model, price_max_cents=price),
+        (VehicleSort.PRICE_ASC),
+    )
+
+
+def years_body(rng: random.Random) -> tuple[str, VehicleFilters, VehicleSort]:
+    low = rng.randint(2008, 2018)
+    body = rng.choice([BodyType.SUV, BodyType.SEDAN, BodyType.PICKUP])
+    filters = VehicleFilters(year_min=low, year_max=low + 4, body_types=[body])
+    return "year range+body type", filters, VehicleSort.YEAR_DESC
+
+
+def free_text_typo(rng: random.Random) -> tuple[str, VehicleFilters, VehicleSort]:
+    return "free text with a typo", VehicleFilters(text=rng.choice(TYPOS)), VehicleSort.PRICE_ASC
+
+
+QUERIES: list[Query] = [make_model_price, years_body, free_text_typo]
+
+
+@dataclass
+class Samples:
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
+    errors: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, kind: str, seconds: float) -> None:
+        with self.lock:
+            self.by_kind.setdefault(kind, []).append(seconds * 1000)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def ensure_database(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database}
+        ).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+
+
+def client(sessions: Callable[[], Session], seed: int, stop_at: float, samples: Samples) -> None:
+    rng = random.Random(seed)
+    with sessions() as db_session:
+        while time.perf_counter() < stop_at:
+            kind, filters, sort = rng.choice(QUERIES)(rng)
+            started = time.perf_counter()
+            try:
+                page = search_vehicles(db_session=db_session, filters=filters, sort=sort, limit=10)
+                if page.next_cursor and rng.random() < 0.3:  # some buyers ask for "more"
+                    search_vehicles(db_session=db_session, filters=filters, sort=sort, limit=10,
+                                    cursor=page.next_cursor)  # fmt: skip
+            except OperationalError:
+                samples.errors += 1
+            samples.add(kind, time.perf_counter() - started)
+            db_session.rollback()  # end the read transaction: no snapshot held between queries
+
+
+def run(backend: str, url: str, count: int, clients: int, duration: float) -> str:
+    ensure_database(url)
+    engine = make_engine(url, pool_size=clients)
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    print(f"[{backend}] ensuring {count} vehicles ...")
+    generate_bulk(sessions=sessions, count=count)
+    if backend == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("ANALYZE vehicles"))
+    # Warm-up: caches, vocabulary, compiled statements.
+    client(sessions, 0, time.perf_counter() + 2, Samples())
+    samples = Samples()
+    stop_at = time.perf_counter() + duration
+    threads = [threading.Thread(target=client, args=(sessions, i + 1, stop_at, samples))
+               for i in range(clients)]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    engine.dispose()
+    return report(backend, count, clients, duration, samples)
+
+
+def report(backend: str, count: int, clients: int, duration: float, samples: Samples) -> str:
+    everything = [ms for values in samples.by_kind.values() for ms in values]
+    p95 = percentile(everything, 95)
+    verdict = "meets" if p95 < TARGET_P95_MS else "MISSES"
+    lines = [
+        f"**{backend}**, {count:,} vehicles, {clients} clients, {duration:.0f} s: "
+        f"{len(everything) / duration:,.0f} searches/s, p50 {percentile(everything, 50):.1f} ms, "
+        f"p95 {p95:.1f} ms, p99 {percentile(everything, 99):.1f} ms, errors {samples.errors} "
+        f"— {verdict} the p95 < {TARGET_P95_MS:.0f} ms target",
+        "",
+        "| query | n | p50 ms | p95 ms | p99 ms | mean ms |",
+        "|---|---|---|---|---|---|",
+    ]
+    for kind, values in sorted(samples.by_kind.items()):
+        lines.append(
+            f"| {kind} | {len(values)} | {percentile(values, 50):.1f} | "
+            f"{percentile(values, 95):.1f} | {percentile(values, 99):.1f} | "
+            f"{statistics.fmean(values):.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", action="append", choices=sorted(DEFAULT_URLS))
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--duration", type=float, default=20.0)
+    parser.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS.md")
+    args = parser.parse_args()
+    sections = []
+    for backend in args.backend or list(DEFAULT_URLS):
+        try:
+            sections.append(run(backend, DEFAULT_URLS[backend], args.count, args.clients,
+                                args.duration))  # fmt: skip
+        except OperationalError as error:
+            sections.append(f"**{backend}**: not run ({error.orig})")
+        print(sections[-1], "\n")
+    if args.no_write:
+        return
+    header = (
+        f"\n## Search — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n"
+        f"Machine: {platform.node()}, {platform.machine()}, {_cpus()} CPUs, "
+        f"Python {platform.python_version()}.\n"
+        f"Command: `.venv/bin/python -m bench.search_bench "
+        f"--count {args.count} --clients {args.clients} --duration {args.duration:.0f}`\n\n"
+    )
+    if not RESULTS.exists():
+        RESULTS.write_text("# Benchmark results\n\nNewest at the bottom of each section.\n")
+    with RESULTS.open("a", encoding="utf-8") as results:
+        results.write(header + "\n\n".join(sections) + "\n")
+
+
+def _cpus() -> int:
+    import os
+
+    return os.cpu_count() or 0
+
+
+if __name__ == "__main__":
+    main()
