@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import count
 from pathlib import Path
 
 import pytest
@@ -13,28 +12,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from catalog.database import make_engine, make_session_factory
-from catalog.dealers.models import Dealer
 from catalog.demo.pictures import angles_for, draw_vehicle_picture
 from catalog.media import service as media_service
 from catalog.media.storage import MediaStore
-from catalog.migrate import upgrade
-from catalog.vehicles.models import (
-    BodyType,
-    Condition,
-    Drive,
-    Fuel,
-    ListingStatus,
-    TitleStatus,
-    Transmission,
-    Vehicle,
-)
+from catalog.vehicles.models import BodyType, ListingStatus
+from tests.factories import make_dealer, make_vehicle
 from webhook import gallery
 
-# catalog/alembic.ini does not set path_separator yet; drop this once it does.
-pytestmark = pytest.mark.filterwarnings("ignore:No path_separator found:DeprecationWarning")
-
-_serial = count(1)
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
@@ -46,54 +30,35 @@ class Site:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
-    engine = make_engine(f"sqlite:///{tmp_path}/t.db")
-    upgrade(engine)
+def site(sessions: sessionmaker[Session], tmp_path: Path) -> Iterator[Site]:
     app = FastAPI()
     app.include_router(gallery.router)
-    app.state.sessions = make_session_factory(engine)
+    app.state.sessions = sessions
     app.state.media_store = MediaStore(tmp_path / "media", durable=False)
     with TestClient(app) as client:
-        yield Site(client, app.state.sessions, app.state.media_store)
-    engine.dispose()
+        yield Site(client, sessions, app.state.media_store)
 
 
 def listed_vehicle(
     site: Site, *, photos: int = 0, status: ListingStatus = ListingStatus.AVAILABLE
 ) -> int:
-    """A committed vehicle with `photos` demo photos; returns its id."""
-    n = next(_serial)
+    """A committed 2016 Toyota RAV4 with `photos` demo photos; returns its id."""
     with site.sessions() as db_session, db_session.begin():
-        dealer = Dealer(name=f"Yard {n}", country="US")
-        db_session.add(dealer)
-        db_session.flush()
-        vehicle = Vehicle(
-            vin=f"JTMBFREV6GJ{n:06d}",
-            dealer_id=dealer.id,
-            make="Toyota",
+        vehicle = make_vehicle(
+            db_session,
+            make_dealer(db_session),
             model="RAV4",
-            make_key="toyota",
-            model_key="rav4",
-            trim="LE",
             year=2016,
-            body_type=BodyType.SUV,
-            fuel=Fuel.GASOLINE,
-            transmission=Transmission.AUTOMATIC,
-            drive=Drive.AWD,
-            engine="2.5L I4",
+            body_type="suv",
+            drive="awd",
             mileage_km=87_412,
             colour="silver",
-            condition=Condition.RUN_AND_DRIVE,
-            title_status=TitleStatus.CLEAN,
-            price_cents=1_250_000,
+            price_cents=12_500_00,
             yard_city="Newark",
             yard_region="NJ",
-            yard_country="US",
             export_port="Newark, NJ",
             status=status,
         )
-        db_session.add(vehicle)
-        db_session.flush()
         for angle in angles_for(photos):
             picture = draw_vehicle_picture(
                 body_type=BodyType.SUV, colour="silver", angle=angle, caption="2016 Toyota RAV4"
