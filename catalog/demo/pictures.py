@@ -69,7 +69,11 @@ TAIL: RGB = (200, 24, 28)
 
 
 def angles_for(count: int) -> tuple[str, ...]:
-    """The `count` most useful angles, in gallery order; beyond 56, angles repeat as "front (2)"."""
+    """The `count` most useful angles, in gallery order.
+
+    Past the last of ANGLES they repeat, numbered: "front (2)", "front-left (2)"...
+    A shorter list is not a prefix of a longer one: each count gets its own best choice.
+    """
     if count < 0:
         raise ValueError("count must be 0 or more")
     if count <= len(ANGLES):
