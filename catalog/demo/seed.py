@@ -131,16 +131,14 @@ def _attach(
     added = 0
     with transaction(sessions) as db_session:
         for vehicle_id, vin in vehicles:
-            for position, (angle, processed) in enumerate(pictures[: photo_count(vin)]):
-                media_service.add_processed_photo(
+            added += len(
+                media_service.add_processed_photos(
                     db_session=db_session,
                     store=store,
                     vehicle_id=vehicle_id,
-                    processed=processed,
-                    label=angle,
-                    position=position,
+                    photos=pictures[: photo_count(vin)],
                 )
-                added += 1
+            )
     return added
 
 

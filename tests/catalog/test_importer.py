@@ -119,7 +119,7 @@ def test_a_file_without_required_columns_writes_nothing(
 
 
 def test_an_unknown_column_is_named(db_session: Session, dealer_name: str) -> None:
-    with pytest.raises(InvalidInput, match="unknown column.*colour_code"):
+    with pytest.raises(InvalidInput, match=r"unknown column.*colour_code"):
         import_vehicles_csv(db_session=db_session, source=HEADER.strip() + ",colour_code\n")
 
 

@@ -42,8 +42,8 @@ def test_migrations_go_down_to_nothing_and_back_up(engine: Engine) -> None:
 
 
 def test_the_full_text_index_follows_inserts_and_updates(engine: Engine) -> None:
-    from tests.factories import make_dealer, make_vehicle
     from catalog.database import make_session_factory
+    from tests.factories import make_dealer, make_vehicle
 
     sessions = make_session_factory(engine)
     with sessions() as db_session, db_session.begin():

@@ -12,9 +12,9 @@ from catalog.buyers.models import Buyer
 from catalog.errors import InvalidInput, NotFound
 from catalog.vehicles import service as vehicle_service
 from catalog.vehicles.models import Vehicle
+from catalog.vehicles.schemas import VehicleFilters
 from catalog.watchlist import service as watchlist_service
 from catalog.watchlist.schemas import SavedSearchIn
-from catalog.vehicles.schemas import VehicleFilters
 from tests.factories import make_buyer, make_dealer, make_vehicle, vehicle_in
 
 

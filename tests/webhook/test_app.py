@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from catalog.config import CatalogSettings
 from notifications.config import RedisSettings
+from tests.factories import make_dealer, make_vehicle
 from webhook.app import create_app
 from webhook.config import AppSettings
-from tests.factories import make_dealer, make_vehicle
 
 
 def redis_settings(tmp_path: Path) -> RedisSettings:
