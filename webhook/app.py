@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import cache
-from typing import Any
 
 import redis
 from fastapi import FastAPI
@@ -49,9 +48,9 @@ def create_app(
     return app
 
 
-def _lazy_redis(settings: RedisSettings) -> Callable[[], redis.Redis[Any]]:
+def _lazy_redis(settings: RedisSettings) -> Callable[[], redis.Redis]:
     @cache
-    def client() -> redis.Redis[Any]:
+    def client() -> redis.Redis:
         return connect_redis(settings)
 
     return client
