@@ -45,8 +45,18 @@ _SORT_COLUMNS: dict[VehicleSort, tuple[InstrumentedAttribute[Any], bool]] = {
     VehicleSort.NEWEST: (Vehicle.created_at, False),
 }
 
-_SUMMARY_KEYS = [name for name in VehicleSummary.model_fields if name != "thumbnail_hash"]
-_SUMMARY_COLUMNS = [getattr(Vehicle, name) for name in _SUMMARY_KEYS]
+_SUMMARY_KEYS = list(VehicleSummary.model_fields)
+# The first photo comes with each row (a unique (vehicle_id, position) index serves it).
+_THUMBNAIL = (
+    select(VehicleMedia.content_hash)
+    .where(VehicleMedia.vehicle_id == Vehicle.id, VehicleMedia.position == 0)
+    .scalar_subquery()
+    .label("thumbnail_hash")
+)
+_SUMMARY_COLUMNS = [
+    *(getattr(Vehicle, name) for name in _SUMMARY_KEYS if name != "thumbnail_hash"),
+    _THUMBNAIL,
+]
 
 
 @dataclass(frozen=True)
@@ -84,12 +94,13 @@ def search_vehicles(
         bound = tuple_(position.value, position.last_id)
         query = query.where(after > bound if ascending else after < bound)
     order = (column.asc(), Vehicle.id.asc()) if ascending else (column.desc(), Vehicle.id.desc())
-    rows = db_session.execute(query.order_by(*order).limit(limit + 1)).mappings().all()
+    # Plain rows, not ORM entities: Core execution skips the ORM's per-statement work.
+    statement = query.order_by(*order).limit(limit + 1)
+    rows = db_session.connection().execute(statement).mappings().all()
     items = [
         VehicleSummary.model_validate({key: row[key] for key in _SUMMARY_KEYS})
         for row in rows[:limit]
     ]
-    _attach_thumbnails(db_session, items)
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
@@ -206,19 +217,6 @@ def _full_text(db_session: Session, phrases: list[str]) -> ColumnElement[bool]:
     query = " & ".join("(" + " <-> ".join(tokens) + ":*)" for tokens in tokenised)
     vector: ColumnElement[Any] = literal_column(f"vehicles.{TSVECTOR_COLUMN}")
     return and_(vector.op("@@")(func.to_tsquery("simple", query)))
-
-
-def _attach_thumbnails(db_session: Session, items: list[VehicleSummary]) -> None:
-    if not items:
-        return
-    first = (
-        select(VehicleMedia.vehicle_id, VehicleMedia.content_hash)
-        .where(VehicleMedia.vehicle_id.in_([item.id for item in items]))
-        .where(VehicleMedia.position == 0)
-    )
-    thumbnails: dict[int, str] = {row[0]: row[1] for row in db_session.execute(first)}
-    for item in items:
-        item.thumbnail_hash = thumbnails.get(item.id)
 
 
 def _filters_digest(filters: VehicleFilters, sort: VehicleSort) -> str:
