@@ -63,17 +63,27 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
-    """Create an engine for `url`: SQLite gets WAL and foreign keys, PostgreSQL a sized pool."""
+def make_engine(
+    url: str, *, echo: bool = False, pool_size: int = 10, max_overflow: int | None = None
+) -> Engine:
+    """An engine for `url` with a pool of `pool_size` connections (+ `max_overflow`, default as
+    many again). SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL pre-ping."""
+    overflow = pool_size if max_overflow is None else max_overflow
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            url,
+            echo=echo,
+            pool_size=pool_size,
+            max_overflow=overflow,
+            connect_args={"check_same_thread": False},
+        )
         event.listen(engine, "connect", _tune_sqlite)
         return engine
     return create_engine(
-        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        url, echo=echo, pool_size=pool_size, max_overflow=overflow, pool_pre_ping=True
     )
 
 
