@@ -49,7 +49,7 @@ def test_seed_then_import_then_search_from_the_command_line(tmp_path: Path) -> N
     )
     imported = nzila(tmp_path, "import", "vehicles", str(csv_file), "--dealer", "Gulf Coast Motors")
     assert imported.returncode == 1  # one row refused
-    assert "imported 1 vehicles (1 new, 0 updated); 1 rows refused" in imported.stdout
+    assert "imported 1 vehicles (1 new, 0 updated, 0 unchanged); 1 rows refused" in imported.stdout
     assert "line 3 (1HGCM82633A004353): vin: VIN 1HGCM82633A004353 fails its check digit" in (
         imported.stderr
     )

@@ -85,7 +85,8 @@ def import_vehicles(
         typer.echo(f"{file}: {row_error}", err=True)
     verb = "would import" if dry_run else "imported"
     typer.echo(
-        f"{verb} {report.imported} vehicles ({report.created} new, {report.updated} updated); "
+        f"{verb} {report.imported} vehicles ({report.created} new, {report.updated} updated, "
+        f"{report.unchanged} unchanged); "
         f"{len(report.errors)} rows refused"
     )
     if report.errors:

@@ -25,6 +25,7 @@ from catalog.media.models import VehicleMedia
 from catalog.media.storage import MediaStore
 from catalog.vehicles import service as vehicle_service
 from catalog.vehicles.models import BodyType, Vehicle
+from catalog.vehicles.service import Upserted
 
 DEMO_VEHICLE_COUNT = 320
 MIN_PHOTOS, MAX_PHOTOS = 20, 50
@@ -58,9 +59,9 @@ def seed_demo(
         ]
         report.dealers = len(dealer_ids)
         for vehicle_in in demo_vehicles(dealer_ids, vehicle_count):
-            _, created = vehicle_service.upsert_by_vin(db_session=db_session, vehicle_in=vehicle_in)
-            report.vehicles_created += created
-            report.vehicles_updated += not created
+            _, outcome = vehicle_service.upsert_by_vin(db_session=db_session, vehicle_in=vehicle_in)
+            report.vehicles_created += outcome is Upserted.CREATED
+            report.vehicles_updated += outcome is Upserted.UPDATED
     refresh_statistics(sessions)
     progress(f"{report.dealers} dealers, {vehicle_count} vehicles in the catalog")
     if photos:

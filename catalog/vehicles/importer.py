@@ -20,6 +20,7 @@ from catalog.dealers import service as dealer_service
 from catalog.errors import InvalidInput
 from catalog.vehicles import service as vehicle_service
 from catalog.vehicles.schemas import VehicleIn
+from catalog.vehicles.service import Upserted
 from catalog.vehicles.vin import normalise_vin
 
 REQUIRED_COLUMNS = frozenset({"vin", "make", "model", "year", "body_type", "fuel", "transmission",
@@ -46,11 +47,12 @@ class RowError:
 class ImportReport:
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
 
     @property
     def imported(self) -> int:
-        return self.created + self.updated
+        return self.created + self.updated + self.unchanged
 
 
 def import_vehicles_csv(
@@ -76,11 +78,10 @@ def import_vehicles_csv(
             report.errors.append(RowError(line, vin, _reason(error)))
             continue
         seen[vin] = line
-        _, created = vehicle_service.upsert_by_vin(db_session=db_session, vehicle_in=vehicle_in)
-        if created:
-            report.created += 1
-        else:
-            report.updated += 1
+        _, outcome = vehicle_service.upsert_by_vin(db_session=db_session, vehicle_in=vehicle_in)
+        report.created += outcome is Upserted.CREATED
+        report.updated += outcome is Upserted.UPDATED
+        report.unchanged += outcome is Upserted.UNCHANGED
     return report
 
 

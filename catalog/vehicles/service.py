@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -53,12 +54,22 @@ def update(*, db_session: Session, vehicle: Vehicle, vehicle_in: VehicleIn) -> V
     return vehicle
 
 
-def upsert_by_vin(*, db_session: Session, vehicle_in: VehicleIn) -> tuple[Vehicle, bool]:
-    """Create the vehicle, or update the one with the same VIN. Returns (vehicle, created)."""
+class Upserted(enum.StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+def upsert_by_vin(*, db_session: Session, vehicle_in: VehicleIn) -> tuple[Vehicle, Upserted]:
+    """Create the vehicle, or update the one with the same VIN; says which happened."""
     existing = get_by_vin(db_session=db_session, vin=vehicle_in.vin)
     if existing is None:
-        return create(db_session=db_session, vehicle_in=vehicle_in), True
-    return update(db_session=db_session, vehicle=existing, vehicle_in=vehicle_in), False
+        return create(db_session=db_session, vehicle_in=vehicle_in), Upserted.CREATED
+    _apply(existing, vehicle_in)
+    if not db_session.is_modified(existing):
+        return existing, Upserted.UNCHANGED
+    db_session.flush()
+    return existing, Upserted.UPDATED
 
 
 def delete(*, db_session: Session, vehicle_id: int) -> None:

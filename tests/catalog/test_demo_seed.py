@@ -62,6 +62,6 @@ def test_seeding_writes_galleries_of_20_to_50_photos_and_is_idempotent(
     assert report.photos_added == sum(photo_count(v.vin) for v in vehicles)
 
     again = seed_demo(sessions=sessions, store=media_store, vehicle_count=4, workers=1)
-    assert (again.vehicles_created, again.photos_added) == (0, 0)
+    assert (again.vehicles_created, again.vehicles_updated, again.photos_added) == (0, 0, 0)
     with sessions() as db_session:
         assert db_session.scalar(select(func.count()).select_from(Vehicle)) == 4

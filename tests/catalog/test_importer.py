@@ -104,8 +104,10 @@ def test_a_reimport_updates_by_vin_instead_of_duplicating(
     db_session.commit()
     report = import_vehicles_csv(db_session=db_session, source=HEADER + row(vin, price="17000"))
     db_session.commit()
-    assert (report.created, report.updated) == (0, 1)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 0)
     assert count_vehicles(db_session) == 1
+    same_again = import_vehicles_csv(db_session=db_session, source=HEADER + row(vin, price="17000"))
+    assert (same_again.created, same_again.updated, same_again.unchanged) == (0, 0, 1)
     vehicle = db_session.scalar(select(Vehicle).where(Vehicle.vin == vin))
     assert vehicle is not None and vehicle.price_cents == 17_000_00
 

@@ -50,10 +50,10 @@ def test_two_vehicles_cannot_share_a_vin(db_session: Session) -> None:
 def test_upsert_by_vin_updates_the_existing_vehicle(db_session: Session) -> None:
     dealer = make_dealer(db_session)
     first = make_vehicle(db_session, dealer, price_cents=10_000_00)
-    again, created = vehicle_service.upsert_by_vin(
+    again, outcome = vehicle_service.upsert_by_vin(
         db_session=db_session, vehicle_in=vehicle_in(dealer, vin=first.vin, price_cents=9_000_00)
     )
-    assert not created
+    assert outcome is vehicle_service.Upserted.UPDATED
     assert again.id == first.id
     assert again.price_cents == 9_000_00
 
