@@ -22,7 +22,8 @@ _serials = itertools.count(1)
 
 
 def valid_vin(year: int = 2015, wmi: str = "4T1") -> str:
-    return with_check_digit(f"{wmi}BF1FK0{year_code(year)}U{next(_serials):06d}")
+    cycle = "F" if year >= 2010 else "3"  # position 7: a letter from model year 2010 on
+    return with_check_digit(f"{wmi}BF1{cycle}K0{year_code(year)}U{next(_serials):06d}")
 
 
 def make_dealer(db_session: Session, **overrides: Any) -> Dealer:

@@ -14,7 +14,8 @@ from catalog.vehicles.vin import with_check_digit
 
 CURRENT_YEAR = 2026
 _YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"  # position 10 cycles from 1980 = A
-_VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+_VIN_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
+_VIN_CHARS = _VIN_LETTERS + "0123456789"
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,10 @@ def year_code(year: int) -> str:
 def make_vin(rng: random.Random, spec: ModelSpec, year: int, serial: int) -> str:
     """A VIN that decodes to the spec's maker and year, with a correct check digit."""
     wmi = rng.choice(spec.wmis)
-    vds = "".join(rng.choice(_VIN_CHARS) for _ in range(5))
+    chars = [rng.choice(_VIN_CHARS) for _ in range(5)]
+    # Position 7 tells the 30-year cycle of the model year: a letter from 2010, a digit before.
+    chars[3] = rng.choice(_VIN_LETTERS if year >= 2010 else "0123456789")
+    vds = "".join(chars)
     plant = rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")
     return with_check_digit(f"{wmi}{vds}0{year_code(year)}{plant}{serial:06d}")
 

@@ -23,10 +23,12 @@ from catalog.vehicles.schemas import VehicleIn
 from catalog.vehicles.service import Upserted
 from catalog.vehicles.vin import normalise_vin
 
-REQUIRED_COLUMNS = frozenset({"vin", "make", "model", "year", "body_type", "fuel", "transmission",
-                              "drive", "mileage", "price", "yard_city", "yard_region",
-                              "yard_country", "export_port"})  # fmt: skip
-OPTIONAL_COLUMNS = frozenset({"dealer", "stock_number", "trim", "engine", "seats", "mileage_unit",
+REQUIRED_COLUMNS = frozenset({"vin", "model", "body_type", "fuel", "transmission", "drive",
+                              "mileage", "price", "yard_city", "yard_region", "yard_country",
+                              "export_port"})  # fmt: skip
+# make and year may be left out (or blank): the VIN gives them.
+OPTIONAL_COLUMNS = frozenset({"make", "year", "dealer", "stock_number", "trim", "engine", "seats",
+                              "mileage_unit",
                               "colour", "condition", "title_status", "damage_notes", "notes",
                               "steering", "length_mm", "width_mm", "height_mm", "weight_kg",
                               "currency", "status"})  # fmt: skip

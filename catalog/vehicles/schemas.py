@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -19,7 +20,7 @@ from catalog.vehicles.models import (
     TitleStatus,
     Transmission,
 )
-from catalog.vehicles.vin import validate_vin
+from catalog.vehicles.vin import decode_vin, make_from_manufacturer, validate_vin
 
 MAX_YEAR = date.today().year + 1
 
@@ -69,6 +70,34 @@ class VehicleIn(BaseModel):
             return validate_vin(value)
         except InvalidVin as error:
             raise ValueError(str(error)) from error
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_make_and_year_from_vin(cls, data: Any) -> Any:
+        """A row without make or year gets them from the VIN, where the VIN says."""
+        if not isinstance(data, dict) or (data.get("make") and data.get("year")):
+            return data
+        try:
+            decoded = decode_vin(str(data.get("vin", "")))
+        except InvalidVin:
+            return data  # the vin field reports it
+        filled = dict(data)
+        if not filled.get("make") and decoded.manufacturer:
+            filled["make"] = make_from_manufacturer(decoded.manufacturer)
+        plausible = [year for year in decoded.model_years if year <= MAX_YEAR]
+        if not filled.get("year") and plausible:
+            filled["year"] = plausible[0]
+        return filled
+
+    @model_validator(mode="after")
+    def _year_agrees_with_vin(self) -> VehicleIn:
+        years = decode_vin(self.vin).model_years
+        if self.year not in years:
+            said = " or ".join(str(year) for year in years)
+            raise ValueError(
+                f"the VIN says model year {said} (10th character {self.vin[9]}), not {self.year}"
+            )
+        return self
 
     @model_validator(mode="after")
     def _mileage_in_one_unit(self) -> VehicleIn:

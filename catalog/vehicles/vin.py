@@ -77,14 +77,26 @@ def decode_vin(raw: str) -> DecodedVin:
     vin = validate_vin(raw)
     info = Vin(vin)
     manufacturer = str(info.manufacturer)
+    years = sorted(info.years, reverse=True)
+    # Since 2010 a North American VIN says which 30-year cycle position 10 counts in:
+    # a letter at position 7 for 2010-2039, a digit for 1980-2009 (49 CFR 565.15).
+    cycle = [year for year in years if (year >= 2010) == vin[6].isalpha()]
     return DecodedVin(
         vin=vin,
         manufacturer=None if manufacturer == "UnsupportedBrand" else manufacturer,
         country=info.country,
-        model_years=tuple(sorted(info.years, reverse=True)),
+        model_years=tuple(cycle or years),
         plant_code=vin[10],
         serial=vin[11:],
     )
+
+
+def make_from_manufacturer(manufacturer: str) -> str:
+    """The make a buyer would say for vininfo's manufacturer: 'Lexus Canada' -> 'Lexus'."""
+    name = manufacturer.split("/", maxsplit=1)[0].strip()
+    for suffix in (" USA", " Canada", " Mexico", " Truck", " AG"):
+        name = name.removesuffix(suffix)
+    return "Mercedes-Benz" if name.startswith(("Daimler", "Mercedes")) else name
 
 
 def model_year_matches(raw: str, year: int) -> bool:

@@ -112,6 +112,26 @@ def test_a_reimport_updates_by_vin_instead_of_duplicating(
     assert vehicle is not None and vehicle.price_cents == 17_000_00
 
 
+def test_make_and_year_left_blank_are_read_from_the_vin(
+    db_session: Session, dealer_name: str
+) -> None:
+    vin = valid_vin(2017)
+    report = import_vehicles_csv(db_session=db_session, source=HEADER + row(vin, make="", year=""))
+    assert (report.created, report.errors) == (1, [])
+    vehicle = db_session.scalar(select(Vehicle).where(Vehicle.vin == vin))
+    assert vehicle is not None
+    assert (vehicle.make, vehicle.year) == ("Toyota", 2017)
+
+
+def test_a_year_the_vin_contradicts_is_refused_with_both_years_named(
+    db_session: Session, dealer_name: str
+) -> None:
+    vin = valid_vin(2015)
+    report = import_vehicles_csv(db_session=db_session, source=HEADER + row(vin, year="2018"))
+    [error] = report.errors
+    assert error.reason == "the VIN says model year 2015 (10th character F), not 2018"
+
+
 def test_a_file_without_required_columns_writes_nothing(
     db_session: Session, dealer_name: str
 ) -> None:

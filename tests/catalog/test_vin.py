@@ -3,7 +3,13 @@ from __future__ import annotations
 import pytest
 
 from catalog.errors import InvalidVin
-from catalog.vehicles.vin import check_digit, decode_vin, normalise_vin, validate_vin
+from catalog.vehicles.vin import (
+    check_digit,
+    decode_vin,
+    normalise_vin,
+    validate_vin,
+    with_check_digit,
+)
 
 HONDA_ACCORD_2003 = "1HGCM82633A004352"
 
@@ -59,3 +65,18 @@ def test_check_digit_x_stands_for_ten() -> None:
 
 def test_normalise_keeps_the_characters_people_type() -> None:
     assert normalise_vin("jtd kb20u 8 9 3 7 4 0 4 2 1") == "JTDKB20U893740421"
+
+
+def test_position_7_picks_the_30_year_cycle_of_the_model_year() -> None:
+    # C at position 10 is 1982 or 2012; the letter F at position 7 says 2010 onwards.
+    assert decode_vin(with_check_digit("4T1BF1FK0CU123456")).model_years == (2012,)
+    assert decode_vin(with_check_digit("4T1BF13K0CU123456")).model_years == (1982,)
+
+
+def test_make_and_year_come_from_the_vin_when_not_given() -> None:
+    from catalog.vehicles.vin import make_from_manufacturer
+
+    decoded = decode_vin(with_check_digit("2T2BF1FK0CU123456"))
+    assert make_from_manufacturer(decoded.manufacturer or "") == "Lexus"
+    assert make_from_manufacturer("DaimlerChrysler AG/Daimler AG") == "Mercedes-Benz"
+    assert make_from_manufacturer("Chevrolet USA") == "Chevrolet"
