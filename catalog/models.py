@@ -1,10 +1,21 @@
 """Every table, imported in one place so that metadata and Alembic see them all."""
 
 from catalog.buyers.models import Buyer
+from catalog.conversations.models import ChatMessage, Conversation
 from catalog.database import Base
 from catalog.dealers.models import Dealer
 from catalog.media.models import VehicleMedia
 from catalog.vehicles.models import Vehicle
 from catalog.watchlist.models import SavedSearch, WatchlistEntry
 
-__all__ = ["Base", "Buyer", "Dealer", "SavedSearch", "Vehicle", "VehicleMedia", "WatchlistEntry"]
+__all__ = [
+    "Base",
+    "Buyer",
+    "ChatMessage",
+    "Conversation",
+    "Dealer",
+    "SavedSearch",
+    "Vehicle",
+    "VehicleMedia",
+    "WatchlistEntry",
+]

@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import redis
+import redis.asyncio as aioredis
 
 from notifications.config import RedisSettings
+
+
+def connect_async_redis(settings: RedisSettings) -> aioredis.Redis:
+    """An asyncio client for REDIS_URL, or for the embedded server (started if need be)."""
+    if settings.redis_url:
+        return aioredis.Redis.from_url(settings.redis_url, socket_timeout=5)
+    embedded = connect_redis(settings)  # starts the server; kept alive with the client below
+    socket_file: str = embedded.socket_file  # type: ignore[attr-defined]
+    client = aioredis.Redis(unix_socket_path=socket_file)
+    client.embedded_server = embedded  # type: ignore[attr-defined]
+    return client
 
 
 def connect_redis(settings: RedisSettings) -> redis.Redis:

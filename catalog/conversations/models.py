@@ -1,0 +1,95 @@
+"""Conversations and every message in them, inbound and outbound, with delivery state."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from catalog.database import Base, UTCDateTime, utcnow
+
+
+class ConversationState(enum.StrEnum):
+    BOT = "bot"  # the bot answers
+    WAITING_AGENT = "waiting_agent"  # the buyer asked for a person; the bot is paused
+    AGENT = "agent"  # an agent has taken it over from the inbox
+
+
+class Direction(enum.StrEnum):
+    INBOUND = "in"
+    OUTBOUND = "out"
+
+
+class MessageStatus(enum.StrEnum):
+    RECEIVED = "received"  # inbound, recorded
+    ANSWERED = "answered"  # inbound, the bot's replies are recorded
+    FOR_AGENT = "for_agent"  # inbound, published for the inbox instead of the bot
+    PENDING = "pending"  # outbound, not yet accepted by the provider
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    FAILED = "failed"
+
+
+def _enum(cls: type[enum.StrEnum], name: str) -> Enum:
+    return Enum(
+        cls,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+        name=name,
+    )
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(90), unique=True)  # "whatsapp:+2348012345678"
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    buyer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("buyers.id", ondelete="SET NULL"), index=True
+    )
+    state: Mapped[ConversationState] = mapped_column(
+        _enum(ConversationState, "conversation_state"), default=ConversationState.BOT
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_message_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ChatMessage(Base):
+    """One message. Inbound ids are unique per channel: the last line of defence against replays."""
+
+    __tablename__ = "chat_messages"
+    __table_args__ = (
+        UniqueConstraint("channel", "provider_message_id"),
+        UniqueConstraint("idempotency_key"),
+        Index("ix_chat_messages_conversation", "conversation_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE")
+    )
+    channel: Mapped[str] = mapped_column(String(20))
+    direction: Mapped[Direction] = mapped_column(_enum(Direction, "direction"))
+    provider_message_id: Mapped[str | None] = mapped_column(String(128))
+    # Outbound only: "<inbound message id>:<reply number>", so a retried turn sends nothing twice.
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    reply_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("chat_messages.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[MessageStatus] = mapped_column(_enum(MessageStatus, "message_status"))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error_code: Mapped[str | None] = mapped_column(String(40))
+    error_detail: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
