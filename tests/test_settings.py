@@ -54,3 +54,24 @@ def test_production_needs_postgresql_and_a_redis_server() -> None:
         CatalogSettings(database_url="postgresql+psycopg://db/nzila"),
         RedisSettings(redis_url="redis://127.0.0.1:6379/0"),
     )
+
+
+def test_production_needs_real_secrets_for_every_enabled_channel() -> None:
+    from bots.config import ChannelSettings
+
+    channels = ChannelSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        channels=["telegram", "whatsapp"],
+        telegram_bot_token="123:real",
+        telegram_webhook_secret="real-secret",
+        whatsapp_access_token="real-token",
+    )
+    problems = check_production_backends(
+        CatalogSettings(database_url="postgresql+psycopg://db/nzila"),
+        RedisSettings(redis_url="redis://127.0.0.1:6379/0"),
+        channels,
+    )
+    assert problems == [
+        "WHATSAPP_APP_SECRET still has its development value",
+        "WHATSAPP_VERIFY_TOKEN still has its development value",
+    ]  # Twilio is not enabled, so its development secrets do not matter

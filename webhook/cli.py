@@ -172,6 +172,7 @@ def check_config() -> None:
 
 def _checked_settings() -> AppSettings:
     from notifications.config import get_redis_settings
+    from bots.config import get_channel_settings
     from webhook.config import check_production_backends
 
     try:
@@ -180,7 +181,9 @@ def _checked_settings() -> AppSettings:
         typer.echo(f"invalid settings: {error}", err=True)
         raise typer.Exit(2) from error
     if settings.environment == "production":
-        problems = check_production_backends(get_catalog_settings(), get_redis_settings())
+        problems = check_production_backends(
+            get_catalog_settings(), get_redis_settings(), get_channel_settings()
+        )
         if problems:
             typer.echo("refusing to start in production: " + "; ".join(problems), err=True)
             raise typer.Exit(2)

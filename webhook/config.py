@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bots.config import ChannelSettings
 from catalog.config import CatalogSettings
 from notifications.config import RedisSettings
 
@@ -56,13 +57,18 @@ class AppSettings(BaseSettings):
         }
 
 
-def check_production_backends(catalog: CatalogSettings, redis: RedisSettings) -> list[str]:
-    """What a production deployment lacks: a real database server and a real Redis."""
+def check_production_backends(
+    catalog: CatalogSettings, redis: RedisSettings, channels: ChannelSettings | None = None
+) -> list[str]:
+    """What a production deployment lacks: real backends and real channel secrets."""
     problems = []
     if catalog.database_url.startswith("sqlite"):
         problems.append("DATABASE_URL must point at PostgreSQL in production")
     if not redis.redis_url:
         problems.append("REDIS_URL must be set in production (no embedded Redis)")
+    if channels is not None:
+        problems.extend(f"{name} still has its development value" for name in
+                        channels.development_secrets())  # fmt: skip
     return problems
 
 

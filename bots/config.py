@@ -1,0 +1,58 @@
+"""Channel settings: provider credentials, webhook secrets and API base URLs.
+
+Base URLs are configuration so that the local fake providers (`nzila fake-providers`) can stand
+in for Telegram, Meta and Twilio; development defaults point at them on 127.0.0.1:8090.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET_PREFIX = "dev-only-"  # noqa: S105 - marks values production must replace
+FAKE_PROVIDERS_URL = "http://127.0.0.1:8090"
+
+
+class ChannelSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    channels: list[str] = Field(
+        default=["telegram", "whatsapp", "twilio"],
+        description="Channels this deployment serves (webhooks of the others answer 404).",
+    )
+    webhook_max_body_bytes: int = Field(default=1_048_576, ge=1024)
+
+    telegram_bot_token: SecretStr = SecretStr("123456:" + DEV_SECRET_PREFIX + "telegram-token")
+    telegram_webhook_secret: SecretStr = SecretStr(DEV_SECRET_PREFIX + "telegram-secret")
+    telegram_bot_username: str = "NzilaDemoBot"
+    telegram_api_base_url: str = FAKE_PROVIDERS_URL  # production: https://api.telegram.org
+
+    whatsapp_app_secret: SecretStr = SecretStr(DEV_SECRET_PREFIX + "meta-app-secret")
+    whatsapp_verify_token: SecretStr = SecretStr(DEV_SECRET_PREFIX + "meta-verify-token")
+    whatsapp_access_token: SecretStr = SecretStr(DEV_SECRET_PREFIX + "meta-access-token")
+    whatsapp_phone_number_id: str = "100000000000001"
+    whatsapp_api_base_url: str = FAKE_PROVIDERS_URL  # production: https://graph.facebook.com
+    whatsapp_api_version: str = Field(default="v23.0", pattern=r"^v\d+\.\d+$")
+
+    twilio_account_sid: str = "AC" + "0" * 32
+    twilio_auth_token: SecretStr = SecretStr(DEV_SECRET_PREFIX + "twilio-auth-token")
+    twilio_whatsapp_from: str = "whatsapp:+14155238886"
+    twilio_api_base_url: str = FAKE_PROVIDERS_URL  # production: https://api.twilio.com
+
+    def development_secrets(self) -> list[str]:
+        """Names of the secrets of enabled channels that still hold development values."""
+        prefixes = tuple(f"{channel}_" for channel in self.channels)
+        return [
+            name.upper()
+            for name, value in self.__dict__.items()
+            if isinstance(value, SecretStr)
+            and name.startswith(prefixes)
+            and DEV_SECRET_PREFIX in value.get_secret_value()
+        ]
+
+
+@lru_cache
+def get_channel_settings() -> ChannelSettings:
+    return ChannelSettings()
