@@ -171,8 +171,8 @@ def check_config() -> None:
 
 
 def _checked_settings() -> AppSettings:
-    from notifications.config import get_redis_settings
     from bots.config import get_channel_settings
+    from notifications.config import get_redis_settings
     from webhook.config import check_production_backends
 
     try:
