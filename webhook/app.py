@@ -10,11 +10,13 @@ import redis
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 
+from bots.config import ChannelSettings, get_channel_settings
+from bots.queue import InboundQueue
 from catalog.config import CatalogSettings, get_catalog_settings
 from catalog.database import make_engine, make_session_factory
 from catalog.media.storage import MediaStore
 from notifications.config import RedisSettings, get_redis_settings
-from notifications.redis import connect_redis
+from notifications.redis import connect_async_redis, connect_redis
 from webhook import gallery, health, home
 from webhook.config import AppSettings, get_app_settings
 
@@ -23,15 +25,20 @@ def create_app(
     app_settings: AppSettings | None = None,
     catalog_settings: CatalogSettings | None = None,
     redis_settings: RedisSettings | None = None,
+    channel_settings: ChannelSettings | None = None,
 ) -> FastAPI:
-    """Build the app. Connections open lazily, so building it does no I/O."""
+    """Build the app. Connections open at start-up (lifespan), so building it does no I/O."""
     app_settings = app_settings or get_app_settings()
     catalog_settings = catalog_settings or get_catalog_settings()
     redis_settings = redis_settings or get_redis_settings()
+    channel_settings = channel_settings or get_channel_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async_redis = connect_async_redis(redis_settings)
+        app.state.inbound_queue = InboundQueue(async_redis)
         yield
+        await async_redis.aclose()
         engine.dispose()
 
     app = FastAPI(title="Nzila", lifespan=lifespan, docs_url="/api/docs", redoc_url=None)
@@ -39,6 +46,7 @@ def create_app(
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     engine = make_engine(catalog_settings.database_url, echo=catalog_settings.database_echo)
     app.state.settings = app_settings
+    app.state.channel_settings = channel_settings
     app.state.sessions = make_session_factory(engine)
     app.state.media_store = MediaStore(catalog_settings.media_dir)
     app.state.redis = _lazy_redis(redis_settings)

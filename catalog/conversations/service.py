@@ -1,0 +1,197 @@
+"""Conversations and their messages: find or open a conversation, record what was said and
+what the providers report about delivery."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from catalog.conversations.models import (
+    ChatMessage,
+    Conversation,
+    ConversationState,
+    Direction,
+    MessageStatus,
+)
+from catalog.database import utcnow
+from catalog.errors import NotFound
+
+# A delivery report only moves a message forward (a late "delivered" never undoes "read").
+_PROGRESS = {
+    MessageStatus.PENDING: 0,
+    MessageStatus.SENT: 1,
+    MessageStatus.DELIVERED: 2,
+    MessageStatus.READ: 3,
+}
+
+
+def get_by_key(*, db_session: Session, key: str) -> Conversation | None:
+    return db_session.scalar(select(Conversation).where(Conversation.key == key))
+
+
+def get(*, db_session: Session, conversation_id: int) -> Conversation:
+    conversation = db_session.get(Conversation, conversation_id)
+    if conversation is None:
+        raise NotFound(f"no conversation {conversation_id}")
+    return conversation
+
+
+def get_or_create(
+    *, db_session: Session, key: str, channel: str, chat_id: str, buyer_id: int | None
+) -> Conversation:
+    """The conversation with `key`, opened on first contact (safe when two workers race)."""
+    conversation = get_by_key(db_session=db_session, key=key)
+    if conversation is None:
+        try:
+            with db_session.begin_nested():
+                conversation = Conversation(
+                    key=key, channel=channel, chat_id=chat_id, buyer_id=buyer_id
+                )
+                db_session.add(conversation)
+        except IntegrityError:
+            conversation = get_by_key(db_session=db_session, key=key)
+            if conversation is None:
+                raise
+    conversation.last_message_at = utcnow()
+    if buyer_id is not None and conversation.buyer_id is None:
+        conversation.buyer_id = buyer_id
+    db_session.flush()
+    return conversation
+
+
+def record_inbound(
+    *,
+    db_session: Session,
+    conversation: Conversation,
+    provider_message_id: str,
+    kind: str,
+    text: str,
+    payload: dict[str, Any],
+) -> ChatMessage | None:
+    """Record an inbound message; None if this provider id was recorded before (a replay)."""
+    message = ChatMessage(
+        conversation_id=conversation.id,
+        channel=conversation.channel,
+        direction=Direction.INBOUND,
+        provider_message_id=provider_message_id,
+        kind=kind,
+        text=text,
+        payload=payload,
+        status=MessageStatus.RECEIVED,
+    )
+    try:
+        with db_session.begin_nested():
+            db_session.add(message)
+    except IntegrityError:
+        return None
+    return message
+
+
+def get_inbound(
+    *, db_session: Session, channel: str, provider_message_id: str
+) -> ChatMessage | None:
+    return db_session.scalar(
+        select(ChatMessage).where(
+            ChatMessage.channel == channel,
+            ChatMessage.provider_message_id == provider_message_id,
+            ChatMessage.direction == Direction.INBOUND,
+        )
+    )
+
+
+def record_replies(
+    *,
+    db_session: Session,
+    inbound: ChatMessage,
+    replies: Sequence[tuple[str, str, dict[str, Any]]],
+) -> list[ChatMessage]:
+    """Record the bot's replies (kind, text, payload) to `inbound` as pending, in order.
+
+    Each gets the idempotency key '<inbound id>:<n>': recording a retried turn twice is refused
+    by the database, so a reply can never be queued for sending twice.
+    """
+    rows = [
+        ChatMessage(
+            conversation_id=inbound.conversation_id,
+            channel=inbound.channel,
+            direction=Direction.OUTBOUND,
+            idempotency_key=f"{inbound.id}:{number}",
+            reply_to_id=inbound.id,
+            kind=kind,
+            text=text,
+            payload=payload,
+            status=MessageStatus.PENDING,
+        )
+        for number, (kind, text, payload) in enumerate(replies)
+    ]
+    db_session.add_all(rows)
+    inbound.status = MessageStatus.ANSWERED
+    db_session.flush()
+    return rows
+
+
+def pending_replies(*, db_session: Session, inbound_id: int) -> Sequence[ChatMessage]:
+    """Replies to `inbound` not yet accepted by the provider, in order."""
+    return db_session.scalars(
+        select(ChatMessage)
+        .where(ChatMessage.reply_to_id == inbound_id, ChatMessage.status == MessageStatus.PENDING)
+        .order_by(ChatMessage.id)
+    ).all()
+
+
+def mark_sent(
+    *, db_session: Session, message: ChatMessage, provider_message_id: str | None
+) -> None:
+    message.status = MessageStatus.SENT
+    message.provider_message_id = provider_message_id
+    message.attempts += 1
+    db_session.flush()
+
+
+def mark_failed(
+    *, db_session: Session, message: ChatMessage, error_code: str, error_detail: str
+) -> None:
+    """A permanent failure: recorded, not retried."""
+    message.status = MessageStatus.FAILED
+    message.attempts += 1
+    message.error_code = error_code[:40]
+    message.error_detail = error_detail[:500]
+    db_session.flush()
+
+
+def record_delivery(
+    *,
+    db_session: Session,
+    channel: str,
+    provider_message_id: str,
+    status: MessageStatus,
+    error_code: str | None = None,
+    error_detail: str | None = None,
+) -> bool:
+    """Apply a provider's delivery report to our outbound message. False if unknown to us."""
+    message = db_session.scalar(
+        select(ChatMessage).where(
+            ChatMessage.channel == channel,
+            ChatMessage.provider_message_id == provider_message_id,
+            ChatMessage.direction == Direction.OUTBOUND,
+        )
+    )
+    if message is None:
+        return False
+    if status is MessageStatus.FAILED:
+        message.status = MessageStatus.FAILED
+        message.error_code = (error_code or "")[:40] or None
+        message.error_detail = (error_detail or "")[:500] or None
+    elif _PROGRESS.get(status, -1) > _PROGRESS.get(message.status, 99):
+        message.status = status
+    db_session.flush()
+    return True
+
+
+def set_state(*, db_session: Session, conversation: Conversation, state: ConversationState) -> None:
+    conversation.state = state
+    db_session.flush()
