@@ -1,0 +1,1 @@
+"""Provider webhooks: verify, dedupe, enqueue and acknowledge inbound messages."""

@@ -1,0 +1,5 @@
+"""The telegram webhook route."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

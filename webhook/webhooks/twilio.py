@@ -1,0 +1,5 @@
+"""The twilio webhook route."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""The whatsapp webhook route."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
