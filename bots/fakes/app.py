@@ -1,0 +1,82 @@
+"""The fake providers as one FastAPI app, and a way to serve it.
+
+Base URLs for the bot's outbound adapters, with ``base`` the app's address:
+
+- Telegram Bot API: ``{base}/bot{token}/sendMessage``
+  (python-telegram-bot: ``Bot(token, base_url=f"{base}/bot")``)
+- WhatsApp Cloud API: ``{base}/{version}/{phone_number_id}/messages`` (e.g. ``v23.0``)
+- Twilio: ``{base}/2010-04-01/Accounts/{AccountSid}/Messages.json``
+- Control API for tests and the demo: ``{base}/_fake/...``
+"""
+
+from __future__ import annotations
+
+import uvicorn
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from bots.fakes.control import FailureInjector, control_router
+from bots.fakes.recorder import RequestRecorder
+from bots.fakes.telegram import telegram_router
+from bots.fakes.twilio import twilio_router
+from bots.fakes.whatsapp import whatsapp_router
+
+
+def create_fake_providers_app(
+    *,
+    telegram_token: str | None = None,
+    graph_token: str | None = None,
+    twilio_account_sid: str | None = None,
+    twilio_auth_token: str | None = None,
+) -> FastAPI:
+    """Build the fake Telegram, WhatsApp Cloud and Twilio APIs with their control routes.
+
+    Args:
+        telegram_token: The only bot token accepted; None accepts any.
+        graph_token: The only Graph access token accepted; None accepts any non-empty one.
+        twilio_account_sid: The only account SID accepted; None accepts any.
+        twilio_auth_token: The only auth token accepted; None accepts any non-empty one.
+
+    Returns:
+        The app. Its ``state.recorder`` (RequestRecorder) and ``state.failures``
+        (FailureInjector) are the ones the /_fake routes read and change, for in-process tests.
+    """
+    recorder = RequestRecorder()
+    failures = FailureInjector()
+    app = FastAPI(title="Nzila fake providers", docs_url="/_fake/docs", redoc_url=None)
+    # The demo chat simulator polls /_fake/requests from a page served on another port.
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"])
+    app.state.recorder = recorder
+    app.state.failures = failures
+    app.include_router(control_router(recorder=recorder, failures=failures))
+    app.include_router(telegram_router(recorder=recorder, failures=failures, token=telegram_token))
+    app.include_router(whatsapp_router(recorder=recorder, failures=failures, token=graph_token))
+    app.include_router(
+        twilio_router(
+            recorder=recorder,
+            failures=failures,
+            account_sid=twilio_account_sid,
+            auth_token=twilio_auth_token,
+        )
+    )
+    return app
+
+
+def serve(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8090,
+    telegram_token: str | None = None,
+    graph_token: str | None = None,
+    twilio_account_sid: str | None = None,
+    twilio_auth_token: str | None = None,
+    log_level: str = "info",
+) -> None:
+    """Run the fake providers with uvicorn until interrupted."""
+    app = create_fake_providers_app(
+        telegram_token=telegram_token,
+        graph_token=graph_token,
+        twilio_account_sid=twilio_account_sid,
+        twilio_auth_token=twilio_auth_token,
+    )
+    uvicorn.run(app, host=host, port=port, log_level=log_level)
