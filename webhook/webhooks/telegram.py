@@ -1,5 +1,34 @@
-"""The telegram webhook route."""
+"""POST /webhooks/telegram: Telegram's updates, checked against our secret token and queued."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from bots.channels.errors import ChannelError
+from bots.channels.signatures import verify_telegram_secret
+from bots.channels.telegram_inbound import parse_telegram_update
+from bots.messages import Channel
+from webhook.webhooks import ACK, channel_settings, enqueue, not_served, refusal
+from webhook.webhooks.body import BodyTooLarge, json_object, read_body
+
+router = APIRouter(tags=["webhooks"])
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
+
+
+@router.post("/webhooks/telegram")
+async def receive_update(request: Request) -> JSONResponse:
+    """Queue the buyer's message or button tap; edited messages and the like are acknowledged."""
+    settings = channel_settings(request)
+    if Channel.TELEGRAM.value not in settings.channels:
+        return not_served(Channel.TELEGRAM)
+    try:
+        secret = settings.telegram_webhook_secret.get_secret_value()
+        verify_telegram_secret(request.headers.get(SECRET_HEADER), secret)
+        body = await read_body(request, settings.webhook_max_body_bytes)
+        messages = parse_telegram_update(json_object(body))
+    except (ChannelError, BodyTooLarge) as error:
+        return refusal(request, Channel.TELEGRAM, error)
+    await enqueue(request, messages)
+    return JSONResponse(ACK)

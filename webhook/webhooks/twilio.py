@@ -1,5 +1,76 @@
-"""The twilio webhook route."""
+"""/webhooks/twilio and /webhooks/twilio/status: Twilio's signed WhatsApp forms.
 
-from fastapi import APIRouter
+Both accept an inbound message or a status callback, whichever Twilio sends there, and answer
+with empty TwiML so that Twilio itself replies nothing.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.datastructures import ImmutableMultiDict
+
+from bots.channels.errors import ChannelError, MalformedPayload, MissingSignature
+from bots.channels.signatures import verify_twilio_signature
+from bots.channels.twilio_inbound import parse_twilio_form
+from bots.messages import Channel, InboundMessage
+from webhook.webhooks import channel_settings, enqueue, not_served, record_deliveries, refusal
+from webhook.webhooks.body import BodyTooLarge, read_body
+
+router = APIRouter(tags=["webhooks"])
+
+SIGNATURE_HEADER = "X-Twilio-Signature"
+FORM_TYPE = "application/x-www-form-urlencoded"
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+
+
+@router.post("/webhooks/twilio")
+async def receive_message(request: Request) -> Response:
+    """Queue the buyer's message (or record a status callback sent here)."""
+    return await _receive(request)
+
+
+@router.post("/webhooks/twilio/status")
+async def receive_status(request: Request) -> Response:
+    """Record a delivery report on a message we sent."""
+    return await _receive(request)
+
+
+async def _receive(request: Request) -> Response:
+    settings = channel_settings(request)
+    if Channel.TWILIO.value not in settings.channels:
+        return not_served(Channel.TWILIO)
+    try:
+        signature = request.headers.get(SIGNATURE_HEADER)
+        if not signature:
+            raise MissingSignature("no X-Twilio-Signature header")
+        form = _form(request, await read_body(request, settings.webhook_max_body_bytes))
+        token = settings.twilio_auth_token.get_secret_value()
+        verify_twilio_signature(signature, public_url(request), form, token)
+        parsed = parse_twilio_form(form)
+    except (ChannelError, BodyTooLarge) as error:
+        return refusal(request, Channel.TWILIO, error)
+    if isinstance(parsed, InboundMessage):
+        await enqueue(request, [parsed])
+    elif parsed is not None:
+        await record_deliveries(request, [parsed])
+    return Response(EMPTY_TWIML, media_type="text/xml")
+
+
+def public_url(request: Request) -> str:
+    """The URL Twilio signed: our public base URL (we may sit behind a proxy) + path + query."""
+    base = request.app.state.settings.public_base_url.rstrip("/")
+    query = request.url.query
+    return f"{base}{request.url.path}" + (f"?{query}" if query else "")
+
+
+def _form(request: Request, body: bytes) -> ImmutableMultiDict[str, str]:
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if content_type != FORM_TYPE:
+        raise MalformedPayload(f"body is not a form ({FORM_TYPE})")
+    try:
+        return ImmutableMultiDict(parse_qsl(body.decode(), keep_blank_values=True))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise MalformedPayload("body is not a readable form") from error

@@ -1,5 +1,70 @@
-"""The whatsapp webhook route."""
+"""/webhooks/whatsapp: Meta's subscription check (GET) and its signed notifications (POST)."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+
+from bots.channels.errors import ChannelError
+from bots.channels.signatures import same_secret, verify_meta_signature
+from bots.channels.whatsapp_inbound import parse_whatsapp_payload
+from bots.messages import Channel
+from webhook.webhooks import (
+    ACK,
+    channel_settings,
+    client_ip,
+    enqueue,
+    not_served,
+    record_deliveries,
+    refusal,
+)
+from webhook.webhooks.body import BodyTooLarge, json_object, read_body
+
+router = APIRouter(tags=["webhooks"])
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+SUBSCRIBE = "subscribe"
+
+
+@router.get("/webhooks/whatsapp")
+async def verify_subscription(
+    request: Request,
+    mode: Annotated[str, Query(alias="hub.mode")] = "",
+    token: Annotated[str, Query(alias="hub.verify_token")] = "",
+    challenge: Annotated[str, Query(alias="hub.challenge")] = "",
+) -> Response:
+    """Echo Meta's challenge when it presents our verify token; 403 otherwise."""
+    settings = channel_settings(request)
+    if Channel.WHATSAPP.value not in settings.channels:
+        return not_served(Channel.WHATSAPP)
+    expected = settings.whatsapp_verify_token.get_secret_value()
+    if mode == SUBSCRIBE and token and same_secret(token, expected):
+        return PlainTextResponse(challenge)
+    logger.warning(
+        "webhook verification refused channel=whatsapp client=%s mode=%r",
+        client_ip(request), mode,
+        extra={"channel": Channel.WHATSAPP.value, "client_ip": client_ip(request)},
+    )  # fmt: skip
+    return JSONResponse({"error": "verification failed"}, status_code=403)
+
+
+@router.post("/webhooks/whatsapp")
+async def receive_notification(request: Request) -> JSONResponse:
+    """Queue every message and record every delivery report of a (batched) notification."""
+    settings = channel_settings(request)
+    if Channel.WHATSAPP.value not in settings.channels:
+        return not_served(Channel.WHATSAPP)
+    try:
+        body = await read_body(request, settings.webhook_max_body_bytes)
+        app_secret = settings.whatsapp_app_secret.get_secret_value()
+        verify_meta_signature(request.headers.get(SIGNATURE_HEADER), body, app_secret)
+        messages, statuses = parse_whatsapp_payload(json_object(body))
+    except (ChannelError, BodyTooLarge) as error:
+        return refusal(request, Channel.WHATSAPP, error)
+    await enqueue(request, messages)
+    await record_deliveries(request, statuses)
+    return JSONResponse(ACK)

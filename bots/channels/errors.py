@@ -1,0 +1,20 @@
+"""The channel adapters' exceptions: one root, small subclasses. HTTP statuses are chosen at the
+web edge."""
+
+from __future__ import annotations
+
+
+class ChannelError(Exception):
+    """Root of every error a channel adapter raises on purpose."""
+
+
+class MalformedPayload(ChannelError):
+    """A body that is not the provider's format: not JSON, or not a valid update or payload."""
+
+
+class BadSignature(ChannelError):
+    """A request whose signature or secret does not match: not from the provider."""
+
+
+class MissingSignature(BadSignature):
+    """A request carrying no signature or secret at all."""
