@@ -129,8 +129,7 @@ async def read_parameters(request: Request) -> dict[str, Any]:
             raise bad_request("can't parse JSON object") from error
         if isinstance(body, dict):
             params.update(body)
-        return params
-    if "form" in content_type:
+    elif "form" in content_type:
         async with request.form() as form:
             for name, value in form.multi_items():
                 params[name] = _upload(value) if isinstance(value, UploadFile) else value

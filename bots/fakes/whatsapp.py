@@ -93,6 +93,11 @@ def check_access_token(request: Request, expected: str | None) -> None:
         raise GraphError(401, 190, "Invalid OAuth access token - Cannot parse access token")
 
 
+def _object(value: Any) -> dict[str, Any]:
+    """The value if it is a JSON object, else an empty one (so a malformed part reads as absent)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _text_within(value: Any, limit: int, what: str, *, minimum: int = 1) -> None:
     if not isinstance(value, str) or not minimum <= len(value) <= limit:
         raise invalid(f"{what} length invalid. Min length: {minimum}, Max length: {limit}")
@@ -100,7 +105,7 @@ def _text_within(value: Any, limit: int, what: str, *, minimum: int = 1) -> None
 
 def check_buttons(interactive: dict[str, Any]) -> None:
     """Reply buttons: 1-3, each with a reply id (<= 256) and a title (1-20), titles unique."""
-    buttons = (interactive.get("action") or {}).get("buttons")
+    buttons = _object(interactive.get("action")).get("buttons")
     if not isinstance(buttons, list) or not 1 <= len(buttons) <= 3:
         raise invalid("Invalid buttons count. Min allowed buttons: 1, Max allowed buttons: 3")
     for button in buttons:
@@ -113,12 +118,13 @@ def check_buttons(interactive: dict[str, Any]) -> None:
 
 def check_list(interactive: dict[str, Any]) -> None:
     """A list: a button label (1-20), 1-10 sections, 1-10 rows in all, row titles <= 24."""
-    action = interactive.get("action") or {}
+    action = _object(interactive.get("action"))
     _text_within(action.get("button"), 20, "Button label")
     sections = action.get("sections")
     if not isinstance(sections, list) or not 1 <= len(sections) <= 10:
         raise invalid("Invalid sections count. Min allowed sections: 1, Max allowed sections: 10")
-    rows = [row for section in sections for row in (section or {}).get("rows") or []]
+    sections = [_object(section) for section in sections]
+    rows = [_object(row) for section in sections for row in section.get("rows") or []]
     if not rows:
         raise invalid("Total row count must be at least 1")
     if len(rows) > 10:
@@ -139,8 +145,8 @@ def check_interactive(interactive: Any) -> None:
         raise missing("interactive['type']")
     kind = interactive["type"]
     if kind in {"button", "list"}:
-        _text_within((interactive.get("body") or {}).get("text"), 1024, "Body text")
-    footer = (interactive.get("footer") or {}).get("text")
+        _text_within(_object(interactive.get("body")).get("text"), 1024, "Body text")
+    footer = _object(interactive.get("footer")).get("text")
     if footer is not None:
         _text_within(footer, 60, "Footer text")
     if kind == "button":
@@ -174,7 +180,7 @@ def check_message(body: dict[str, Any]) -> str:
         _check_media(kind, content)
     elif kind == "template":
         _check_template(content)
-    elif kind == "reaction" and not (content or {}).get("message_id"):
+    elif kind == "reaction" and not _object(content).get("message_id"):
         raise missing("reaction['message_id']")
     return str(kind)
 
@@ -190,7 +196,7 @@ def _check_media(kind: str, media: Any) -> None:
 def _check_template(template: Any) -> None:
     if not template.get("name"):
         raise GraphError(400, 131008, "Required parameter is missing", "template['name']")
-    if not (template.get("language") or {}).get("code"):
+    if not _object(template.get("language")).get("code"):
         raise GraphError(400, 131008, "Required parameter is missing", "template['language']")
 
 
