@@ -7,8 +7,9 @@ from contextlib import asynccontextmanager
 from functools import cache
 
 import redis
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.middleware.gzip import GZipMiddleware
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from bots.config import ChannelSettings, get_channel_settings
 from bots.queue import InboundQueue
@@ -19,6 +20,7 @@ from notifications.config import RedisSettings, get_redis_settings
 from notifications.redis import connect_async_redis, connect_redis
 from webhook import gallery, health, home
 from webhook.config import AppSettings, get_app_settings
+from webhook.webhooks import telegram, twilio, whatsapp
 
 
 def create_app(
@@ -53,6 +55,9 @@ def create_app(
     app.include_router(health.router)
     app.include_router(home.router)
     app.include_router(gallery.router)
+    for webhooks in (telegram, whatsapp, twilio):
+        app.include_router(webhooks.router)
+    app.add_route("/metrics", _metrics, include_in_schema=False)
     return app
 
 
@@ -62,3 +67,7 @@ def _lazy_redis(settings: RedisSettings) -> Callable[[], redis.Redis]:
         return connect_redis(settings)
 
     return client
+
+
+def _metrics(request: Request) -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
