@@ -6,20 +6,31 @@ database test on PostgreSQL too; each test run gets its own throw-away database 
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import redis
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from bots.config import ChannelSettings
+from bots.messages import Channel, InboundMessage
+from bots.queue import STREAM
+from catalog.config import CatalogSettings
 from catalog.database import Base, make_engine, make_session_factory
 from catalog.media.storage import MediaStore
 from catalog.migrate import upgrade
 from catalog.vehicles.vocabulary import vocabulary_cache
+from notifications.config import RedisSettings
+from notifications.redis import connect_redis
 
 POSTGRES_URL = os.environ.get("NZILA_TEST_POSTGRES_URL")
 
@@ -98,3 +109,130 @@ def db_session(sessions: sessionmaker[Session]) -> Iterator[Session]:
 @pytest.fixture
 def media_store(tmp_path: Path) -> MediaStore:
     return MediaStore(tmp_path / "media")
+
+
+# --- Redis (embedded always, and REDIS_URL's server when set) and the webhooks ---------------
+
+REDIS_URL = os.environ.get("REDIS_URL")
+
+REDIS_BACKENDS = [
+    "embedded",
+    pytest.param("server", marks=pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set")),
+]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(params=REDIS_BACKENDS)
+def redis_settings(request: pytest.FixtureRequest, tmp_path: Path) -> RedisSettings:
+    if request.param == "server":
+        return RedisSettings(redis_url=REDIS_URL)
+    return RedisSettings(redis_url=None, redis_embedded_path=tmp_path / "redis" / "bots.rdb")
+
+
+@pytest.fixture
+def provider_payload() -> Callable[[str, str], dict[str, Any]]:
+    """A recorded provider payload: provider_payload("whatsapp", "text")."""
+
+    def load(provider: str, name: str) -> dict[str, Any]:
+        payload: dict[str, Any] = json.loads((FIXTURES / provider / f"{name}.json").read_text())
+        return payload
+
+    return load
+
+
+@pytest.fixture
+def channel_settings() -> ChannelSettings:
+    """Every channel served, with test secrets (never the development ones)."""
+    return ChannelSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        telegram_webhook_secret=SecretStr("test-telegram-secret_0123"),
+        whatsapp_app_secret=SecretStr("test-meta-app-secret"),
+        whatsapp_verify_token=SecretStr("test-meta-verify-token"),
+        twilio_auth_token=SecretStr("test-twilio-auth-token"),
+        webhook_max_body_bytes=64 * 1024,
+    )
+
+
+@pytest.fixture
+def webhook_client(
+    database_url: str,
+    redis_settings: RedisSettings,
+    channel_settings: ChannelSettings,
+    tmp_path: Path,
+) -> Iterator[TestClient]:
+    """The real app (real database, real Redis) with the provider webhooks, started."""
+    from webhook.app import create_app
+    from webhook.config import AppSettings
+    from webhook.webhooks import telegram, twilio, whatsapp
+
+    app_settings = AppSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        public_base_url="https://nzila.example.com",
+    )
+    app = create_app(
+        app_settings,
+        CatalogSettings(database_url=database_url, media_dir=tmp_path / "media"),
+        redis_settings,
+        channel_settings,
+    )
+    paths = {getattr(route, "path", "") for route in app.routes}
+    for module in (telegram, twilio, whatsapp):  # until webhook.app includes them itself
+        if not {getattr(route, "path", "") for route in module.router.routes} <= paths:
+            app.include_router(module.router)
+    with TestClient(app) as client:
+        yield client
+
+
+class InboundStream:
+    """The app's inbound stream as one test sees it: entries of the message ids it made up.
+
+    Ids are unique per test, so a shared Redis server never mixes tests; `cleanup` removes the
+    entries and dedupe keys the test created, and nothing else.
+    """
+
+    def __init__(self, client: redis.Redis) -> None:
+        self._redis = client
+        last = client.xrevrange(STREAM, count=1)
+        self._since = last[0][0].decode() if last else "0-0"
+        self._ids: set[str] = set()
+
+    def new_id(self, prefix: str = "") -> str:
+        """A provider message id no other test uses."""
+        message_id = f"{prefix}{uuid.uuid4().hex}"
+        self._ids.add(message_id)
+        return message_id
+
+    def new_update_id(self) -> int:
+        """A Telegram update_id (an integer) no other test uses."""
+        update_id = uuid.uuid4().int % 10**15
+        self._ids.add(str(update_id))
+        return update_id
+
+    def messages(self) -> list[InboundMessage]:
+        """This test's messages in the stream, in queue order."""
+        return [message for _, message in self._entries()]
+
+    def _entries(self) -> list[tuple[bytes, InboundMessage]]:
+        entries = self._redis.xrange(STREAM, min=f"({self._since}")
+        decoded = [(entry_id, InboundMessage.model_validate_json(fields[b"m"]))
+                   for entry_id, fields in entries]  # fmt: skip
+        return [(entry_id, m) for entry_id, m in decoded if m.message_id in self._ids]
+
+    def cleanup(self) -> None:
+        entry_ids = [entry_id for entry_id, _ in self._entries()]
+        if entry_ids:
+            self._redis.xdel(STREAM, *entry_ids)
+        seen = [f"nzila:seen:{channel.value}:{i}" for channel in Channel for i in self._ids]
+        if seen:
+            self._redis.delete(*seen)
+
+
+@pytest.fixture
+def inbound_stream(redis_settings: RedisSettings) -> Iterator[InboundStream]:
+    """What the app queued for this test (the embedded Redis is shared through its data file)."""
+    client = connect_redis(redis_settings)
+    stream = InboundStream(client)
+    yield stream
+    if redis_settings.redis_url:  # an embedded server dies with the test's tmp_path
+        stream.cleanup()
+    client.close()

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bots.channels.errors import MalformedPayload
+from bots.channels.telegram_inbound import parse_telegram_update
+from bots.messages import Channel, InboundKind, InboundMessage
+
+Payload = Callable[[str, str], dict[str, Any]]
+
+
+def parse_one(update: dict[str, Any]) -> InboundMessage:
+    messages = parse_telegram_update(update)
+    assert len(messages) == 1
+    return messages[0]
+
+
+def test_a_text_message_names_its_sender_chat_and_language(provider_payload: Payload) -> None:
+    message = parse_one(provider_payload("telegram", "text"))
+    assert message.channel is Channel.TELEGRAM
+    assert message.kind is InboundKind.TEXT
+    assert message.text == "Toyota Corolla 2015 under 8000 dollars"
+    assert message.message_id == "874512301"  # the update_id: what Telegram retries with
+    assert (message.user_id, message.chat_id) == ("512345678", "512345678")
+    assert message.user_name == "Chinedu Okafor"
+    assert message.language_hint == "en"
+    assert message.received_at == datetime.fromtimestamp(1718000000, UTC)
+    assert message.conversation_key == "telegram:512345678"
+
+
+def test_start_with_a_deep_link_carries_the_payload(provider_payload: Payload) -> None:
+    message = parse_one(provider_payload("telegram", "start_deeplink"))
+    assert message.kind is InboundKind.START
+    assert message.payload == "v_123"
+
+
+@pytest.mark.parametrize(
+    ("text", "payload"),
+    [("/start", ""), ("/start@NzilaDemoBot v_9", "v_9"), ("/start  v_7 ", "v_7")],
+)
+def test_start_without_or_with_an_addressed_payload(
+    provider_payload: Payload, text: str, payload: str
+) -> None:
+    update = provider_payload("telegram", "start_deeplink")
+    update["message"]["text"] = text
+    message = parse_one(update)
+    assert (message.kind, message.payload) == (InboundKind.START, payload)
+
+
+def test_other_commands_are_plain_text(provider_payload: Payload) -> None:
+    update = provider_payload("telegram", "text")
+    update["message"]["text"] = "/starting v_1"
+    assert parse_one(update).kind is InboundKind.TEXT
+
+
+def test_a_button_tap_carries_its_data_and_the_query_to_answer(provider_payload: Payload) -> None:
+    message = parse_one(provider_payload("telegram", "callback_query"))
+    assert message.kind is InboundKind.BUTTON
+    assert message.payload == "quote:123:lagos"
+    assert message.callback_query_id == "2200458912345678901"
+    assert message.message_id == "874512303"
+    assert (message.user_id, message.chat_id) == ("512345678", "512345678")
+    assert message.language_hint == "en"
+
+
+def test_a_button_on_an_inline_message_replies_in_the_private_chat(
+    provider_payload: Payload,
+) -> None:
+    update = provider_payload("telegram", "callback_query")
+    del update["callback_query"]["message"]
+    update["callback_query"]["inline_message_id"] = "AgAAAEpTAAA"
+    assert parse_one(update).chat_id == "512345678"
+
+
+def test_a_location_has_its_coordinates(provider_payload: Payload) -> None:
+    message = parse_one(provider_payload("telegram", "location"))
+    assert message.kind is InboundKind.LOCATION
+    assert (message.latitude, message.longitude) == (6.524379, 3.379206)
+
+
+def test_a_shared_contact_has_its_phone_number(provider_payload: Payload) -> None:
+    message = parse_one(provider_payload("telegram", "contact"))
+    assert message.kind is InboundKind.CONTACT
+    assert message.phone == "+2348012345678"
+    assert message.text == "Chinedu Okafor"
+
+
+def test_a_photo_is_the_largest_size_whatever_the_order(provider_payload: Payload) -> None:
+    update = provider_payload("telegram", "photo")
+    random.Random(4).shuffle(update["message"]["photo"])
+    message = parse_one(update)
+    assert message.kind is InboundKind.IMAGE
+    assert message.media_id == "AgACAgQAAxkBAAIBL2ZnLarge1280"
+    assert message.text == "Do you have this one in white?"
+
+
+def test_a_sticker_is_unsupported_with_its_type_named(provider_payload: Payload) -> None:
+    message = parse_one(provider_payload("telegram", "sticker"))
+    assert message.kind is InboundKind.UNSUPPORTED
+    assert message.provider_type == "sticker"
+
+
+def test_an_edited_message_is_ignored(provider_payload: Payload) -> None:
+    assert parse_telegram_update(provider_payload("telegram", "edited_message")) == []
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        {"update_id": 5},
+        {"update_id": 6, "my_chat_member": {"chat": {"id": 1, "type": "private"}}},
+        {
+            "update_id": 7,
+            "message": {
+                "message_id": 1,
+                "date": 1718000000,
+                "chat": {"id": -100, "type": "group", "title": "Dealers"},
+                "from": {"id": 9, "is_bot": False, "first_name": "Ade"},
+                "new_chat_title": "Dealers Lagos",
+            },
+        },
+    ],
+    ids=["empty", "other_kind", "service_message"],
+)
+def test_updates_the_bot_does_not_act_on_are_ignored(update: dict[str, Any]) -> None:
+    assert parse_telegram_update(update) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"update_id": "874512301"},
+        {"update_id": True},
+        {"update_id": 1, "message": "hello"},
+        {"update_id": 1, "message": {"message_id": 1, "text": "no date, no chat"}},
+    ],
+    ids=["no_update_id", "string_id", "bool_id", "message_not_object", "message_incomplete"],
+)
+def test_a_body_that_is_not_an_update_is_malformed(body: dict[str, Any]) -> None:
+    with pytest.raises(MalformedPayload):
+        parse_telegram_update(body)
