@@ -1,0 +1,167 @@
+"""Start and stop the Rasa server and the action server as subprocesses (dev stack and tests).
+
+Each server runs in its own process group, so stopping it also stops the workers it forks
+(the action server's Sanic runs its app in a child process).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO, Final
+
+import httpx
+
+from dialogs.client import DialogError
+
+HOST: Final = "127.0.0.1"
+RASA_PORT: Final = 5005
+ACTION_SERVER_PORT: Final = 5055
+ACTIONS_PACKAGE: Final = "dialogs.actions"
+TRACKER_DB: Final = Path("var/rasa/tracker.db")
+STOP_GRACE_SECONDS: Final = 10.0
+_POLL_SECONDS: Final = 0.25
+
+Output = IO[bytes] | int | None
+
+
+class ServerStartError(DialogError):
+    """A server exited, or did not answer its readiness URL in time."""
+
+
+def tracker_store_env(project_root: Path, env: Mapping[str, str]) -> dict[str, str]:
+    """The ``RASA_TRACKER_*`` variables dialogs/endpoints.yml needs, defaults filled in.
+
+    Unset, the tracker store is the SQLite file ``var/rasa/tracker.db`` (its folder is created).
+    """
+    tracker = {
+        "RASA_TRACKER_DIALECT": env.get("RASA_TRACKER_DIALECT", "sqlite"),
+        "RASA_TRACKER_DB": env.get("RASA_TRACKER_DB", str(project_root / TRACKER_DB)),
+        "RASA_TRACKER_URL": env.get("RASA_TRACKER_URL", ""),
+    }
+    if tracker["RASA_TRACKER_DIALECT"] == "sqlite" and not tracker["RASA_TRACKER_URL"]:
+        Path(tracker["RASA_TRACKER_DB"]).parent.mkdir(parents=True, exist_ok=True)
+    return tracker
+
+
+def start_rasa_server(
+    *,
+    rasa_bin: Path,
+    model_path: Path,
+    port: int = RASA_PORT,
+    auth_token: str,
+    endpoints: Path,
+    credentials: Path,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    output: Output = None,
+) -> subprocess.Popen[bytes]:
+    """Start ``rasa run`` with the HTTP API on 127.0.0.1; returns at once (see wait_until_ready).
+
+    Args:
+        env: variables on top of this process's environment; the tracker store defaults to
+            ``cwd/var/rasa/tracker.db`` (see tracker_store_env).
+        output: where stdout and stderr go (a file, ``subprocess.DEVNULL``); None inherits ours.
+    """
+    merged = {**os.environ, **(env or {})}
+    merged.update(tracker_store_env(cwd, merged))
+    merged["RASA_TELEMETRY_ENABLED"] = "false"
+    command = [
+        str(rasa_bin),
+        "run",
+        "--enable-api",
+        "--auth-token",
+        auth_token,
+        "--interface",
+        HOST,
+        "--port",
+        str(port),
+        "--model",
+        str(model_path),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(credentials),
+    ]
+    return _spawn(command, cwd=cwd, env=merged, output=output)
+
+
+def start_action_server(
+    *,
+    python_bin: Path,
+    port: int = ACTION_SERVER_PORT,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    output: Output = None,
+) -> subprocess.Popen[bytes]:
+    """Start ``python -m rasa_sdk --actions dialogs.actions`` on 127.0.0.1:port.
+
+    rasa_sdk has no interface flag: it binds to ``SANIC_HOST`` (0.0.0.0 when unset).
+    """
+    merged = {**os.environ, **(env or {}), "SANIC_HOST": HOST}
+    command = [str(python_bin), "-m", "rasa_sdk", "--actions", ACTIONS_PACKAGE, "--port", str(port)]
+    return _spawn(command, cwd=cwd, env=merged, output=output)
+
+
+def wait_until_ready(
+    url: str, timeout: float, *, process: subprocess.Popen[bytes] | None = None
+) -> None:
+    """Poll ``url`` until it answers 200.
+
+    Raises:
+        ServerStartError: ``process`` exited first, or ``timeout`` seconds passed.
+    """
+    deadline = time.monotonic() + timeout
+    with httpx.Client(timeout=2.0) as http:
+        while True:
+            if process is not None and process.poll() is not None:
+                raise ServerStartError(f"{process.args!r} exited with code {process.returncode}")
+            try:
+                if http.get(url).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass  # not listening yet
+            if time.monotonic() > deadline:
+                raise ServerStartError(f"{url} did not answer within {timeout:.0f} s")
+            time.sleep(_POLL_SECONDS)
+
+
+def stop(process: subprocess.Popen[bytes], *, grace: float = STOP_GRACE_SECONDS) -> None:
+    """Stop a server and its children: SIGTERM to its process group, SIGKILL after ``grace``."""
+    if process.returncode is None:
+        _signal_group(process, signal.SIGTERM)
+        # The leader stays a zombie until reaped, so its group id cannot be reused meanwhile.
+        _wait_without_reaping(process, grace)
+        _signal_group(process, signal.SIGKILL)  # workers the leader left behind, or all of it
+    process.wait()
+
+
+def _spawn(
+    command: list[str], *, cwd: Path | None, env: Mapping[str, str], output: Output
+) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(  # noqa: S603 - our own command line, no shell
+        command,
+        cwd=cwd,
+        env=dict(env),
+        stdin=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT if output is not None else None,
+        start_new_session=True,
+    )
+
+
+def _signal_group(process: subprocess.Popen[bytes], signum: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):  # the group is already gone
+        os.killpg(process.pid, signum)
+
+
+def _wait_without_reaping(process: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    flags = os.WEXITED | os.WNOHANG | os.WNOWAIT
+    while os.waitid(os.P_PID, process.pid, flags) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
