@@ -73,9 +73,7 @@ class ChatMessage(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    conversation_id: Mapped[int] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE")
-    )
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(20))
     direction: Mapped[Direction] = mapped_column(_enum(Direction, "direction"))
     provider_message_id: Mapped[str | None] = mapped_column(String(128))

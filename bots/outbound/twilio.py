@@ -1,0 +1,27 @@
+"""Twilio WhatsApp rendering: text with numbered options, one media per message."""
+
+from __future__ import annotations
+
+from bots.outbound.parts import OutboundPart, Rendered, gallery_urls, numbered, split_text
+from dialogs.replies import BotReply
+
+BODY_LIMIT = 1600  # Twilio's limit for a WhatsApp message body
+
+
+def render_twilio(replies: list[BotReply], to: str, sender: str, status_callback: str) -> Rendered:
+    rendered = Rendered()
+
+    def form(**fields: str) -> dict[str, str]:
+        return {"To": to, "From": sender, "StatusCallback": status_callback, **fields}
+
+    for reply in replies:
+        for url in gallery_urls(reply):
+            rendered.parts.append(OutboundPart("image", url, "Messages", form(MediaUrl=url)))
+        text = reply.text
+        if reply.buttons:
+            rendered.numbered_options = [button.payload for button in reply.buttons]
+            text = numbered(reply.text, reply.buttons)
+        for piece in split_text(text, BODY_LIMIT):
+            kind = "numbered" if reply.buttons else "text"
+            rendered.parts.append(OutboundPart(kind, piece, "Messages", form(Body=piece)))
+    return rendered

@@ -1,0 +1,84 @@
+"""WhatsApp Cloud API rendering: reply buttons (<= 3), a list (<= 10 rows) or numbered text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from heyoo import WhatsApp
+
+from bots.outbound.parts import OutboundPart, Rendered, gallery_urls, numbered, split_text, truncate
+from dialogs.replies import BotReply, Button
+
+TEXT_LIMIT = 4096
+BODY_LIMIT = 1024  # interactive message body
+CAPTION_LIMIT = 1024
+MAX_REPLY_BUTTONS = 3
+BUTTON_TITLE_LIMIT = 20
+MAX_LIST_ROWS = 10
+ROW_TITLE_LIMIT = 24
+ROW_ID_LIMIT = 200
+LIST_BUTTON_LABEL = "Options"
+
+
+def render_whatsapp(replies: list[BotReply], to: str) -> Rendered:
+    rendered = Rendered()
+    for reply in replies:
+        for url in gallery_urls(reply):
+            body = _message(to, "image", {"link": url})
+            rendered.parts.append(OutboundPart("image", url, "messages", body))
+        if reply.buttons:
+            rendered.parts.extend(_choices(reply, to, rendered))
+        elif reply.text:
+            for piece in split_text(reply.text, TEXT_LIMIT):
+                body = _message(to, "text", {"body": piece, "preview_url": True})
+                rendered.parts.append(OutboundPart("text", piece, "messages", body))
+    return rendered
+
+
+def _message(to: str, kind: str, content: dict[str, Any]) -> dict[str, Any]:
+    return {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to,
+            "type": kind, kind: content}  # fmt: skip
+
+
+def _choices(reply: BotReply, to: str, rendered: Rendered) -> list[OutboundPart]:
+    buttons = reply.buttons
+    body_text = reply.text.strip() or "Choose:"
+    fits_body = len(body_text) <= BODY_LIMIT
+    if (
+        fits_body
+        and len(buttons) <= MAX_REPLY_BUTTONS
+        and all(_fits(b, BUTTON_TITLE_LIMIT) for b in buttons)
+    ):
+        return [
+            OutboundPart("buttons", body_text, "messages", _reply_buttons(to, body_text, buttons))
+        ]
+    if (
+        fits_body
+        and len(buttons) <= MAX_LIST_ROWS
+        and all(_fits(b, ROW_TITLE_LIMIT) for b in buttons)
+    ):
+        return [OutboundPart("list", body_text, "messages", _list(to, body_text, buttons))]
+    # Does not fit WhatsApp's interactive limits: numbered text the buyer answers with a digit.
+    rendered.numbered_options = [button.payload for button in buttons]
+    return [
+        OutboundPart("numbered", piece, "messages", _message(to, "text", {"body": piece}))
+        for piece in split_text(numbered(reply.text, buttons), TEXT_LIMIT)
+    ]
+
+
+def _fits(button: Button, title_limit: int) -> bool:
+    return len(button.title) <= title_limit and len(button.payload) <= ROW_ID_LIMIT
+
+
+def _reply_buttons(to: str, text: str, buttons: list[Button]) -> dict[str, Any]:
+    action = {"buttons": [{"type": "reply", "reply": {"id": b.payload, "title": b.title}}
+                          for b in buttons]}  # fmt: skip
+    return _message(to, "interactive", {"type": "button", "body": {"text": text}, "action": action})
+
+
+def _list(to: str, text: str, buttons: list[Button]) -> dict[str, Any]:
+    rows = [{"id": b.payload, "title": truncate(b.title, ROW_TITLE_LIMIT)} for b in buttons]
+    action = {"button": LIST_BUTTON_LABEL, "sections": [{"title": "Options", "rows": rows}]}
+    # heyoo builds the interactive list object in the shape the Graph API expects.
+    interactive = WhatsApp().create_button({"body": text, "action": action})
+    return _message(to, "interactive", interactive)

@@ -1,0 +1,143 @@
+"""The database side of a turn, in plain synchronous functions the worker runs in threads:
+who is talking, in which conversation, what they said, and the replies still to send."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bots.messages import Channel, InboundMessage
+from bots.outbound.parts import OutboundPart
+from catalog.buyers import service as buyer_service
+from catalog.buyers.models import Buyer
+from catalog.conversations import service as conversation_service
+from catalog.conversations.models import ChatMessage, ConversationState, MessageStatus
+from catalog.database import transaction
+
+SUPPORTED_LANGUAGES = ("en", "fr", "pt")
+
+
+@dataclass(frozen=True)
+class TurnStart:
+    conversation_id: int
+    state: ConversationState
+    inbound_id: int
+    answered: bool  # the bot's replies to this message are already recorded (a retried turn)
+    buyer_id: int
+    language: str
+
+
+def start_turn(sessions: sessionmaker[Session], message: InboundMessage) -> TurnStart:
+    """Find or create the buyer and the conversation, and record the message (once)."""
+    with transaction(sessions) as db_session:
+        buyer = _buyer(db_session, message)
+        conversation = conversation_service.get_or_create(
+            db_session=db_session,
+            key=message.conversation_key,
+            channel=message.channel.value,
+            chat_id=message.chat_id,
+            buyer_id=buyer.id,
+        )
+        inbound = conversation_service.record_inbound(
+            db_session=db_session,
+            conversation=conversation,
+            provider_message_id=message.message_id,
+            kind=message.kind.value,
+            text=message.text,
+            payload=_inbound_payload(message),
+        ) or _existing(db_session, message)
+        if conversation.state is not ConversationState.BOT:
+            inbound.status = MessageStatus.FOR_AGENT
+        return TurnStart(
+            conversation_id=conversation.id,
+            state=conversation.state,
+            inbound_id=inbound.id,
+            answered=inbound.status is MessageStatus.ANSWERED,
+            buyer_id=buyer.id,
+            language=buyer.language,
+        )
+
+
+def _buyer(db_session: Session, message: InboundMessage) -> Buyer:
+    if message.channel is Channel.TELEGRAM:
+        buyer = buyer_service.get_or_create_by_telegram(
+            db_session=db_session, user_id=int(message.user_id), name=message.user_name
+        )
+    else:
+        buyer = buyer_service.get_or_create_by_whatsapp(
+            db_session=db_session, number=message.user_id, name=message.user_name
+        )
+    hint = (message.language_hint or "")[:2].lower()
+    if buyer.language == "en" and hint in SUPPORTED_LANGUAGES and buyer.consent_given_at is None:
+        buyer.language = hint  # a new buyer's app language is a better first guess than English
+    return buyer
+
+
+def _existing(db_session: Session, message: InboundMessage) -> ChatMessage:
+    inbound = conversation_service.get_inbound(
+        db_session=db_session, channel=message.channel.value, provider_message_id=message.message_id
+    )
+    if inbound is None:  # pragma: no cover - record_inbound refused it, so it exists
+        raise LookupError(f"inbound {message.message_id} vanished")
+    return inbound
+
+
+def _inbound_payload(message: InboundMessage) -> dict[str, Any]:
+    fields = message.model_dump(
+        mode="json",
+        include={"payload", "latitude", "longitude", "phone", "media_id", "provider_type"},
+        exclude_none=True,
+    )
+    return {key: value for key, value in fields.items() if value != ""}
+
+
+def record_parts(
+    sessions: sessionmaker[Session], inbound_id: int, parts: list[OutboundPart]
+) -> None:
+    """Record the replies to send for this message (each becomes a pending outbound row)."""
+    with transaction(sessions) as db_session:
+        inbound = db_session.get(ChatMessage, inbound_id)
+        if inbound is None or inbound.status is MessageStatus.ANSWERED:
+            return
+        conversation_service.record_replies(
+            db_session=db_session,
+            inbound=inbound,
+            replies=[
+                (part.kind, part.text, {"endpoint": part.endpoint, "body": part.body})
+                for part in parts
+            ],
+        )
+
+
+def pending_parts(
+    sessions: sessionmaker[Session], inbound_id: int
+) -> list[tuple[int, OutboundPart]]:
+    """The recorded replies to `inbound_id` that the provider has not accepted yet, in order."""
+    with sessions() as db_session:
+        rows = conversation_service.pending_replies(db_session=db_session, inbound_id=inbound_id)
+        return [
+            (row.id, OutboundPart(row.kind, row.text, row.payload["endpoint"], row.payload["body"]))
+            for row in rows
+        ]
+
+
+def mark_sent(
+    sessions: sessionmaker[Session], row_id: int, provider_message_id: str | None
+) -> None:
+    with transaction(sessions) as db_session:
+        row = db_session.get(ChatMessage, row_id)
+        if row is not None:
+            conversation_service.mark_sent(
+                db_session=db_session, message=row, provider_message_id=provider_message_id
+            )
+
+
+def mark_failed(sessions: sessionmaker[Session], row_id: int, code: str, detail: str) -> None:
+    with transaction(sessions) as db_session:
+        row = db_session.get(ChatMessage, row_id)
+        if row is not None:
+            conversation_service.mark_failed(
+                db_session=db_session, message=row, error_code=code, error_detail=detail
+            )
