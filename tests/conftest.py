@@ -31,6 +31,8 @@ from catalog.migrate import upgrade
 from catalog.vehicles.vocabulary import vocabulary_cache
 from notifications.config import RedisSettings
 from notifications.redis import connect_redis
+from webhook.app import create_app
+from webhook.config import AppSettings
 
 POSTGRES_URL = os.environ.get("NZILA_TEST_POSTGRES_URL")
 
@@ -161,10 +163,6 @@ def webhook_client(
     tmp_path: Path,
 ) -> Iterator[TestClient]:
     """The real app (real database, real Redis) with the provider webhooks, started."""
-    from webhook.app import create_app
-    from webhook.config import AppSettings
-    from webhook.webhooks import telegram, twilio, whatsapp
-
     app_settings = AppSettings(
         _env_file=None,  # type: ignore[call-arg]
         public_base_url="https://nzila.example.com",
@@ -175,10 +173,6 @@ def webhook_client(
         redis_settings,
         channel_settings,
     )
-    paths = {getattr(route, "path", "") for route in app.routes}
-    for module in (telegram, twilio, whatsapp):  # until webhook.app includes them itself
-        if not {getattr(route, "path", "") for route in module.router.routes} <= paths:
-            app.include_router(module.router)
     with TestClient(app) as client:
         yield client
 

@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from bots.config import ChannelSettings
+from bots.messages import InboundKind
+from tests.conftest import InboundStream
+
+Payload = Callable[[str, str], dict[str, Any]]
+URL = "/webhooks/telegram"
+HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+@pytest.fixture
+def secret(channel_settings: ChannelSettings) -> str:
+    return channel_settings.telegram_webhook_secret.get_secret_value()
+
+
+def post(client: TestClient, update: dict[str, Any], secret: str | None) -> httpx.Response:
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers[HEADER] = secret
+    return client.post(URL, content=json.dumps(update), headers=headers)
+
+
+def recorded(provider_payload: Payload, name: str, stream: InboundStream) -> dict[str, Any]:
+    """A recorded update under an update_id of this test's own."""
+    update = provider_payload("telegram", name)
+    update["update_id"] = stream.new_update_id()
+    return update
+
+
+EXPECTED = {
+    "text": {"kind": InboundKind.TEXT, "text": "Toyota Corolla 2015 under 8000 dollars"},
+    "start_deeplink": {"kind": InboundKind.START, "payload": "v_123"},
+    "callback_query": {
+        "kind": InboundKind.BUTTON,
+        "payload": "quote:123:lagos",
+        "callback_query_id": "2200458912345678901",
+    },
+    "location": {"kind": InboundKind.LOCATION, "latitude": 6.524379, "longitude": 3.379206},
+    "contact": {"kind": InboundKind.CONTACT, "phone": "+2348012345678"},
+    "photo": {"kind": InboundKind.IMAGE, "media_id": "AgACAgQAAxkBAAIBL2ZnLarge1280"},
+    "sticker": {"kind": InboundKind.UNSUPPORTED, "provider_type": "sticker"},
+}
+
+
+def test_each_kind_of_update_is_queued_with_its_fields_and_acknowledged(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    secret: str,
+) -> None:
+    updates = {name: recorded(provider_payload, name, inbound_stream) for name in EXPECTED}
+    for update in updates.values():
+        response = post(webhook_client, update, secret)
+        assert (response.status_code, response.json()) == (200, {"ok": True})
+    queued = inbound_stream.messages()
+    assert [m.message_id for m in queued] == [str(u["update_id"]) for u in updates.values()]
+    for message, expected in zip(queued, EXPECTED.values(), strict=True):
+        assert (message.user_id, message.chat_id) == ("512345678", "512345678")
+        assert (message.user_name, message.language_hint) == ("Chinedu Okafor", "en")
+        assert message.model_dump(include=set(expected)) == expected
+
+
+def test_a_retried_update_is_acknowledged_and_queued_once(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    secret: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    update = recorded(provider_payload, "text", inbound_stream)
+    caplog.set_level(logging.INFO, logger="webhook.webhooks")
+    assert [post(webhook_client, update, secret).status_code for _ in range(3)] == [200] * 3
+    assert len(inbound_stream.messages()) == 1
+    outcomes = [r.getMessage().split()[1] for r in caplog.records if "inbound" in r.getMessage()]
+    assert outcomes == ["queued", "duplicate", "duplicate"]
+
+
+def test_the_log_names_conversation_and_message_but_never_the_text(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    secret: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    update = recorded(provider_payload, "text", inbound_stream)
+    caplog.set_level(logging.DEBUG)
+    post(webhook_client, update, secret)
+    [line] = [r for r in caplog.records if r.name == "webhook.webhooks"]
+    assert line.levelno == logging.INFO
+    assert "conversation=telegram:512345678" in line.getMessage()
+    assert f"message_id={update['update_id']}" in line.getMessage()
+    assert "Corolla" not in caplog.text
+
+
+def test_an_edited_message_is_acknowledged_and_not_queued(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    secret: str,
+) -> None:
+    update = recorded(provider_payload, "edited_message", inbound_stream)
+    response = post(webhook_client, update, secret)
+    assert (response.status_code, response.json()) == (200, {"ok": True})
+    assert inbound_stream.messages() == []
+
+
+@pytest.mark.parametrize(
+    ("header", "status"), [(None, 401), ("a-guess", 403)], ids=["none", "wrong"]
+)
+def test_an_update_without_our_secret_is_refused_and_not_queued(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    caplog: pytest.LogCaptureFixture,
+    header: str | None,
+    status: int,
+) -> None:
+    update = recorded(provider_payload, "text", inbound_stream)
+    response = post(webhook_client, update, header)
+    assert response.status_code == status
+    assert "error" in response.json()
+    assert inbound_stream.messages() == []
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert "channel=telegram" in warning.getMessage()
+    assert "client=testclient" in warning.getMessage()
+
+
+MALFORMED = [
+    (b"{not json", "body is not JSON"),
+    (b"[1, 2]", "body is not a JSON object"),
+    (b'{"message": {"text": "hi"}}', "no integer update_id"),
+    (b'{"update_id": 1, "message": {"message_id": 1}}', "not a valid Telegram update"),
+]
+
+
+def test_a_body_that_is_not_an_update_is_a_400_with_a_clear_error(
+    webhook_client: TestClient, secret: str
+) -> None:
+    for body, error in MALFORMED:
+        response = webhook_client.post(URL, content=body, headers={HEADER: secret})
+        assert response.status_code == 400, body
+        assert error in response.json()["error"]
+
+
+def test_a_body_over_the_limit_is_refused(
+    webhook_client: TestClient, channel_settings: ChannelSettings, secret: str
+) -> None:
+    big = b'{"update_id": 1, "padding": "' + b"x" * channel_settings.webhook_max_body_bytes + b'"}'
+    response = webhook_client.post(URL, content=big, headers={HEADER: secret})
+    assert response.status_code == 413
+    assert "over" in response.json()["error"]
+
+
+def test_a_body_over_the_limit_without_a_length_is_refused_while_read(
+    webhook_client: TestClient, channel_settings: ChannelSettings, secret: str
+) -> None:
+    chunk = b"x" * 8192
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(channel_settings.webhook_max_body_bytes // len(chunk) + 2):
+            yield chunk
+
+    response = webhook_client.post(URL, content=chunks(), headers={HEADER: secret})
+    assert response.status_code == 413
+
+
+def test_a_channel_this_deployment_does_not_serve_is_404(
+    webhook_client: TestClient, channel_settings: ChannelSettings, secret: str
+) -> None:
+    app: Any = webhook_client.app
+    app.state.channel_settings = channel_settings.model_copy(update={"channels": ["whatsapp"]})
+    response = webhook_client.post(URL, content=b"{}", headers={HEADER: secret})
+    assert response.status_code == 404
+    assert "not enabled" in response.json()["error"]
