@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -161,6 +162,103 @@ def serve(
         port=port or settings.port,
         proxy_headers=True,
     )
+
+
+@app.command("fake-providers")
+def fake_providers(
+    port: Annotated[int, typer.Option(help="Where the fakes listen.")] = 8090,
+) -> None:
+    """Run local fakes of the Telegram, WhatsApp Cloud and Twilio APIs (no credentials)."""
+    from bots.config import get_channel_settings
+    from bots.fakes import serve as serve_fakes
+
+    channels = get_channel_settings()
+    serve_fakes(
+        host="127.0.0.1",
+        port=port,
+        telegram_token=channels.telegram_bot_token.get_secret_value(),
+        graph_token=channels.whatsapp_access_token.get_secret_value(),
+        twilio_account_sid=channels.twilio_account_sid,
+        twilio_auth_token=channels.twilio_auth_token.get_secret_value(),
+    )
+
+
+@app.command()
+def worker(
+    consumer: Annotated[str | None, typer.Option(help="Consumer name (default host-pid).")] = None,
+) -> None:
+    """Run the conversation worker: queued messages -> Rasa -> replies on each channel."""
+    import asyncio
+
+    from bots.config import get_channel_settings
+    from bots.runner import run_worker
+    from catalog.logs import configure_logging
+    from dialogs.config import get_dialog_settings
+    from notifications.config import get_redis_settings
+
+    settings = _checked_settings()
+    configure_logging()
+    asyncio.run(
+        run_worker(
+            catalog=get_catalog_settings(),
+            redis_settings=get_redis_settings(),
+            channels=get_channel_settings(),
+            dialogs=get_dialog_settings(),
+            public_base_url=settings.public_base_url,
+            consumer=consumer,
+        )
+    )
+
+
+@app.command()
+def train(
+    force: Annotated[bool, typer.Option(help="Train even if nothing changed.")] = False,
+) -> None:
+    """Train the Rasa model in the Rasa environment (skipped when its inputs are unchanged)."""
+    from dialogs.config import PROJECT_ROOT, get_dialog_settings
+    from dialogs.training import TrainingError, train_if_changed
+
+    settings = get_dialog_settings()
+    if not settings.rasa_bin.exists():
+        typer.echo(
+            f"no Rasa environment at {settings.rasa_bin}: run scripts/bootstrap.sh rasa", err=True
+        )
+        raise typer.Exit(2)
+    try:
+        result = train_if_changed(
+            rasa_bin=settings.rasa_bin,
+            project_root=PROJECT_ROOT,
+            models_dir=settings.rasa_models_dir,
+            force=force,
+        )
+    except TrainingError as error:
+        typer.echo(f"training failed: {error}", err=True)
+        raise typer.Exit(1) from error
+    verb = "trained" if result.trained else "up to date"
+    typer.echo(f"model {verb}: {result.model_path}")
+
+
+@app.command()
+def up(
+    fakes_port: Annotated[int, typer.Option(help="Port of the fake providers.")] = 8090,
+) -> None:
+    """Run everything: web app, worker, Rasa, action server and fake providers (Ctrl-C stops)."""
+    from webhook.devstack import run_stack
+    from webhook.stack import build_services, embedded_redis_url
+
+    settings = _checked_settings()
+    env: dict[str, str] = {}
+    if not os.environ.get("REDIS_URL"):
+        env["REDIS_URL"] = embedded_redis_url()  # one embedded server shared by every process
+    services = build_services(settings, fakes_port=fakes_port, extra_env=env)
+
+    def ready() -> None:
+        typer.echo(
+            f"\nNzila is up: {settings.public_base_url}/  (chat simulator: "
+            f"{settings.public_base_url}/simulator)  Ctrl-C stops everything.\n"
+        )
+
+    raise typer.Exit(run_stack(services, on_ready=ready))
 
 
 @app.command("check-config")

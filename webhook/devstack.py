@@ -55,6 +55,9 @@ class Stack:
         """Start every service in order; raises StackError (after stopping the started ones)."""
         for number, service in enumerate(self._services):
             colour = COLOURS[number % len(COLOURS)]
+            if service.ready_url and _answers(service.ready_url):
+                self.stop()
+                raise StackError(f"{service.name}: something already answers {service.ready_url}")
             process = subprocess.Popen(  # noqa: S603 - our own commands, no shell
                 service.command,
                 stdout=subprocess.PIPE,
@@ -86,11 +89,8 @@ class Stack:
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise StackError(f"{service.name} exited with {process.returncode} while starting")
-            try:
-                if httpx.get(service.ready_url, timeout=2).is_success:
-                    return
-            except httpx.HTTPError:
-                pass
+            if _answers(service.ready_url):
+                return
             time.sleep(0.3)
         raise StackError(f"{service.name} not ready after {service.ready_timeout:.0f} s")
 
@@ -116,6 +116,13 @@ class Stack:
                     process.wait()
             self.say(service.name, "stopped")
         self._running.clear()
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).is_success
+    except httpx.HTTPError:
+        return False
 
 
 def run_stack(services: list[Service], *, on_ready: Callable[[], None] = lambda: None) -> int:

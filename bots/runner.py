@@ -1,0 +1,68 @@
+"""`nzila worker`: the conversation worker process, wired from settings."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+
+import httpx
+
+from bots.adapters import build_adapters
+from bots.config import ChannelSettings
+from bots.queue import InboundQueue
+from bots.worker import ConversationWorker
+from catalog.config import CatalogSettings
+from catalog.database import make_engine, make_session_factory
+from dialogs.client import RasaClient
+from dialogs.config import DialogSettings
+from notifications.config import RedisSettings
+from notifications.redis import connect_async_redis
+
+logger = logging.getLogger(__name__)
+
+
+async def run_worker(
+    *,
+    catalog: CatalogSettings,
+    redis_settings: RedisSettings,
+    channels: ChannelSettings,
+    dialogs: DialogSettings,
+    public_base_url: str,
+    consumer: str | None = None,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Consume the inbound stream until SIGTERM/SIGINT (or `stop`), then finish current turns."""
+    stop = stop or _stop_on_signals()
+    consumer = consumer or f"{socket.gethostname()}-{os.getpid()}"
+    redis = connect_async_redis(redis_settings)
+    engine = make_engine(catalog.database_url)
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
+    async with httpx.AsyncClient(timeout=httpx.Timeout(15.0), limits=limits) as http:
+        worker = ConversationWorker(
+            queue=InboundQueue(redis),
+            redis=redis,
+            sessions=make_session_factory(engine),
+            engine=RasaClient(
+                http=http,
+                base_url=dialogs.rasa_url,
+                auth_token=dialogs.rasa_auth_token.get_secret_value(),
+            ),
+            adapters=build_adapters(channels, http, public_base_url),
+            consumer=consumer,
+        )
+        logger.info("worker started", extra={"consumer": consumer})
+        await worker.run(stop)
+    await redis.aclose()
+    engine.dispose()
+    logger.info("worker stopped", extra={"consumer": consumer})
+
+
+def _stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    return stop

@@ -1,0 +1,33 @@
+"""Where the Rasa server and the action server run, and where trained models go."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class DialogSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    rasa_url: str = Field(default="http://127.0.0.1:5005", description="The Rasa server.")
+    rasa_auth_token: SecretStr = Field(
+        default=SecretStr("dev-only-rasa-token"),
+        description="Rasa's --auth-token for its HTTP API (pause/resume, trackers).",
+    )
+    action_server_port: int = Field(default=5055, ge=1, le=65535)
+    rasa_models_dir: Path = PROJECT_ROOT / "var" / "rasa" / "models"
+    rasa_bin: Path = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+
+    @property
+    def rasa_port(self) -> int:
+        return int(self.rasa_url.rsplit(":", 1)[-1].split("/")[0])
+
+
+@lru_cache
+def get_dialog_settings() -> DialogSettings:
+    return DialogSettings()

