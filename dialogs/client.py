@@ -7,8 +7,8 @@ needs the server's ``--auth-token``.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Final
-from urllib.parse import quote
 
 import httpx
 from pydantic import ValidationError
@@ -18,6 +18,7 @@ from dialogs.replies import BotReply
 DEFAULT_TIMEOUT: Final = httpx.Timeout(10.0, connect=2.0)
 READY_TIMEOUT: Final = httpx.Timeout(2.0)
 _UNAVAILABLE_STATUSES: Final = frozenset({502, 503, 504})
+_PATH_SAFE_ID: Final = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/%]+")
 
 
 class DialogError(Exception):
@@ -99,8 +100,13 @@ class RasaClient:
     async def pause(self, conversation_id: str) -> None:
         """Stop the bot answering this conversation (a human agent takes over).
 
-        Messages still reach the tracker, so the bot knows them when it is resumed.
+        Messages still reach the tracker, so the bot knows them when it is resumed. Rasa resumes
+        by itself when a new session starts (after ``session_expiration_time`` idle): the
+        handoff state kept upstream stays the authority.
         """
+        # Rasa 3.6 stamps an appended event before it opens a missing or expired session, and on
+        # reload drops events older than the session start: a no-op resume opens it first.
+        await self._append_event(conversation_id, {"event": "resume"})
         await self._append_event(conversation_id, {"event": "pause"})
 
     async def resume(self, conversation_id: str) -> None:
@@ -110,14 +116,14 @@ class RasaClient:
     async def tracker(self, conversation_id: str) -> dict[str, Any]:
         """The conversation's tracker: slots, latest message, paused flag and events."""
         tracker = await self._request(
-            "GET", f"/conversations/{self._quoted(conversation_id)}/tracker", params=self._token()
+            "GET", f"{conversation_path(conversation_id)}/tracker", params=self._token()
         )
         if not isinstance(tracker, dict):
             raise RasaError(f"expected a tracker object from Rasa, got {type(tracker).__name__}")
         return tracker
 
     async def _append_event(self, conversation_id: str, event: dict[str, Any]) -> None:
-        path = f"/conversations/{self._quoted(conversation_id)}/tracker/events"
+        path = f"{conversation_path(conversation_id)}/tracker/events"
         await self._request("POST", path, json=event, params=self._token())
 
     async def _request(
@@ -154,6 +160,19 @@ class RasaClient:
     def _token(self) -> dict[str, str]:
         return {"token": self._auth_token}
 
-    @staticmethod
-    def _quoted(conversation_id: str) -> str:
-        return quote(conversation_id, safe="")
+
+def conversation_path(conversation_id: str) -> str:
+    """``/conversations/<id>`` for Rasa's HTTP API, which takes the id exactly as written.
+
+    Rasa 3.6 does not decode percent-escapes in this path, so an id is sent unescaped and must
+    consist of characters a URL path carries as they are.
+
+    Raises:
+        ValueError: the id holds a space, ``?``, ``#``, a non-ASCII letter or the like.
+    """
+    if not _PATH_SAFE_ID.fullmatch(conversation_id):
+        raise ValueError(
+            f"conversation id {conversation_id!r} cannot be addressed in Rasa's HTTP API: "
+            "use ASCII letters, digits and -._~!$&'()*+,;=:@/% only"
+        )
+    return f"/conversations/{conversation_id}"

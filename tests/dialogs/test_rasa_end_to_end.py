@@ -1,0 +1,310 @@
+"""The real thing: Rasa 3.6 (.venv-rasa) and our action server (rasa_sdk 3.21, this env), through
+RasaClient.
+
+The model is trained once into var/rasa/models and reused while the training inputs are unchanged.
+Skipped when the Rasa environment is not built (scripts/bootstrap.sh rasa; CI builds it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import subprocess
+import sys
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import httpx
+import pytest
+
+from dialogs.client import RasaClient, RasaError, RasaUnavailable
+from dialogs.rasa_process import (
+    ServerStartError,
+    start_action_server,
+    start_rasa_server,
+    stop,
+    wait_until_ready,
+)
+from dialogs.replies import BotReply, Button
+from dialogs.training import train_if_changed
+
+ROOT = Path(__file__).resolve().parents[2]
+RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
+MODELS_DIR = ROOT / "var" / "rasa" / "models"
+ENDPOINTS = ROOT / "dialogs" / "endpoints.yml"
+DEFAULT_ACTION_URL = "http://127.0.0.1:5055/webhook"
+AUTH_TOKEN = "test-token-" + uuid.uuid4().hex
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RasaStack:
+    base_url: str
+    auth_token: str
+    action_server_log: Path
+
+
+@pytest.fixture(scope="session")
+def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
+    """Both servers on free 127.0.0.1 ports, with a throw-away SQLite tracker store."""
+    if not RASA_BIN.exists():
+        pytest.skip(f"the Rasa environment is not built ({RASA_BIN}): scripts/bootstrap.sh rasa")
+    model = train_if_changed(rasa_bin=RASA_BIN, project_root=ROOT, models_dir=MODELS_DIR)
+    workdir = tmp_path_factory.mktemp("rasa")
+    action_port, rasa_port = free_port(), free_port()
+    endpoints = workdir / "endpoints.yml"
+    endpoints.write_text(
+        ENDPOINTS.read_text().replace(DEFAULT_ACTION_URL, f"http://127.0.0.1:{action_port}/webhook")
+    )
+    action_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
+    with action_log.open("wb") as action_output, rasa_log.open("wb") as rasa_output:
+        actions = start_action_server(
+            python_bin=Path(sys.executable), port=action_port, cwd=ROOT, output=action_output
+        )
+        try:
+            ready(f"http://127.0.0.1:{action_port}/health", 60, actions, action_log)
+            rasa = start_rasa_server(
+                rasa_bin=RASA_BIN,
+                model_path=model.model_path,
+                port=rasa_port,
+                auth_token=AUTH_TOKEN,
+                endpoints=endpoints,
+                credentials=ROOT / "dialogs" / "credentials.yml",
+                cwd=ROOT,
+                env={
+                    "RASA_TRACKER_DIALECT": "sqlite",
+                    "RASA_TRACKER_DB": str(workdir / "tracker.db"),
+                    "RASA_TRACKER_URL": "",
+                },
+                output=rasa_output,
+            )
+            try:
+                status = f"http://127.0.0.1:{rasa_port}/status?token={AUTH_TOKEN}"
+                ready(status, 180, rasa, rasa_log)
+                yield RasaStack(f"http://127.0.0.1:{rasa_port}", AUTH_TOKEN, action_log)
+            finally:
+                stop(rasa)
+        finally:
+            stop(actions)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def ready(url: str, timeout: float, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Wait for a server; if it fails to start, show the end of its log."""
+    try:
+        wait_until_ready(url, timeout, process=process)
+    except ServerStartError as error:
+        tail = "\n".join(log.read_text(errors="replace").splitlines()[-40:])
+        pytest.fail(f"{error}\n--- {log.name} ---\n{tail}")
+
+
+def with_client(stack: RasaStack, scenario: Callable[[RasaClient], Awaitable[T]]) -> T:
+    async def run() -> T:
+        async with httpx.AsyncClient() as http:
+            client = RasaClient(http=http, base_url=stack.base_url, auth_token=stack.auth_token)
+            return await scenario(client)
+
+    return asyncio.run(run())
+
+
+def say(stack: RasaStack, text: str, language: str, conversation: str = "") -> list[BotReply]:
+    conversation = conversation or new_conversation()
+
+    async def turn(client: RasaClient) -> list[BotReply]:
+        return await client.send(
+            conversation_id=conversation, text=text, metadata={"language": language}
+        )
+
+    return with_client(stack, turn)
+
+
+def new_conversation() -> str:
+    return f"test:{uuid.uuid4().hex[:12]}"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "greeting"),
+    [
+        ("en", "Hello", "Hello, I'm Nzila"),
+        ("fr", "bonjour patron", "Bonjour, je suis Nzila"),
+        ("pt", "bom dia mano", "Olá, eu sou o Nzila"),
+    ],
+)
+def test_a_greeting_is_answered_in_the_language_given_in_the_metadata(
+    rasa_stack: RasaStack, language: str, text: str, greeting: str
+) -> None:
+    [reply] = say(rasa_stack, text, language)
+
+    assert reply.text.startswith(greeting)
+    assert [button.payload for button in reply.buttons] == ["/help", "/deny"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "answer"),
+    [
+        ("en", "abeg help me", "Here is what I can do"),
+        ("fr", "merci patron", "Avec plaisir"),
+        ("pt", "obrigado mano", "De nada"),
+        ("fr", "au revoir", "Au revoir et à bientôt"),
+        ("pt", "tchau", "Até logo"),
+        ("en", "tell me a joke", "I can only help with buying and shipping vehicles"),
+    ],
+)
+def test_buyers_phrasing_reaches_the_right_answer(
+    rasa_stack: RasaStack, language: str, text: str, answer: str
+) -> None:
+    [reply] = say(rasa_stack, text, language)
+
+    assert reply.text.startswith(answer)
+
+
+def test_help_offers_buttons(rasa_stack: RasaStack) -> None:
+    [reply] = say(rasa_stack, "help", "en")
+
+    assert reply.text.startswith("Here is what I can do")
+    assert reply.buttons == [
+        Button(title="Start over", payload="/greet"),
+        Button(title="Goodbye", payload="/goodbye"),
+    ]
+
+
+def test_a_tapped_button_payload_is_understood(rasa_stack: RasaStack) -> None:
+    [reply] = say(rasa_stack, "/help", "pt")
+
+    assert reply.text.startswith("Eis o que posso fazer")
+
+
+def test_gibberish_gets_the_fallback_with_buttons(rasa_stack: RasaStack) -> None:
+    [reply] = say(rasa_stack, "xqzv blorp kwijibo", "fr")
+
+    assert reply.text.startswith("Désolé, je n'ai pas compris")
+    assert [button.payload for button in reply.buttons] == ["/help", "/greet"]
+
+
+def test_a_yes_after_the_greeting_shows_how_it_works(rasa_stack: RasaStack) -> None:
+    conversation = new_conversation()
+    say(rasa_stack, "bonjour", "fr", conversation)
+
+    [reply] = say(rasa_stack, "oui", "fr", conversation)
+
+    assert reply.text.startswith("Voici ce que je peux faire")
+
+
+def test_the_language_action_ran_on_the_action_server(rasa_stack: RasaStack) -> None:
+    """Only action_set_language, reading the metadata, can move the slot off its initial "en"."""
+    conversation = new_conversation()
+    say(rasa_stack, "olá", "pt-BR", conversation)
+
+    tracker = with_client(rasa_stack, lambda client: client.tracker(conversation))
+
+    assert tracker["slots"]["language"] == "pt"
+    assert any(
+        event.get("event") == "slot" and event.get("name") == "language"
+        for event in tracker["events"]
+    )
+
+
+def test_a_language_change_within_a_conversation_is_followed(rasa_stack: RasaStack) -> None:
+    conversation = new_conversation()
+    [english] = say(rasa_stack, "hello", "en", conversation)
+
+    [french] = say(rasa_stack, "merci", "fr", conversation)
+
+    assert english.text.startswith("Hello")
+    assert french.text.startswith("Avec plaisir")
+
+
+def test_an_unsupported_language_keeps_the_language_already_known(rasa_stack: RasaStack) -> None:
+    conversation = new_conversation()
+    say(rasa_stack, "bonjour", "fr", conversation)
+
+    [reply] = say(rasa_stack, "merci", "sw", conversation)
+
+    assert reply.text.startswith("Avec plaisir")
+
+
+@pytest.mark.parametrize("history", [[], ["hello"]], ids=["new conversation", "ongoing"])
+def test_a_paused_conversation_gets_no_reply_until_resumed(
+    rasa_stack: RasaStack, history: list[str]
+) -> None:
+    conversation = new_conversation()
+    for text in history:
+        say(rasa_stack, text, "en", conversation)
+
+    async def scenario(client: RasaClient) -> tuple[list[BotReply], bool, list[BotReply]]:
+        await client.pause(conversation)
+        while_paused = await client.send(
+            conversation_id=conversation, text="hello", metadata={"language": "en"}
+        )
+        paused = (await client.tracker(conversation))["paused"]
+        await client.resume(conversation)
+        after_resume = await client.send(
+            conversation_id=conversation, text="hello", metadata={"language": "en"}
+        )
+        return while_paused, paused, after_resume
+
+    while_paused, paused, after_resume = with_client(rasa_stack, scenario)
+
+    assert while_paused == []
+    assert paused is True
+    assert after_resume[0].text.startswith("Hello, I'm Nzila")
+
+
+def test_a_whatsapp_number_addresses_its_own_tracker(rasa_stack: RasaStack) -> None:
+    conversation = f"whatsapp:+2438{uuid.uuid4().int % 10**8:08d}"
+    say(rasa_stack, "bom dia", "pt", conversation)
+
+    tracker = with_client(rasa_stack, lambda client: client.tracker(conversation))
+
+    assert tracker["sender_id"] == conversation
+    assert tracker["slots"]["language"] == "pt"
+
+
+def test_the_running_server_is_ready(rasa_stack: RasaStack) -> None:
+    assert with_client(rasa_stack, lambda client: client.is_ready())
+
+
+def test_a_wrong_auth_token_is_refused_for_the_http_api(rasa_stack: RasaStack) -> None:
+    async def scenario() -> None:
+        async with httpx.AsyncClient() as http:
+            client = RasaClient(http=http, base_url=rasa_stack.base_url, auth_token="wrong")
+            assert not await client.is_ready()
+            await client.pause(new_conversation())
+
+    with pytest.raises(RasaError, match="HTTP 401") as raised:
+        asyncio.run(scenario())
+    assert raised.value.status_code == 401
+    assert not isinstance(raised.value, RasaUnavailable)
+
+
+def test_an_unreachable_rasa_is_unavailable_and_not_ready() -> None:
+    async def scenario() -> bool:
+        async with httpx.AsyncClient() as http:
+            client = RasaClient(
+                http=http, base_url=f"http://127.0.0.1:{free_port()}", auth_token="token"
+            )
+            with pytest.raises(RasaUnavailable):
+                await client.send(conversation_id="x", text="hello", metadata={})
+            return await client.is_ready()
+
+    assert asyncio.run(scenario()) is False
+
+
+@pytest.mark.parametrize("conversation", ["a b", "what?", "x#1", "mamadou-é"])
+def test_an_id_rasa_cannot_address_is_refused_before_any_request(conversation: str) -> None:
+    async def scenario() -> None:
+        async with httpx.AsyncClient() as http:
+            client = RasaClient(http=http, base_url="http://127.0.0.1:9", auth_token="token")
+            await client.pause(conversation)
+
+    with pytest.raises(ValueError, match="cannot be addressed"):
+        asyncio.run(scenario())
