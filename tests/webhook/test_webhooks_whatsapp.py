@@ -1,0 +1,304 @@
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from bots.config import ChannelSettings
+from bots.messages import InboundKind
+from catalog.conversations import service as conversation_service
+from catalog.conversations.models import ChatMessage, MessageStatus
+from tests.conftest import InboundStream
+
+Payload = Callable[[str, str], dict[str, Any]]
+URL = "/webhooks/whatsapp"
+HEADER = "X-Hub-Signature-256"
+AMINA = ("+2348012345678", "2348012345678", "Amina Bello")
+
+
+@pytest.fixture
+def app_secret(channel_settings: ChannelSettings) -> str:
+    return channel_settings.whatsapp_app_secret.get_secret_value()
+
+
+def signed(body: bytes, secret: str) -> dict[str, str]:
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return {HEADER: f"sha256={digest}", "Content-Type": "application/json"}
+
+
+def post(client: TestClient, payload: dict[str, Any], secret: str) -> httpx.Response:
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    return client.post(URL, content=body, headers=signed(body, secret))
+
+
+def recorded(provider_payload: Payload, name: str, stream: InboundStream) -> dict[str, Any]:
+    """A recorded payload whose message and status ids are this test's own."""
+    payload = provider_payload("whatsapp", name)
+    for entry in payload["entry"]:
+        for change in entry["changes"]:
+            for message in change["value"].get("messages", []):
+                message["id"] = stream.new_id("wamid.")
+            for status in change["value"].get("statuses", []):
+                status["id"] = f"wamid.out.{uuid.uuid4().hex}"
+    return payload
+
+
+def status_ids(payload: dict[str, Any]) -> list[str]:
+    return [
+        status["id"]
+        for entry in payload["entry"]
+        for change in entry["changes"]
+        for status in change["value"].get("statuses", [])
+    ]
+
+
+def sent_reply(sessions: sessionmaker[Session], provider_message_id: str) -> int:
+    """An outbound message the provider accepted as `provider_message_id`; its row id."""
+    with sessions() as session:
+        conversation = conversation_service.get_or_create(
+            db_session=session,
+            key=f"whatsapp:{provider_message_id[-12:]}",
+            channel="whatsapp",
+            chat_id="2348012345678",
+            buyer_id=None,
+        )
+        inbound = conversation_service.record_inbound(
+            db_session=session,
+            conversation=conversation,
+            provider_message_id=f"in.{provider_message_id}",
+            kind="text",
+            text="Hello",
+            payload={},
+        )
+        assert inbound is not None
+        [reply] = conversation_service.record_replies(
+            db_session=session, inbound=inbound, replies=[("text", "Welcome to Nzila", {})]
+        )
+        conversation_service.mark_sent(
+            db_session=session, message=reply, provider_message_id=provider_message_id
+        )
+        session.commit()
+        return reply.id
+
+
+def row(sessions: sessionmaker[Session], message_id: int) -> ChatMessage:
+    with sessions() as session:
+        message = session.get(ChatMessage, message_id)
+        assert message is not None
+        return message
+
+
+def test_verification_echoes_the_challenge_for_our_token(
+    webhook_client: TestClient, channel_settings: ChannelSettings
+) -> None:
+    token = channel_settings.whatsapp_verify_token.get_secret_value()
+    params = {"hub.mode": "subscribe", "hub.verify_token": token, "hub.challenge": "1158201444"}
+    response = webhook_client.get(URL, params=params)
+    assert response.status_code == 200
+    assert response.text == "1158201444"
+    assert response.headers["content-type"].startswith("text/plain")
+
+
+def test_verification_without_our_token_is_refused(
+    webhook_client: TestClient, channel_settings: ChannelSettings
+) -> None:
+    token = channel_settings.whatsapp_verify_token.get_secret_value()
+    for params in [
+        {"hub.mode": "subscribe", "hub.verify_token": "a-guess", "hub.challenge": "1"},
+        {"hub.mode": "subscribe", "hub.challenge": "1"},
+        {"hub.mode": "unsubscribe", "hub.verify_token": token, "hub.challenge": "1"},
+        {},
+    ]:
+        response = webhook_client.get(URL, params=params)
+        assert response.status_code == 403, params
+        assert response.json() == {"error": "verification failed"}
+
+
+EXPECTED = {
+    "text": {"kind": InboundKind.TEXT, "text": "Hello, do you have a Toyota RAV4 2016 for Lagos?"},
+    "interactive_button_reply": {
+        "kind": InboundKind.BUTTON,
+        "payload": "quote:123:lagos",
+        "text": "Ship to Lagos",
+    },
+    "interactive_list_reply": {
+        "kind": InboundKind.BUTTON,
+        "payload": "port:apapa",
+        "text": "Lagos (Apapa)",
+    },
+    "button": {"kind": InboundKind.BUTTON, "payload": "alerts:stop"},
+    "location": {"kind": InboundKind.LOCATION, "latitude": 6.4474, "longitude": 3.3903},
+    "image": {"kind": InboundKind.IMAGE, "media_id": "1479537139650973", "text": "Like this one"},
+    "contacts": {"kind": InboundKind.CONTACT, "phone": "+234 803 555 0199"},
+    "sticker": {"kind": InboundKind.UNSUPPORTED, "provider_type": "sticker"},
+}
+
+
+def test_each_kind_of_message_is_queued_with_its_fields_and_acknowledged(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    app_secret: str,
+) -> None:
+    payloads = [recorded(provider_payload, name, inbound_stream) for name in EXPECTED]
+    for payload in payloads:
+        response = post(webhook_client, payload, app_secret)
+        assert (response.status_code, response.json()) == (200, {"ok": True})
+    queued = inbound_stream.messages()
+    assert len(queued) == len(EXPECTED)
+    for message, expected in zip(queued, EXPECTED.values(), strict=True):
+        assert (message.user_id, message.chat_id, message.user_name) == AMINA
+        assert message.model_dump(include=set(expected)) == expected
+
+
+def test_a_batch_queues_every_message_and_records_every_status(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    sessions: sessionmaker[Session],
+    provider_payload: Payload,
+    app_secret: str,
+) -> None:
+    payload = recorded(provider_payload, "batched", inbound_stream)
+    replies = [sent_reply(sessions, provider_id) for provider_id in status_ids(payload)]
+    response = post(webhook_client, payload, app_secret)
+    assert response.status_code == 200
+    queued = inbound_stream.messages()
+    assert [(m.user_id, m.kind, m.provider_type) for m in queued] == [
+        ("+2348012345678", InboundKind.TEXT, ""),
+        ("+233201234567", InboundKind.IMAGE, ""),
+        ("+2348012345678", InboundKind.BUTTON, ""),
+        ("+233201234567", InboundKind.LOCATION, ""),
+        ("+233201234567", InboundKind.UNSUPPORTED, "audio"),
+        ("+2348012345678", InboundKind.UNSUPPORTED, "reaction"),
+    ]
+    assert [row(sessions, reply).status for reply in replies] == [
+        MessageStatus.DELIVERED,
+        MessageStatus.READ,
+        MessageStatus.SENT,
+        MessageStatus.FAILED,
+    ]
+    failed = row(sessions, replies[-1])
+    assert (failed.error_code, failed.error_detail) == ("131047", "Re-engagement message")
+
+
+def test_statuses_move_our_message_forward_and_a_failure_is_kept_with_its_error(
+    webhook_client: TestClient,
+    sessions: sessionmaker[Session],
+    inbound_stream: InboundStream,
+    provider_payload: Payload,
+    app_secret: str,
+) -> None:
+    reply_id: int | None = None
+    for state in ["sent", "delivered", "read", "delivered"]:  # a late "delivered" changes nothing
+        payload = provider_payload("whatsapp", f"status_{state}")
+        if reply_id is None:
+            reply_id = sent_reply(sessions, status_ids(payload)[0])
+        assert post(webhook_client, payload, app_secret).status_code == 200
+    assert reply_id is not None
+    assert row(sessions, reply_id).status is MessageStatus.READ
+
+    failed = recorded(provider_payload, "status_failed", inbound_stream)
+    failed_id = sent_reply(sessions, status_ids(failed)[0])
+    assert post(webhook_client, failed, app_secret).status_code == 200
+    message = row(sessions, failed_id)
+    assert (message.status, message.error_code) == (MessageStatus.FAILED, "131047")
+
+
+def test_a_status_of_a_message_we_never_sent_is_acknowledged(
+    webhook_client: TestClient,
+    inbound_stream: InboundStream,
+    provider_payload: Payload,
+    app_secret: str,
+) -> None:
+    payload = recorded(provider_payload, "status_read", inbound_stream)
+    assert post(webhook_client, payload, app_secret).status_code == 200
+
+
+def test_a_retried_notification_is_acknowledged_and_queued_once(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    app_secret: str,
+) -> None:
+    payload = recorded(provider_payload, "text", inbound_stream)
+    assert [post(webhook_client, payload, app_secret).status_code for _ in range(3)] == [200] * 3
+    assert len(inbound_stream.messages()) == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "status"),
+    [(None, 401), ("sha256=" + "0" * 64, 403), ("signature", 403)],
+    ids=["missing", "wrong", "garbage"],
+)
+def test_an_unsigned_or_missigned_notification_is_refused_and_changes_nothing(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    sessions: sessionmaker[Session],
+    provider_payload: Payload,
+    caplog: pytest.LogCaptureFixture,
+    header: str | None,
+    status: int,
+) -> None:
+    payload = recorded(provider_payload, "batched", inbound_stream)
+    replies = [sent_reply(sessions, provider_id) for provider_id in status_ids(payload)]
+    headers = {"Content-Type": "application/json"} | ({HEADER: header} if header else {})
+    response = webhook_client.post(URL, content=json.dumps(payload), headers=headers)
+    assert response.status_code == status
+    assert inbound_stream.messages() == []
+    assert {row(sessions, reply).status for reply in replies} == {MessageStatus.SENT}
+    assert "channel=whatsapp client=testclient" in caplog.text
+
+
+def test_a_body_signed_with_another_secret_is_refused(
+    inbound_stream: InboundStream, webhook_client: TestClient, provider_payload: Payload
+) -> None:
+    payload = recorded(provider_payload, "text", inbound_stream)
+    assert post(webhook_client, payload, "someone-elses-secret").status_code == 403
+    assert inbound_stream.messages() == []
+
+
+def test_a_signed_body_that_is_not_a_notification_is_a_400_with_a_clear_error(
+    webhook_client: TestClient, app_secret: str
+) -> None:
+    for body, error in [
+        (b"<xml/>", "body is not JSON"),
+        (b'"text"', "body is not a JSON object"),
+        (b'{"object": "page", "entry": []}', "object"),
+        (b'{"object": "whatsapp_business_account"}', "entry"),
+        (
+            b'{"object": "whatsapp_business_account", "entry": [{"changes": [{"field": '
+            b'"messages", "value": {"messages": [{"id": "wamid.1", "type": "text"}]}}]}]}',
+            "messages.0.from",
+        ),
+    ]:
+        response = webhook_client.post(URL, content=body, headers=signed(body, app_secret))
+        assert response.status_code == 400, body
+        assert error in response.json()["error"]
+
+
+def test_a_body_over_the_limit_is_refused(
+    webhook_client: TestClient, channel_settings: ChannelSettings, app_secret: str
+) -> None:
+    big = b'{"padding": "' + b"x" * channel_settings.webhook_max_body_bytes + b'"}'
+    response = webhook_client.post(URL, content=big, headers=signed(big, app_secret))
+    assert response.status_code == 413
+
+
+def test_a_channel_this_deployment_does_not_serve_is_404(
+    webhook_client: TestClient, channel_settings: ChannelSettings, app_secret: str
+) -> None:
+    app: Any = webhook_client.app
+    app.state.channel_settings = channel_settings.model_copy(update={"channels": ["telegram"]})
+    assert webhook_client.get(URL, params={"hub.mode": "subscribe"}).status_code == 404
+    assert (
+        webhook_client.post(URL, content=b"{}", headers=signed(b"{}", app_secret)).status_code
+        == 404
+    )
