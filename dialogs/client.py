@@ -71,7 +71,9 @@ class RasaClient:
         Raises:
             RasaUnavailable: Rasa is down, slow or overloaded.
             RasaError: Rasa refused the message or answered something unreadable.
+            ValueError: the id could not be paused later (see conversation_path).
         """
+        conversation_path(conversation_id)  # refuse now an id that pause() could not address
         body = {"sender": conversation_id, "message": text, "metadata": metadata}
         messages = await self._request("POST", "/webhooks/rest/webhook", json=body)
         if not isinstance(messages, list):
