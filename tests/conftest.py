@@ -31,6 +31,7 @@ from catalog.migrate import upgrade
 from catalog.vehicles.vocabulary import vocabulary_cache
 from notifications.config import RedisSettings
 from notifications.redis import connect_redis
+from tests.rasa_stack import rasa_stack  # noqa: F401 - the real Rasa servers, session-wide
 from webhook.app import create_app
 from webhook.config import AppSettings
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from bots.config import get_channel_settings
@@ -38,7 +39,7 @@ def build_services(
         for name in ("TELEGRAM_API_BASE_URL", "WHATSAPP_API_BASE_URL", "TWILIO_API_BASE_URL"):
             env[name] = fakes_url
     action_url = f"http://127.0.0.1:{dialogs.action_server_port}"
-    tracker_env = tracker_store_env(PROJECT_ROOT, {})
+    tracker_env = tracker_store_env(PROJECT_ROOT, os.environ)
     return [
         Service("fakes", [*nzila, "fake-providers", "--port", str(fakes_port)],
                 ready_url=f"{fakes_url}/_fake/healthz", env=env),

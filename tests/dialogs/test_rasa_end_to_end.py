@@ -8,103 +8,18 @@ Skipped when the Rasa environment is not built (scripts/bootstrap.sh rasa; CI bu
 from __future__ import annotations
 
 import asyncio
-import socket
-import subprocess
-import sys
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import httpx
 import pytest
 
 from dialogs.client import RasaClient, RasaError, RasaUnavailable
-from dialogs.rasa_process import (
-    ServerStartError,
-    start_action_server,
-    start_rasa_server,
-    stop,
-    wait_until_ready,
-)
 from dialogs.replies import BotReply, Button
-from dialogs.training import train_if_changed
+from tests.rasa_stack import RasaStack, free_port
 
-ROOT = Path(__file__).resolve().parents[2]
-RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
-MODELS_DIR = ROOT / "var" / "rasa" / "models"
-ENDPOINTS = ROOT / "dialogs" / "endpoints.yml"
-DEFAULT_ACTION_URL = "http://127.0.0.1:5055/webhook"
-AUTH_TOKEN = "test-token-" + uuid.uuid4().hex
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class RasaStack:
-    base_url: str
-    auth_token: str
-    action_server_log: Path
-
-
-@pytest.fixture(scope="session")
-def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
-    """Both servers on free 127.0.0.1 ports, with a throw-away SQLite tracker store."""
-    if not RASA_BIN.exists():
-        pytest.skip(f"the Rasa environment is not built ({RASA_BIN}): scripts/bootstrap.sh rasa")
-    model = train_if_changed(rasa_bin=RASA_BIN, project_root=ROOT, models_dir=MODELS_DIR)
-    workdir = tmp_path_factory.mktemp("rasa")
-    action_port, rasa_port = free_port(), free_port()
-    endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(
-        ENDPOINTS.read_text().replace(DEFAULT_ACTION_URL, f"http://127.0.0.1:{action_port}/webhook")
-    )
-    action_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
-    with action_log.open("wb") as action_output, rasa_log.open("wb") as rasa_output:
-        actions = start_action_server(
-            python_bin=Path(sys.executable), port=action_port, cwd=ROOT, output=action_output
-        )
-        try:
-            ready(f"http://127.0.0.1:{action_port}/health", 60, actions, action_log)
-            rasa = start_rasa_server(
-                rasa_bin=RASA_BIN,
-                model_path=model.model_path,
-                port=rasa_port,
-                auth_token=AUTH_TOKEN,
-                endpoints=endpoints,
-                credentials=ROOT / "dialogs" / "credentials.yml",
-                cwd=ROOT,
-                env={
-                    "RASA_TRACKER_DIALECT": "sqlite",
-                    "RASA_TRACKER_DB": str(workdir / "tracker.db"),
-                    "RASA_TRACKER_URL": "",
-                },
-                output=rasa_output,
-            )
-            try:
-                status = f"http://127.0.0.1:{rasa_port}/status?token={AUTH_TOKEN}"
-                ready(status, 180, rasa, rasa_log)
-                yield RasaStack(f"http://127.0.0.1:{rasa_port}", AUTH_TOKEN, action_log)
-            finally:
-                stop(rasa)
-        finally:
-            stop(actions)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def ready(url: str, timeout: float, process: subprocess.Popen[bytes], log: Path) -> None:
-    """Wait for a server; if it fails to start, show the end of its log."""
-    try:
-        wait_until_ready(url, timeout, process=process)
-    except ServerStartError as error:
-        tail = "\n".join(log.read_text(errors="replace").splitlines()[-40:])
-        pytest.fail(f"{error}\n--- {log.name} ---\n{tail}")
 
 
 def with_client(stack: RasaStack, scenario: Callable[[RasaClient], Awaitable[T]]) -> T:
