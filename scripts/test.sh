@@ -4,7 +4,7 @@
 # PostgreSQL; with REDIS_URL set, Redis tests use that server instead of the embedded one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/bootstrap.sh app
+scripts/bootstrap.sh all  # the Rasa environment too: end-to-end tests run the real Rasa server
 echo "== ruff"; .venv/bin/ruff check . && .venv/bin/ruff format --check .
 echo "== mypy"; .venv/bin/mypy
 echo "== pytest"; .venv/bin/pytest "$@"
