@@ -44,8 +44,12 @@ def _decode(body: dict[str, Any]) -> Update:
         raise MalformedPayload("not a Telegram update: no integer update_id")
     try:
         return Update.de_json(body)
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise MalformedPayload(f"not a valid Telegram update: {error!r}") from error
+    except KeyError as error:
+        raise MalformedPayload(f"not a valid Telegram update: no {error}") from error
+    except (TypeError, ValueError, AttributeError) as error:
+        # The type only: the exception's text may quote what the buyer wrote.
+        problem = type(error).__name__
+        raise MalformedPayload(f"not a valid Telegram update: {problem}") from error
 
 
 def _update_kind(body: dict[str, Any]) -> str:

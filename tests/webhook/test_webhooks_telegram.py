@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
 
 from bots.config import ChannelSettings
 from bots.messages import InboundKind
@@ -79,10 +80,17 @@ def test_a_retried_update_is_acknowledged_and_queued_once(
 ) -> None:
     update = recorded(provider_payload, "text", inbound_stream)
     caplog.set_level(logging.INFO, logger="webhook.webhooks")
+    before = duplicates()
     assert [post(webhook_client, update, secret).status_code for _ in range(3)] == [200] * 3
     assert len(inbound_stream.messages()) == 1
     outcomes = [r.getMessage().split()[1] for r in caplog.records if "inbound" in r.getMessage()]
     assert outcomes == ["queued", "duplicate", "duplicate"]
+    assert duplicates() == before + 2
+
+
+def duplicates() -> float:
+    labels = {"channel": "telegram", "outcome": "duplicate"}
+    return REGISTRY.get_sample_value("nzila_webhooks_total", labels) or 0.0
 
 
 def test_the_log_names_conversation_and_message_but_never_the_text(

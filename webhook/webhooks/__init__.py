@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from bots.channels.errors import BadSignature, ChannelError, MissingSignature
 from bots.config import ChannelSettings
 from bots.messages import Channel, DeliveryState, DeliveryStatus, InboundMessage
+from bots.metrics import WEBHOOKS
 from bots.queue import InboundQueue
 from catalog.conversations import service as conversation_service
 from catalog.conversations.models import MessageStatus
@@ -39,14 +40,21 @@ def channel_settings(request: Request) -> ChannelSettings:
     return settings
 
 
+def count(channel: Channel, outcome: str) -> None:
+    """Count a webhook request's outcome (see `bots.metrics.WEBHOOKS`)."""
+    WEBHOOKS.labels(channel.value, outcome).inc()
+
+
 def not_served(channel: Channel) -> JSONResponse:
     """The answer for a channel this deployment does not serve."""
+    count(channel, "disabled")
     return JSONResponse({"error": f"the {channel.value} channel is not enabled"}, status_code=404)
 
 
 def refusal(request: Request, channel: Channel, error: ChannelError | BodyTooLarge) -> JSONResponse:
     """The answer to a request refused before anything was queued: 400, 401, 403 or 413."""
-    status = _status_of(error)
+    status, outcome = _status_of(error)
+    count(channel, outcome)
     if isinstance(error, BadSignature):
         logger.warning(
             "webhook refused channel=%s client=%s status=%s reason=%s",
@@ -54,22 +62,33 @@ def refusal(request: Request, channel: Channel, error: ChannelError | BodyTooLar
             extra={"channel": channel.value, "client_ip": client_ip(request)},
         )  # fmt: skip
     else:
-        logger.info("webhook refused channel=%s status=%s reason=%s", channel.value, status, error)
+        logger.info(
+            "webhook refused channel=%s status=%s reason=%s",
+            channel.value, status, error,
+            extra={"channel": channel.value, "status": status},
+        )  # fmt: skip
     return JSONResponse({"error": str(error)}, status_code=status)
 
 
-def _status_of(error: ChannelError | BodyTooLarge) -> int:
+def _status_of(error: ChannelError | BodyTooLarge) -> tuple[int, str]:
+    """The HTTP status of a refusal, and its outcome for the metrics."""
     if isinstance(error, BodyTooLarge):
-        return 413
+        return 413, "too_large"
     if isinstance(error, MissingSignature):
-        return 401
+        return 401, "bad_signature"
     if isinstance(error, BadSignature):
-        return 403
-    return 400  # MalformedPayload
+        return 403, "bad_signature"
+    return 400, "malformed"  # MalformedPayload
 
 
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+def ignored(channel: Channel, what: str) -> None:
+    """Note a request acknowledged with nothing to queue or record (an edited message, ...)."""
+    count(channel, "ignored")
+    logger.debug("webhook ignored channel=%s what=%s", channel.value, what)
 
 
 async def enqueue(request: Request, messages: Sequence[InboundMessage]) -> None:
@@ -77,6 +96,7 @@ async def enqueue(request: Request, messages: Sequence[InboundMessage]) -> None:
     queue: InboundQueue = request.app.state.inbound_queue
     for message in messages:
         queued = await queue.accept(message)
+        count(message.channel, "queued" if queued else "duplicate")
         logger.info(
             "inbound %s channel=%s conversation=%s message_id=%s kind=%s",
             "queued" if queued else "duplicate",
@@ -107,9 +127,16 @@ def _record_deliveries(sessions: sessionmaker[Session], statuses: Sequence[Deliv
                 error_code=status.error_code,
                 error_detail=status.error_detail,
             )
+            count(status.channel, "status")
             logger.info(
                 "delivery %s channel=%s message_id=%s state=%s error_code=%s",
                 "recorded" if known else "unknown",
                 status.channel.value, status.message_id, status.state.value, status.error_code,
+                extra={
+                    "channel": status.channel.value,
+                    "message_id": status.message_id,
+                    "state": status.state.value,
+                    "known": known,
+                },
             )  # fmt: skip
         session.commit()

@@ -9,7 +9,7 @@ from bots.channels.errors import ChannelError
 from bots.channels.signatures import verify_telegram_secret
 from bots.channels.telegram_inbound import parse_telegram_update
 from bots.messages import Channel
-from webhook.webhooks import ACK, channel_settings, enqueue, not_served, refusal
+from webhook.webhooks import ACK, channel_settings, enqueue, ignored, not_served, refusal
 from webhook.webhooks.body import BodyTooLarge, json_object, read_body
 
 router = APIRouter(tags=["webhooks"])
@@ -30,5 +30,7 @@ async def receive_update(request: Request) -> JSONResponse:
         messages = parse_telegram_update(json_object(body))
     except (ChannelError, BodyTooLarge) as error:
         return refusal(request, Channel.TELEGRAM, error)
+    if not messages:
+        ignored(Channel.TELEGRAM, "an update the bot does not act on")
     await enqueue(request, messages)
     return JSONResponse(ACK)

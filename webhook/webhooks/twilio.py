@@ -16,7 +16,14 @@ from bots.channels.errors import ChannelError, MalformedPayload, MissingSignatur
 from bots.channels.signatures import verify_twilio_signature
 from bots.channels.twilio_inbound import parse_twilio_form
 from bots.messages import Channel, InboundMessage
-from webhook.webhooks import channel_settings, enqueue, not_served, record_deliveries, refusal
+from webhook.webhooks import (
+    channel_settings,
+    enqueue,
+    ignored,
+    not_served,
+    record_deliveries,
+    refusal,
+)
 from webhook.webhooks.body import BodyTooLarge, read_body
 
 router = APIRouter(tags=["webhooks"])
@@ -56,6 +63,8 @@ async def _receive(request: Request) -> Response:
         await enqueue(request, [parsed])
     elif parsed is not None:
         await record_deliveries(request, [parsed])
+    else:
+        ignored(Channel.TWILIO, "a status that says nothing new")
     return Response(EMPTY_TWIML, media_type="text/xml")
 
 

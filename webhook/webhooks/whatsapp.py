@@ -17,6 +17,7 @@ from webhook.webhooks import (
     channel_settings,
     client_ip,
     enqueue,
+    ignored,
     not_served,
     record_deliveries,
     refusal,
@@ -65,6 +66,8 @@ async def receive_notification(request: Request) -> JSONResponse:
         messages, statuses = parse_whatsapp_payload(json_object(body))
     except (ChannelError, BodyTooLarge) as error:
         return refusal(request, Channel.WHATSAPP, error)
+    if not messages and not statuses:
+        ignored(Channel.WHATSAPP, "a notification without messages or statuses")
     await enqueue(request, messages)
     await record_deliveries(request, statuses)
     return JSONResponse(ACK)
