@@ -125,8 +125,10 @@ def format_reply(view: ReplyView) -> list[str]:
         for number, choice in enumerate(view.choices, start=1):
             described = f" — {choice.description}" if choice.description else ""
             lines.append(f"  {number}. {choice.title}{described}")
-    elif view.style in {ChoiceStyle.INLINE_KEYBOARD, ChoiceStyle.REPLY_BUTTONS}:
+    elif view.style is ChoiceStyle.INLINE_KEYBOARD:  # Telegram's rows, as laid out
         lines.extend(" ".join(_button(choice) for choice in row) for row in view.rows)
+    elif view.style is ChoiceStyle.REPLY_BUTTONS:  # at most 3: one line reads best
+        lines.append(" ".join(_button(choice) for choice in view.choices))
     return lines or ["(empty message)"]
 
 
@@ -251,7 +253,12 @@ def wait_for_replies(
 
 
 def run_chat(
-    session: ChatSession, lines: Iterable[str], echo: Callable[[str], None], *, wait: float
+    session: ChatSession,
+    lines: Iterable[str],
+    echo: Callable[[str], None],
+    *,
+    wait: float,
+    quiet: float = 1.0,
 ) -> None:
     """Send each line and show the answers until the lines run out or the user types /quit.
 
@@ -263,7 +270,7 @@ def run_chat(
         text = format_reply(view)
         echo("bot> " + text[0])
         for line in text[1:]:
-            echo("     " + line)
+            echo(("     " + line).rstrip())
 
     session.open()
     for line in lines:
@@ -279,7 +286,7 @@ def run_chat(
         except SimulatorError as error:
             echo(f"!! {error}")
             continue
-        if not wait_for_replies(session, show, wait=wait):
+        if not wait_for_replies(session, show, wait=wait, quiet=quiet):
             echo(f"(no reply within {wait:g} s: is the worker running? Later replies show next.)")
 
 
