@@ -23,6 +23,7 @@ class ChannelSettings(BaseSettings):
         description="Channels this deployment serves (webhooks of the others answer 404).",
     )
     webhook_max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    inbound_stream: str = Field(default="nzila:inbound", description="Redis stream of messages.")
 
     telegram_bot_token: SecretStr = SecretStr("123456:" + DEV_SECRET_PREFIX + "telegram-token")
     telegram_webhook_secret: SecretStr = SecretStr(DEV_SECRET_PREFIX + "telegram-secret")

@@ -33,6 +33,7 @@ async def run_worker(
     public_base_url: str,
     consumer: str | None = None,
     stop: asyncio.Event | None = None,
+    reclaim_idle_ms: int = 60_000,
 ) -> None:
     """Consume the inbound stream until SIGTERM/SIGINT (or `stop`), then finish current turns."""
     stop = stop or _stop_on_signals()
@@ -42,7 +43,7 @@ async def run_worker(
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
     async with httpx.AsyncClient(timeout=httpx.Timeout(15.0), limits=limits) as http:
         worker = ConversationWorker(
-            queue=InboundQueue(redis),
+            queue=InboundQueue(redis, stream=channels.inbound_stream),
             redis=redis,
             sessions=make_session_factory(engine),
             engine=RasaClient(
@@ -52,6 +53,7 @@ async def run_worker(
             ),
             adapters=build_adapters(channels, http, public_base_url),
             consumer=consumer,
+            reclaim_idle_ms=reclaim_idle_ms,
         )
         logger.info("worker started", extra={"consumer": consumer})
         await worker.run(stop)

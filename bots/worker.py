@@ -39,6 +39,7 @@ MAX_TURN_ATTEMPTS = 5
 OPTIONS_TTL = 24 * 3600
 LONG_PAYLOAD_TTL = 30 * 24 * 3600
 LANE_IDLE_SECONDS = 30.0
+LANE_POLL_SECONDS = 0.2
 
 
 class DialogEngine(Protocol):
@@ -74,6 +75,7 @@ class ConversationWorker:
         self._ordering_wait = ordering_wait_seconds
         self._lanes: dict[str, asyncio.PriorityQueue[tuple[int, str, QueuedMessage]]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._stopping = False
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume until `stop` is set, then finish the turns in progress."""
@@ -87,6 +89,7 @@ class ConversationWorker:
             batch += await self._queue.read(self._consumer, block_ms=200)
             for queued in batch:
                 self._dispatch(queued)
+        self._stopping = True  # lanes finish what they hold, then end
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
@@ -103,16 +106,19 @@ class ConversationWorker:
     async def _drain(
         self, key: str, lane: asyncio.PriorityQueue[tuple[int, str, QueuedMessage]]
     ) -> None:
+        idle_since = time.monotonic()
         while True:
             try:
-                _, _, queued = await asyncio.wait_for(lane.get(), timeout=LANE_IDLE_SECONDS)
+                _, _, queued = await asyncio.wait_for(lane.get(), timeout=LANE_POLL_SECONDS)
             except TimeoutError:
-                if lane.empty():
+                idle = time.monotonic() - idle_since > LANE_IDLE_SECONDS
+                if lane.empty() and (idle or self._stopping):
                     del self._lanes[key]
                     return
                 continue
             async with self._turns:
                 await self.handle(queued)
+            idle_since = time.monotonic()
 
     async def handle(self, queued: QueuedMessage) -> None:
         """Run the turn for one queued message, in its conversation's order."""

@@ -38,7 +38,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async_redis = connect_async_redis(redis_settings)
-        app.state.inbound_queue = InboundQueue(async_redis)
+        app.state.inbound_queue = InboundQueue(async_redis, stream=channel_settings.inbound_stream)
         yield
         await async_redis.aclose()
         engine.dispose()

@@ -1,0 +1,329 @@
+"""The conversation worker end to end: the real Rasa server, a real database and Redis, and the
+fake providers over HTTP. Only the providers' APIs are stand-ins."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bots.adapters import build_adapters
+from bots.config import ChannelSettings
+from bots.messages import Channel, InboundKind, InboundMessage
+from bots.queue import InboundQueue
+from bots.worker import INBOX_STREAM, ConversationWorker
+from catalog.conversations import service as conversation_service
+from catalog.conversations.models import ChatMessage, ConversationState, Direction, MessageStatus
+from catalog.database import transaction
+from dialogs.client import RasaClient
+from notifications.config import RedisSettings
+from notifications.redis import connect_async_redis, connect_redis
+from tests.rasa_stack import RasaStack
+from tests.servers import channel_settings
+
+PUBLIC_URL = "http://127.0.0.1:8000"
+
+
+@dataclass
+class Harness:
+    sessions: sessionmaker[Session]
+    redis_settings: RedisSettings
+    channels: ChannelSettings
+    fakes_url: str
+    rasa: RasaStack
+    since: int
+
+    def worker(
+        self, queue: InboundQueue, redis: Any, http: httpx.AsyncClient, **options: Any
+    ) -> ConversationWorker:
+        return ConversationWorker(
+            queue=queue,
+            redis=redis,
+            sessions=self.sessions,
+            engine=RasaClient(
+                http=http, base_url=self.rasa.base_url, auth_token=self.rasa.auth_token
+            ),
+            adapters=build_adapters(self.channels, http, PUBLIC_URL),
+            consumer=options.pop("consumer", "test-worker"),
+            **options,
+        )
+
+    def sent(self, chat_id: str, *, delivered_only: bool = True) -> list[dict[str, Any]]:
+        """Requests the fakes recorded for this chat since the test began, oldest first."""
+        records = httpx.get(f"{self.fakes_url}/_fake/requests", params={"since": self.since}).json()
+        mine = [r for r in records if _chat_of(r) == chat_id and _is_reply(r)]
+        return [r for r in mine if r["delivered"]] if delivered_only else mine
+
+    def fail_next(self, provider: str, status: int, count: int, **extra: Any) -> None:
+        body = {"provider": provider, "status": status, "count": count, **extra}
+        httpx.post(f"{self.fakes_url}/_fake/failures", json=body).raise_for_status()
+
+    def run(
+        self, messages: list[InboundMessage], until: Callable[[], bool], **options: Any
+    ) -> None:
+        """Queue `messages`, run a worker until `until()` holds (or 60 s), then stop it."""
+        asyncio.run(self._run(messages, until, options))
+
+    async def _run(
+        self, messages: list[InboundMessage], until: Callable[[], bool], options: dict[str, Any]
+    ) -> None:
+        redis = connect_async_redis(self.redis_settings)
+        queue = InboundQueue(redis, stream=self.channels.inbound_stream)
+        for message in messages:
+            assert await queue.accept(message)
+        stop = asyncio.Event()
+        async with httpx.AsyncClient(timeout=15) as http:
+            task = asyncio.create_task(self.worker(queue, redis, http, **options).run(stop))
+            deadline = time.monotonic() + 60
+            while not await asyncio.to_thread(until) and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+            stop.set()
+            await task
+        await redis.aclose()
+
+
+def _chat_of(record: dict[str, Any]) -> str:
+    body = record.get("body") or {}
+    return str(body.get("chat_id") or body.get("to") or body.get("To") or "")
+
+
+def _is_reply(record: dict[str, Any]) -> bool:
+    endpoint = record["endpoint"].lower()
+    return endpoint in {"sendmessage", "sendphoto", "sendmediagroup", "messages"} and not (
+        isinstance(record.get("body"), dict) and record["body"].get("status") == "read"
+    )
+
+
+def _text_of(record: dict[str, Any]) -> str:
+    body = record["body"]
+    if "Body" in body:
+        return str(body["Body"])
+    if "text" in body and isinstance(body["text"], str):
+        return str(body["text"])
+    if body.get("type") == "text":
+        return str(body["text"]["body"])
+    if body.get("type") == "interactive":
+        return str(body["interactive"]["body"]["text"])
+    return ""
+
+
+@pytest.fixture
+def harness(
+    sessions: sessionmaker[Session],
+    redis_settings: RedisSettings,
+    fakes_url: str,
+    rasa_stack: RasaStack,
+) -> Harness:
+    since = httpx.get(f"{fakes_url}/_fake/requests").json()
+    channels = channel_settings(fakes_url, inbound_stream=f"nzila:test:{uuid.uuid4().hex[:10]}")
+    return Harness(
+        sessions,
+        redis_settings,
+        channels,
+        fakes_url,
+        rasa_stack,
+        max([r["seq"] for r in since], default=0),
+    )
+
+
+def whatsapp(text: str, number: str, **extra: Any) -> InboundMessage:
+    return InboundMessage(channel=Channel.WHATSAPP, message_id=f"wamid.{uuid.uuid4().hex}",
+                          user_id=f"+{number}", chat_id=number, kind=InboundKind.TEXT, text=text,
+                          **extra)  # fmt: skip
+
+
+def twilio(text: str, number: str) -> InboundMessage:
+    return InboundMessage(channel=Channel.TWILIO, message_id=f"SM{uuid.uuid4().hex}",
+                          user_id=f"+{number}", chat_id=f"whatsapp:+{number}",
+                          kind=InboundKind.TEXT, text=text)  # fmt: skip
+
+
+def telegram(text: str, user: int, **extra: Any) -> InboundMessage:
+    return InboundMessage(channel=Channel.TELEGRAM, message_id=str(uuid.uuid4().int % 10**9),
+                          user_id=str(user), chat_id=str(user), kind=InboundKind.TEXT, text=text,
+                          **extra)  # fmt: skip
+
+
+def new_number() -> str:
+    return f"23480{uuid.uuid4().int % 10**8:08d}"
+
+
+def test_a_whatsapp_greeting_is_answered_once_with_buttons_and_recorded(harness: Harness) -> None:
+    number = new_number()
+    harness.run([whatsapp("hello", number)], until=lambda: len(harness.sent(number)) >= 1)
+    [reply] = harness.sent(number)
+    assert reply["body"]["type"] == "interactive"
+    assert "Hello, I'm Nzila" in _text_of(reply)
+    with harness.sessions() as db_session:
+        rows = db_session.scalars(select(ChatMessage).order_by(ChatMessage.id)).all()
+        mine = [row for row in rows if row.channel == "whatsapp"]
+        assert [(r.direction, r.status) for r in mine] == [
+            (Direction.INBOUND, MessageStatus.ANSWERED),
+            (Direction.OUTBOUND, MessageStatus.SENT),
+        ]
+        assert mine[1].provider_message_id and mine[1].provider_message_id.startswith("wamid.")
+
+
+def test_a_telegram_buyer_whose_app_speaks_french_is_answered_in_french(harness: Harness) -> None:
+    user = 700_000_000 + uuid.uuid4().int % 10**8
+    message = telegram("bonjour", user, language_hint="fr")
+    harness.run([message], until=lambda: len(harness.sent(str(user))) >= 1)
+    [reply] = harness.sent(str(user))
+    assert reply["endpoint"] == "sendMessage"
+    assert reply["body"]["text"].startswith("Bonjour, je suis Nzila")
+    assert reply["body"]["reply_markup"]["inline_keyboard"]
+
+
+def test_messages_of_one_conversation_are_answered_in_order(harness: Harness) -> None:
+    number = new_number()
+    messages = [twilio(text, number) for text in ["hello", "help", "thank you", "bye"]]
+    harness.run(messages, until=lambda: len(harness.sent(f"whatsapp:+{number}")) >= 4)
+    texts = [_text_of(r) for r in harness.sent(f"whatsapp:+{number}")]
+    assert texts[0].startswith("Hello, I'm Nzila")
+    assert "1. How it works" in texts[0]  # Twilio shows buttons as numbered options
+    assert "what I can do" in texts[1] or "Here is" in texts[1]
+    assert texts[2].startswith("You're welcome")
+    assert len(texts) == 4
+
+
+def test_a_number_typed_on_twilio_chooses_that_option(harness: Harness) -> None:
+    number = new_number()
+    chat = f"whatsapp:+{number}"
+    harness.run([twilio("hello", number)], until=lambda: len(harness.sent(chat)) >= 1)
+    harness.run([twilio("1", number)], until=lambda: len(harness.sent(chat)) >= 2)
+    help_text = _text_of(harness.sent(chat)[1])
+    assert help_text == _text_of(harness.sent(chat)[1])
+    assert "Hello, I'm Nzila" not in help_text  # "1" was read as "How it works" -> /help
+
+
+def test_provider_429_and_500_are_retried_then_the_reply_is_sent_once(harness: Harness) -> None:
+    number = new_number()
+    harness.fail_next("whatsapp", 429, 1, retry_after=1)
+    harness.fail_next("whatsapp", 500, 1)
+    harness.run([whatsapp("hello", number)], until=lambda: len(harness.sent(number)) >= 1)
+    attempts = harness.sent(number, delivered_only=False)
+    assert [a["outcome"] for a in attempts] == ["injected_failure", "injected_failure", "delivered"]
+    time.sleep(0.3)
+    assert len(harness.sent(number)) == 1
+
+
+def test_a_permanent_refusal_is_recorded_with_the_providers_code(harness: Harness) -> None:
+    number = new_number()
+    harness.fail_next("whatsapp", 400, 1, code=131026, message="Message undeliverable")
+    harness.run(
+        [whatsapp("hello", number)], until=lambda: bool(harness.sent(number, delivered_only=False))
+    )
+    time.sleep(0.5)
+    with harness.sessions() as db_session:
+        [failed] = db_session.scalars(
+            select(ChatMessage).where(
+                ChatMessage.direction == Direction.OUTBOUND, ChatMessage.channel == "whatsapp"
+            )
+        ).all()
+    assert failed.status is MessageStatus.FAILED
+    assert failed.error_code == "131026"
+    assert len(harness.sent(number, delivered_only=False)) == 1  # not retried
+
+
+def test_a_conversation_taken_over_by_an_agent_goes_to_the_inbox_not_the_bot(
+    harness: Harness,
+) -> None:
+    number = new_number()
+    with transaction(harness.sessions) as db_session:
+        conversation = conversation_service.get_or_create(
+            db_session=db_session,
+            key=f"whatsapp:+{number}",
+            channel="whatsapp",
+            chat_id=number,
+            buyer_id=None,
+        )
+        conversation_service.set_state(
+            db_session=db_session, conversation=conversation, state=ConversationState.AGENT
+        )
+    redis = connect_redis(harness.redis_settings)
+    before = redis.xlen(INBOX_STREAM)
+
+    harness.run(
+        [whatsapp("is anyone there?", number)], until=lambda: redis.xlen(INBOX_STREAM) > before
+    )
+    assert harness.sent(number) == []
+    with harness.sessions() as db_session:
+        [inbound] = db_session.scalars(
+            select(ChatMessage).where(ChatMessage.channel == "whatsapp")
+        ).all()
+    assert inbound.status is MessageStatus.FOR_AGENT
+
+
+def test_a_worker_killed_mid_turn_loses_nothing_and_sends_nothing_twice(
+    harness: Harness, database_url: str, tmp_path: Path
+) -> None:
+    """Worker A records the reply, then is SIGKILLed while the provider keeps failing; worker B
+    reclaims the message and sends the recorded reply exactly once (without a second Rasa turn)."""
+    number = new_number()
+    harness.fail_next("whatsapp", 500, 4)  # A retries with backoff: 0.5 s, 1 s, 2 s...
+    redis_url = (
+        harness.redis_settings.redis_url
+        or f"unix://{connect_redis(harness.redis_settings).socket_file}"
+    )  # type: ignore[attr-defined]
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "INBOUND_STREAM": harness.channels.inbound_stream,
+        "TELEGRAM_API_BASE_URL": harness.fakes_url,
+        "WHATSAPP_API_BASE_URL": harness.fakes_url,
+        "TWILIO_API_BASE_URL": harness.fakes_url,
+        "RASA_URL": harness.rasa.base_url,
+        "RASA_AUTH_TOKEN": harness.rasa.auth_token,
+    }
+    queue_message = whatsapp("hello", number)
+
+    async def enqueue() -> None:
+        redis = connect_async_redis(harness.redis_settings)
+        assert await InboundQueue(redis, stream=harness.channels.inbound_stream).accept(
+            queue_message
+        )
+        await redis.aclose()
+
+    asyncio.run(enqueue())
+    worker_a = subprocess.Popen(
+        [sys.executable, "-m", "webhook.cli", "worker", "--consumer", "worker-a"],
+        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not harness.sent(number, delivered_only=False) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert harness.sent(number, delivered_only=False), "worker A never tried to send"
+    finally:
+        worker_a.send_signal(signal.SIGKILL)
+        worker_a.wait()
+    httpx.delete(f"{harness.fakes_url}/_fake/failures").raise_for_status()
+    assert harness.sent(number) == []  # nothing delivered yet: the reply would be lost...
+
+    harness.run(
+        [], until=lambda: len(harness.sent(number)) >= 1, consumer="worker-b", reclaim_idle_ms=300
+    )
+    time.sleep(0.5)
+    [reply] = harness.sent(number)  # ...but worker B sent it, once
+    assert "Hello, I'm Nzila" in _text_of(reply)
+    with harness.sessions() as db_session:
+        outbound = db_session.scalars(
+            select(ChatMessage).where(
+                ChatMessage.direction == Direction.OUTBOUND, ChatMessage.channel == "whatsapp"
+            )
+        ).all()
+    assert [row.status for row in outbound] == [MessageStatus.SENT]
