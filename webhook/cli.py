@@ -26,6 +26,8 @@ app = typer.Typer(
 )
 import_app = typer.Typer(help="Import dealers' data.", no_args_is_help=True)
 app.add_typer(import_app, name="import", help="Import dealers' inventory from files.")
+telegram_app = typer.Typer(help="Telegram bot set-up.", no_args_is_help=True)
+app.add_typer(telegram_app, name="telegram", help="Telegram bot set-up (webhook registration).")
 
 
 def _sessions() -> sessionmaker[Session]:
@@ -259,6 +261,27 @@ def up(
         )
 
     raise typer.Exit(run_stack(services, on_ready=ready))
+
+
+@telegram_app.command("set-webhook")
+def telegram_set_webhook() -> None:
+    """Register PUBLIC_BASE_URL/webhooks/telegram with Telegram, with the secret token."""
+    import asyncio
+
+    from telegram.error import TelegramError
+
+    from bots.channels.telegram_setup import set_webhook
+    from bots.config import get_channel_settings
+
+    settings = _checked_settings()
+    try:
+        result = asyncio.run(
+            set_webhook(settings=get_channel_settings(), public_base_url=settings.public_base_url)
+        )
+    except TelegramError as error:
+        typer.echo(f"Telegram refused: {error}", err=True)
+        raise typer.Exit(1) from error
+    typer.echo(f"webhook set: {result['url']} (updates: {', '.join(result['allowed_updates'])})")
 
 
 @app.command("check-config")
