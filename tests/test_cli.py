@@ -9,7 +9,20 @@ from typer.testing import CliRunner
 
 from webhook.cli import app
 
-SUBCOMMANDS = ["migrate", "seed", "import", "generate-bulk", "search", "serve", "check-config"]
+SUBCOMMANDS = [
+    "migrate",
+    "seed",
+    "import",
+    "generate-bulk",
+    "search",
+    "serve",
+    "check-config",
+    "fake-providers",
+    "worker",
+    "train",
+    "up",
+    "telegram",
+]
 
 
 def test_help_lists_every_subcommand_with_one_line() -> None:

@@ -75,3 +75,15 @@ def test_production_needs_real_secrets_for_every_enabled_channel() -> None:
         "WHATSAPP_APP_SECRET still has its development value",
         "WHATSAPP_VERIFY_TOKEN still has its development value",
     ]  # Twilio is not enabled, so its development secrets do not matter
+
+
+def test_production_refuses_the_development_rasa_token() -> None:
+    from dialogs.config import DialogSettings
+
+    problems = check_production_backends(
+        CatalogSettings(database_url="postgresql+psycopg://db/nzila"),
+        RedisSettings(redis_url="redis://127.0.0.1:6379/0"),
+        None,
+        DialogSettings(_env_file=None),  # type: ignore[call-arg]
+    )
+    assert problems == ["RASA_AUTH_TOKEN still has its development value"]

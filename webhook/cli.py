@@ -293,6 +293,7 @@ def check_config() -> None:
 
 def _checked_settings() -> AppSettings:
     from bots.config import get_channel_settings
+    from dialogs.config import get_dialog_settings
     from notifications.config import get_redis_settings
     from webhook.config import check_production_backends
 
@@ -303,7 +304,10 @@ def _checked_settings() -> AppSettings:
         raise typer.Exit(2) from error
     if settings.environment == "production":
         problems = check_production_backends(
-            get_catalog_settings(), get_redis_settings(), get_channel_settings()
+            get_catalog_settings(),
+            get_redis_settings(),
+            get_channel_settings(),
+            get_dialog_settings(),
         )
         if problems:
             typer.echo("refusing to start in production: " + "; ".join(problems), err=True)

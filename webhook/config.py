@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bots.config import ChannelSettings
 from catalog.config import CatalogSettings
+from dialogs.config import DialogSettings
 from notifications.config import RedisSettings
 
 DEV_SECRET_PREFIX = "dev-only-"  # noqa: S105 - marks values production must replace
@@ -58,7 +59,10 @@ class AppSettings(BaseSettings):
 
 
 def check_production_backends(
-    catalog: CatalogSettings, redis: RedisSettings, channels: ChannelSettings | None = None
+    catalog: CatalogSettings,
+    redis: RedisSettings,
+    channels: ChannelSettings | None = None,
+    dialogs: DialogSettings | None = None,
 ) -> list[str]:
     """What a production deployment lacks: real backends and real channel secrets."""
     problems = []
@@ -69,6 +73,8 @@ def check_production_backends(
     if channels is not None:
         problems.extend(f"{name} still has its development value" for name in
                         channels.development_secrets())  # fmt: skip
+    if dialogs is not None and DEV_SECRET_PREFIX in dialogs.rasa_auth_token.get_secret_value():
+        problems.append("RASA_AUTH_TOKEN still has its development value")
     return problems
 
 
