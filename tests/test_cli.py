@@ -22,6 +22,7 @@ SUBCOMMANDS = [
     "train",
     "up",
     "telegram",
+    "chat",
 ]
 
 

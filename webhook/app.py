@@ -11,14 +11,16 @@ from fastapi import FastAPI, Request, Response
 from fastapi.middleware.gzip import GZipMiddleware
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from bots import metrics
 from bots.config import ChannelSettings, get_channel_settings
 from bots.queue import InboundQueue
 from catalog.config import CatalogSettings, get_catalog_settings
 from catalog.database import make_engine, make_session_factory
 from catalog.media.storage import MediaStore
+from dialogs.config import DialogSettings, get_dialog_settings
 from notifications.config import RedisSettings, get_redis_settings
 from notifications.redis import connect_async_redis, connect_redis
-from webhook import gallery, health, home
+from webhook import gallery, health, home, simulator
 from webhook.config import AppSettings, get_app_settings
 from webhook.webhooks import telegram, twilio, whatsapp
 
@@ -28,12 +30,14 @@ def create_app(
     catalog_settings: CatalogSettings | None = None,
     redis_settings: RedisSettings | None = None,
     channel_settings: ChannelSettings | None = None,
+    dialog_settings: DialogSettings | None = None,
 ) -> FastAPI:
     """Build the app. Connections open at start-up (lifespan), so building it does no I/O."""
     app_settings = app_settings or get_app_settings()
     catalog_settings = catalog_settings or get_catalog_settings()
     redis_settings = redis_settings or get_redis_settings()
     channel_settings = channel_settings or get_channel_settings()
+    dialog_settings = dialog_settings or get_dialog_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -49,12 +53,14 @@ def create_app(
     engine = make_engine(catalog_settings.database_url, echo=catalog_settings.database_echo)
     app.state.settings = app_settings
     app.state.channel_settings = channel_settings
+    app.state.dialog_settings = dialog_settings
     app.state.sessions = make_session_factory(engine)
     app.state.media_store = MediaStore(catalog_settings.media_dir)
     app.state.redis = _lazy_redis(redis_settings)
     app.include_router(health.router)
     app.include_router(home.router)
     app.include_router(gallery.router)
+    app.include_router(simulator.router)
     for webhooks in (telegram, whatsapp, twilio):
         app.include_router(webhooks.router)
     app.add_route("/metrics", _metrics, include_in_schema=False)
@@ -69,5 +75,8 @@ def _lazy_redis(settings: RedisSettings) -> Callable[[], redis.Redis]:
     return client
 
 
-def _metrics(request: Request) -> Response:
+async def _metrics(request: Request) -> Response:
+    queue: InboundQueue | None = getattr(request.app.state, "inbound_queue", None)
+    if queue is not None:
+        metrics.QUEUE_DEPTH.set(await queue.depth())
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

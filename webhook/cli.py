@@ -11,6 +11,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bots.simulator.cli import chat_app
 from catalog.config import get_catalog_settings
 from catalog.database import make_engine, make_session_factory, transaction
 from catalog.errors import InvalidFilter, InvalidInput
@@ -28,6 +29,9 @@ import_app = typer.Typer(help="Import dealers' data.", no_args_is_help=True)
 app.add_typer(import_app, name="import", help="Import dealers' inventory from files.")
 telegram_app = typer.Typer(help="Telegram bot set-up.", no_args_is_help=True)
 app.add_typer(telegram_app, name="telegram", help="Telegram bot set-up (webhook registration).")
+app.add_typer(
+    chat_app, name="chat", help="Chat with the bot as a WhatsApp, Twilio or Telegram user would."
+)
 
 
 def _sessions() -> sessionmaker[Session]:

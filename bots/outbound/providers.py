@@ -39,12 +39,16 @@ class TelegramClient:
         return f"{self._base}/{method}", {"json": body}
 
     def message_id(self, response: httpx.Response) -> str | None:
+        """'<chat id>:<message id>': Telegram numbers messages per chat, so the chat is part
+        of the identity (two buyers both get message 1)."""
         result = response.json().get("result")
-        if isinstance(result, list):  # sendMediaGroup: one message per photo
-            return ",".join(str(message["message_id"]) for message in result)
-        if isinstance(result, dict) and "message_id" in result:
-            return str(result["message_id"])
-        return None
+        messages = result if isinstance(result, list) else [result]  # sendMediaGroup: a list
+        ids = [
+            f"{message['chat']['id']}:{message['message_id']}"
+            for message in messages
+            if isinstance(message, dict) and "message_id" in message and "chat" in message
+        ]
+        return ",".join(ids)[:128] or None
 
     def classify(self, response: httpx.Response) -> SendError:
         data = _json(response)

@@ -327,3 +327,21 @@ def test_a_worker_killed_mid_turn_loses_nothing_and_sends_nothing_twice(
             )
         ).all()
     assert [row.status for row in outbound] == [MessageStatus.SENT]
+
+
+def test_two_telegram_buyers_are_both_answered_though_telegram_numbers_messages_per_chat(
+    harness: Harness,
+) -> None:
+    users = [700_000_000 + uuid.uuid4().int % 10**8 for _ in range(2)]
+    harness.run(
+        [telegram("hello", user) for user in users],
+        until=lambda: all(harness.sent(str(user)) for user in users),
+    )
+    with harness.sessions() as db_session:
+        outbound = db_session.scalars(
+            select(ChatMessage).where(
+                ChatMessage.direction == Direction.OUTBOUND, ChatMessage.channel == "telegram"
+            )
+        ).all()
+    assert sorted(row.status for row in outbound) == [MessageStatus.SENT, MessageStatus.SENT]
+    assert len({row.provider_message_id for row in outbound}) == 2
