@@ -10,155 +10,25 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
-from bots.adapters import build_adapters
-from bots.config import ChannelSettings
-from bots.messages import Channel, InboundKind, InboundMessage
 from bots.queue import InboundQueue
-from bots.worker import INBOX_STREAM, ConversationWorker
+from bots.worker import INBOX_STREAM
 from catalog.conversations import service as conversation_service
 from catalog.conversations.models import ChatMessage, ConversationState, Direction, MessageStatus
 from catalog.database import transaction
-from dialogs.client import RasaClient
-from notifications.config import RedisSettings
 from notifications.redis import connect_async_redis, connect_redis
-from tests.rasa_stack import RasaStack
-from tests.servers import channel_settings
-
-PUBLIC_URL = "http://127.0.0.1:8000"
-
-
-@dataclass
-class Harness:
-    sessions: sessionmaker[Session]
-    redis_settings: RedisSettings
-    channels: ChannelSettings
-    fakes_url: str
-    rasa: RasaStack
-    since: int
-
-    def worker(
-        self, queue: InboundQueue, redis: Any, http: httpx.AsyncClient, **options: Any
-    ) -> ConversationWorker:
-        return ConversationWorker(
-            queue=queue,
-            redis=redis,
-            sessions=self.sessions,
-            engine=RasaClient(
-                http=http, base_url=self.rasa.base_url, auth_token=self.rasa.auth_token
-            ),
-            adapters=build_adapters(self.channels, http, PUBLIC_URL),
-            consumer=options.pop("consumer", "test-worker"),
-            **options,
-        )
-
-    def sent(self, chat_id: str, *, delivered_only: bool = True) -> list[dict[str, Any]]:
-        """Requests the fakes recorded for this chat since the test began, oldest first."""
-        records = httpx.get(f"{self.fakes_url}/_fake/requests", params={"since": self.since}).json()
-        mine = [r for r in records if _chat_of(r) == chat_id and _is_reply(r)]
-        return [r for r in mine if r["delivered"]] if delivered_only else mine
-
-    def fail_next(self, provider: str, status: int, count: int, **extra: Any) -> None:
-        body = {"provider": provider, "status": status, "count": count, **extra}
-        httpx.post(f"{self.fakes_url}/_fake/failures", json=body).raise_for_status()
-
-    def run(
-        self, messages: list[InboundMessage], until: Callable[[], bool], **options: Any
-    ) -> None:
-        """Queue `messages`, run a worker until `until()` holds (or 60 s), then stop it."""
-        asyncio.run(self._run(messages, until, options))
-
-    async def _run(
-        self, messages: list[InboundMessage], until: Callable[[], bool], options: dict[str, Any]
-    ) -> None:
-        redis = connect_async_redis(self.redis_settings)
-        queue = InboundQueue(redis, stream=self.channels.inbound_stream)
-        for message in messages:
-            assert await queue.accept(message)
-        stop = asyncio.Event()
-        async with httpx.AsyncClient(timeout=15) as http:
-            task = asyncio.create_task(self.worker(queue, redis, http, **options).run(stop))
-            deadline = time.monotonic() + 60
-            while not await asyncio.to_thread(until) and time.monotonic() < deadline:
-                await asyncio.sleep(0.1)
-            stop.set()
-            await task
-        await redis.aclose()
-
-
-def _chat_of(record: dict[str, Any]) -> str:
-    body = record.get("body") or {}
-    return str(body.get("chat_id") or body.get("to") or body.get("To") or "")
-
-
-def _is_reply(record: dict[str, Any]) -> bool:
-    endpoint = record["endpoint"].lower()
-    return endpoint in {"sendmessage", "sendphoto", "sendmediagroup", "messages"} and not (
-        isinstance(record.get("body"), dict) and record["body"].get("status") == "read"
-    )
-
-
-def _text_of(record: dict[str, Any]) -> str:
-    body = record["body"]
-    if "Body" in body:
-        return str(body["Body"])
-    if "text" in body and isinstance(body["text"], str):
-        return str(body["text"])
-    if body.get("type") == "text":
-        return str(body["text"]["body"])
-    if body.get("type") == "interactive":
-        return str(body["interactive"]["body"]["text"])
-    return ""
-
-
-@pytest.fixture
-def harness(
-    sessions: sessionmaker[Session],
-    redis_settings: RedisSettings,
-    fakes_url: str,
-    rasa_stack: RasaStack,
-) -> Harness:
-    since = httpx.get(f"{fakes_url}/_fake/requests").json()
-    channels = channel_settings(fakes_url, inbound_stream=f"nzila:test:{uuid.uuid4().hex[:10]}")
-    return Harness(
-        sessions,
-        redis_settings,
-        channels,
-        fakes_url,
-        rasa_stack,
-        max([r["seq"] for r in since], default=0),
-    )
-
-
-def whatsapp(text: str, number: str, **extra: Any) -> InboundMessage:
-    return InboundMessage(channel=Channel.WHATSAPP, message_id=f"wamid.{uuid.uuid4().hex}",
-                          user_id=f"+{number}", chat_id=number, kind=InboundKind.TEXT, text=text,
-                          **extra)  # fmt: skip
-
-
-def twilio(text: str, number: str) -> InboundMessage:
-    return InboundMessage(channel=Channel.TWILIO, message_id=f"SM{uuid.uuid4().hex}",
-                          user_id=f"+{number}", chat_id=f"whatsapp:+{number}",
-                          kind=InboundKind.TEXT, text=text)  # fmt: skip
-
-
-def telegram(text: str, user: int, **extra: Any) -> InboundMessage:
-    return InboundMessage(channel=Channel.TELEGRAM, message_id=str(uuid.uuid4().int % 10**9),
-                          user_id=str(user), chat_id=str(user), kind=InboundKind.TEXT, text=text,
-                          **extra)  # fmt: skip
-
-
-def new_number() -> str:
-    return f"23480{uuid.uuid4().int % 10**8:08d}"
+from tests.harness import (
+    Harness,
+    _text_of,
+    new_number,
+    telegram,
+    twilio,
+    whatsapp,
+)
 
 
 def test_a_whatsapp_greeting_is_answered_once_with_buttons_and_recorded(harness: Harness) -> None:
