@@ -24,6 +24,9 @@ class ChannelSettings(BaseSettings):
     )
     webhook_max_body_bytes: int = Field(default=1_048_576, ge=1024)
     inbound_stream: str = Field(default="nzila:inbound", description="Redis stream of messages.")
+    worker_metrics_port: int = Field(
+        default=9101, ge=0, le=65535, description="The worker's /metrics on 127.0.0.1 (0: off)."
+    )
 
     telegram_bot_token: SecretStr = SecretStr("123456:" + DEV_SECRET_PREFIX + "telegram-token")
     telegram_webhook_secret: SecretStr = SecretStr(DEV_SECRET_PREFIX + "telegram-secret")

@@ -9,6 +9,7 @@ import signal
 import socket
 
 import httpx
+from prometheus_client import start_http_server
 
 from bots.adapters import build_adapters
 from bots.config import ChannelSettings
@@ -37,6 +38,8 @@ async def run_worker(
 ) -> None:
     """Consume the inbound stream until SIGTERM/SIGINT (or `stop`), then finish current turns."""
     stop = stop or _stop_on_signals()
+    if channels.worker_metrics_port:
+        start_http_server(channels.worker_metrics_port, addr="127.0.0.1")
     consumer = consumer or f"{socket.gethostname()}-{os.getpid()}"
     redis = connect_async_redis(redis_settings)
     engine = make_engine(catalog.database_url)

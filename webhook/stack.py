@@ -56,5 +56,7 @@ def build_services(
                 cwd=PROJECT_ROOT),
         Service("web", [*nzila, "serve"], ready_url=f"http://{settings.host}:{settings.port}/healthz",
                 env=env),
-        Service("worker", [*nzila, "worker"], env=env),
+        Service("worker", [*nzila, "worker"], env=env,
+                ready_url=(f"http://127.0.0.1:{channels.worker_metrics_port}/metrics"
+                           if channels.worker_metrics_port else None)),
     ]  # fmt: skip

@@ -158,6 +158,7 @@ def test_a_worker_killed_mid_turn_loses_nothing_and_sends_nothing_twice(
         "TWILIO_API_BASE_URL": harness.fakes_url,
         "RASA_URL": harness.rasa.base_url,
         "RASA_AUTH_TOKEN": harness.rasa.auth_token,
+        "WORKER_METRICS_PORT": "0",
     }
     queue_message = whatsapp("hello", number)
 
