@@ -131,9 +131,9 @@ def harness(
 
 
 def whatsapp(text: str, number: str, **extra: Any) -> InboundMessage:
+    values: dict[str, Any] = {"kind": InboundKind.TEXT, **extra}
     return InboundMessage(channel=Channel.WHATSAPP, message_id=f"wamid.{uuid.uuid4().hex}",
-                          user_id=f"+{number}", chat_id=number, kind=InboundKind.TEXT, text=text,
-                          **extra)  # fmt: skip
+                          user_id=f"+{number}", chat_id=number, text=text, **values)  # fmt: skip
 
 
 def twilio(text: str, number: str) -> InboundMessage:

@@ -253,6 +253,7 @@ def up(
     from webhook.stack import build_services, embedded_redis_url
 
     settings = _checked_settings()
+    upgrade(make_engine(get_catalog_settings().database_url))  # the worker writes from turn one
     env: dict[str, str] = {}
     if not os.environ.get("REDIS_URL"):
         env["REDIS_URL"] = embedded_redis_url()  # one embedded server shared by every process

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
+from bots.messages import InboundKind
 from bots.queue import InboundQueue
 from bots.worker import INBOX_STREAM
 from catalog.conversations import service as conversation_service
@@ -216,3 +217,11 @@ def test_two_telegram_buyers_are_both_answered_though_telegram_numbers_messages_
         ).all()
     assert sorted(row.status for row in outbound) == [MessageStatus.SENT, MessageStatus.SENT]
     assert len({row.provider_message_id for row in outbound}) == 2
+
+
+def test_a_sticker_gets_a_helpful_reply_saying_what_the_bot_can_do(harness: Harness) -> None:
+    number = new_number()
+    sticker = whatsapp("", number, kind=InboundKind.UNSUPPORTED, provider_type="sticker")
+    harness.run([sticker], until=lambda: bool(harness.sent(number)))
+    [reply] = harness.sent(number)
+    assert "Here is what I can do" in _text_of(reply)
