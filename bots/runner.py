@@ -19,6 +19,7 @@ from catalog.config import CatalogSettings
 from catalog.database import make_engine, make_session_factory
 from dialogs.client import RasaClient
 from dialogs.config import DialogSettings
+from dialogs.replicas import RasaReplicas
 from notifications.config import RedisSettings
 from notifications.redis import connect_async_redis
 
@@ -38,6 +39,7 @@ async def run_worker(
 ) -> None:
     """Consume the inbound stream until SIGTERM/SIGINT (or `stop`), then finish current turns."""
     stop = stop or _stop_on_signals()
+    token = dialogs.rasa_auth_token.get_secret_value()
     if channels.worker_metrics_port:
         start_http_server(channels.worker_metrics_port, addr="127.0.0.1")
     consumer = consumer or f"{socket.gethostname()}-{os.getpid()}"
@@ -49,10 +51,8 @@ async def run_worker(
             queue=InboundQueue(redis, stream=channels.inbound_stream),
             redis=redis,
             sessions=make_session_factory(engine),
-            engine=RasaClient(
-                http=http,
-                base_url=dialogs.rasa_url,
-                auth_token=dialogs.rasa_auth_token.get_secret_value(),
+            engine=RasaReplicas(
+                [RasaClient(http=http, base_url=url, auth_token=token) for url in dialogs.rasa_urls]
             ),
             adapters=build_adapters(channels, http, public_base_url),
             consumer=consumer,

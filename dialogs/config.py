@@ -15,6 +15,11 @@ class DialogSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     rasa_url: str = Field(default="http://127.0.0.1:5005", description="The Rasa server.")
+    rasa_replica_urls: list[str] = Field(
+        default=[],
+        description="More Rasa servers (replicas) besides RASA_URL, as a JSON list; each "
+        "conversation is pinned to one of them.",
+    )
     rasa_auth_token: SecretStr = Field(
         default=SecretStr("dev-only-rasa-token"),
         description="Rasa's --auth-token for its HTTP API (pause/resume, trackers).",
@@ -22,6 +27,10 @@ class DialogSettings(BaseSettings):
     action_server_port: int = Field(default=5055, ge=1, le=65535)
     rasa_models_dir: Path = PROJECT_ROOT / "var" / "rasa" / "models"
     rasa_bin: Path = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        return [self.rasa_url, *self.rasa_replica_urls]
 
     @property
     def rasa_port(self) -> int:

@@ -247,6 +247,9 @@ def train(
 @app.command()
 def up(
     fakes_port: Annotated[int, typer.Option(help="Port of the fake providers.")] = 8090,
+    rasa_replicas: Annotated[
+        int, typer.Option(min=1, max=8, help="Rasa servers (conversations are pinned to one).")
+    ] = 1,
 ) -> None:
     """Run everything: web app, worker, Rasa, action server and fake providers (Ctrl-C stops)."""
     from webhook.devstack import run_stack
@@ -257,7 +260,9 @@ def up(
     env: dict[str, str] = {}
     if not os.environ.get("REDIS_URL"):
         env["REDIS_URL"] = embedded_redis_url()  # one embedded server shared by every process
-    services = build_services(settings, fakes_port=fakes_port, extra_env=env)
+    services = build_services(
+        settings, fakes_port=fakes_port, extra_env=env, rasa_replicas=rasa_replicas
+    )
 
     def ready() -> None:
         typer.echo(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+from pathlib import Path
 
 from bots.config import get_channel_settings
-from dialogs.config import PROJECT_ROOT, get_dialog_settings
+from dialogs.config import PROJECT_ROOT, DialogSettings, get_dialog_settings
 from dialogs.rasa_process import tracker_store_env
 from dialogs.training import latest_model
 from notifications.config import get_redis_settings
@@ -25,7 +27,7 @@ def embedded_redis_url() -> str:
 
 
 def build_services(
-    settings: AppSettings, *, fakes_port: int, extra_env: dict[str, str]
+    settings: AppSettings, *, fakes_port: int, extra_env: dict[str, str], rasa_replicas: int = 1
 ) -> list[Service]:
     dialogs = get_dialog_settings()
     channels = get_channel_settings()
@@ -39,24 +41,48 @@ def build_services(
         for name in ("TELEGRAM_API_BASE_URL", "WHATSAPP_API_BASE_URL", "TWILIO_API_BASE_URL"):
             env[name] = fakes_url
     action_url = f"http://127.0.0.1:{dialogs.action_server_port}"
-    tracker_env = tracker_store_env(PROJECT_ROOT, os.environ)
+    rasa_services = [
+        _rasa_service(dialogs, model, number, extra_env=env) for number in range(rasa_replicas)
+    ]
+    if rasa_replicas > 1:
+        urls = [f"http://127.0.0.1:{dialogs.rasa_port + n}" for n in range(1, rasa_replicas)]
+        env["RASA_REPLICA_URLS"] = json.dumps(urls)
     return [
         Service("fakes", [*nzila, "fake-providers", "--port", str(fakes_port)],
                 ready_url=f"{fakes_url}/_fake/healthz", env=env),
         Service("actions", [sys.executable, "-m", "rasa_sdk", "--actions", "dialogs.actions",
                             "--port", str(dialogs.action_server_port)],
                 ready_url=f"{action_url}/health", env={**env, "SANIC_HOST": "127.0.0.1"}),
-        Service("rasa", [str(dialogs.rasa_bin), "run", "--enable-api", "--auth-token",
-                         dialogs.rasa_auth_token.get_secret_value(), "--interface", "127.0.0.1",
-                         "--port", str(dialogs.rasa_port), "--model", str(model),
-                         "--endpoints", str(PROJECT_ROOT / "dialogs" / "endpoints.yml"),
-                         "--credentials", str(PROJECT_ROOT / "dialogs" / "credentials.yml")],
-                ready_url=f"{dialogs.rasa_url}/", ready_timeout=180,
-                env={**env, **tracker_env, "RASA_TELEMETRY_ENABLED": "false"},
-                cwd=PROJECT_ROOT),
+        *rasa_services,
         Service("web", [*nzila, "serve"], ready_url=f"http://{settings.host}:{settings.port}/healthz",
                 env=env),
         Service("worker", [*nzila, "worker"], env=env,
                 ready_url=(f"http://127.0.0.1:{channels.worker_metrics_port}/metrics"
                            if channels.worker_metrics_port else None)),
     ]  # fmt: skip
+
+
+def _rasa_service(
+    dialogs: DialogSettings, model: Path, number: int, *, extra_env: dict[str, str]
+) -> Service:
+    """Replica `number` of the Rasa server, on the next port; SQLite trackers one per replica
+    (a conversation is always served by the same replica)."""
+    port = dialogs.rasa_port + number
+    environment = dict(os.environ)
+    if number and environment.get("RASA_TRACKER_DIALECT", "sqlite") == "sqlite":
+        environment.setdefault("RASA_TRACKER_DB", str(PROJECT_ROOT / "var" / "rasa" / "tracker.db"))
+        environment["RASA_TRACKER_DB"] = environment["RASA_TRACKER_DB"].replace(
+            ".db", f"-{number}.db"
+        )
+    tracker_env = tracker_store_env(PROJECT_ROOT, environment)
+    return Service(
+        "rasa" if number == 0 else f"rasa-{number}",
+        [str(dialogs.rasa_bin), "run", "--enable-api", "--auth-token",
+         dialogs.rasa_auth_token.get_secret_value(), "--interface", "127.0.0.1",
+         "--port", str(port), "--model", str(model),
+         "--endpoints", str(PROJECT_ROOT / "dialogs" / "endpoints.yml"),
+         "--credentials", str(PROJECT_ROOT / "dialogs" / "credentials.yml")],
+        ready_url=f"http://127.0.0.1:{port}/", ready_timeout=180,
+        env={**extra_env, **tracker_env, "RASA_TELEMETRY_ENABLED": "false"},
+        cwd=PROJECT_ROOT,
+    )  # fmt: skip
