@@ -6,7 +6,6 @@ while the training inputs are unchanged. Skipped when the Rasa environment is no
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import uuid
@@ -24,6 +23,7 @@ from dialogs.rasa_process import (
     wait_until_ready,
 )
 from dialogs.training import train_if_changed
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
@@ -82,13 +82,6 @@ def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
                 stop(rasa)
         finally:
             stop(actions)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def ready(url: str, timeout: float, process: subprocess.Popen[bytes], log: Path) -> None:

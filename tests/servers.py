@@ -6,11 +6,13 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pytest
 import uvicorn
+from starlette.types import ASGIApp
 
 from bots.config import ChannelSettings
 from bots.fakes import create_fake_providers_app
@@ -34,6 +36,29 @@ def channel_settings(fakes_url: str, **overrides: Any) -> ChannelSettings:
     )
 
 
+@contextmanager
+def serve_in_thread(app: ASGIApp, health_path: str, port: int | None = None) -> Iterator[str]:
+    """Serve `app` with uvicorn on 127.0.0.1 (a free port by default) until the block ends;
+    yields its URL once `health_path` answers."""
+    port = port or free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}{health_path}", timeout=1).is_success:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def fakes_url() -> Iterator[str]:
     """The fake Telegram, WhatsApp and Twilio APIs on a free port, checking the dev credentials."""
@@ -44,18 +69,5 @@ def fakes_url() -> Iterator[str]:
         twilio_account_sid=settings.twilio_account_sid,
         twilio_auth_token=settings.twilio_auth_token.get_secret_value(),
     )
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/_fake/healthz", timeout=1).is_success:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(app, "/_fake/healthz") as url:
+        yield url

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +14,6 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
@@ -52,7 +49,7 @@ from bots.simulator.replies import (
 )
 from bots.simulator.webhooks import Location, SignedRequest, build_inbound
 from dialogs.replies import BotReply, Button
-from tests.servers import free_port
+from tests.servers import free_port, serve_in_thread
 
 PUBLIC_URL = "https://nzila.example.com"
 PHOTO = "https://nzila.example.com/media/" + "a" * 64 + "/web.jpg"
@@ -448,21 +445,8 @@ def bot(fakes_url: str) -> Iterator[ScriptedBot]:
     )
     port = free_port()
     scripted = ScriptedBot(url=f"http://127.0.0.1:{port}")
-    config = uvicorn.Config(scripted_app(scripted, settings), host="127.0.0.1", port=port,
-                            log_level="warning")  # fmt: skip
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{scripted.url}/healthz", timeout=1).is_success:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    yield scripted
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(scripted_app(scripted, settings), "/healthz", port):
+        yield scripted
 
 
 def chat(bot: ScriptedBot, fakes_url: str, channel: Channel, phone: str, lines: list[str]) -> str:
