@@ -11,7 +11,8 @@ from functools import lru_cache
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_SECRET_PREFIX = "dev-only-"  # noqa: S105 - marks values production must replace
+from catalog.config import DEV_SECRET_PREFIX
+
 FAKE_PROVIDERS_URL = "http://127.0.0.1:8090"
 
 

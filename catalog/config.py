@@ -10,6 +10,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
+# Every development default secret starts with this; production refuses such values.
+DEV_SECRET_PREFIX = "dev-only-"  # noqa: S105 - a marker, not a secret
 
 
 class CatalogSettings(BaseSettings):

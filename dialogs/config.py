@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from catalog.config import DEV_SECRET_PREFIX, PROJECT_ROOT
 
 
 class DialogSettings(BaseSettings):
@@ -21,7 +21,7 @@ class DialogSettings(BaseSettings):
         "conversation is pinned to one of them.",
     )
     rasa_auth_token: SecretStr = Field(
-        default=SecretStr("dev-only-rasa-token"),
+        default=SecretStr(DEV_SECRET_PREFIX + "rasa-token"),
         description="Rasa's --auth-token for its HTTP API (pause/resume, trackers).",
     )
     action_server_port: int = Field(default=5055, ge=1, le=65535)

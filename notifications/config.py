@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-VAR_DIR = Path(__file__).resolve().parent.parent / "var"
+from catalog.config import VAR_DIR
 
 
 class RedisSettings(BaseSettings):

@@ -221,7 +221,8 @@ def train(
     force: Annotated[bool, typer.Option(help="Train even if nothing changed.")] = False,
 ) -> None:
     """Train the Rasa model in the Rasa environment (skipped when its inputs are unchanged)."""
-    from dialogs.config import PROJECT_ROOT, get_dialog_settings
+    from catalog.config import PROJECT_ROOT
+    from dialogs.config import get_dialog_settings
     from dialogs.training import TrainingError, train_if_changed
 
     settings = get_dialog_settings()

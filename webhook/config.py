@@ -9,11 +9,9 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bots.config import ChannelSettings
-from catalog.config import CatalogSettings
+from catalog.config import DEV_SECRET_PREFIX, CatalogSettings
 from dialogs.config import DialogSettings
 from notifications.config import RedisSettings
-
-DEV_SECRET_PREFIX = "dev-only-"  # noqa: S105 - marks values production must replace
 
 
 class AppSettings(BaseSettings):

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from bots.config import get_channel_settings
-from dialogs.config import PROJECT_ROOT, DialogSettings, get_dialog_settings
+from catalog.config import PROJECT_ROOT
+from dialogs.config import DialogSettings, get_dialog_settings
 from dialogs.rasa_process import tracker_store_env
 from dialogs.training import latest_model
 from notifications.config import get_redis_settings
