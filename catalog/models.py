@@ -5,6 +5,7 @@ from catalog.conversations.models import ChatMessage, Conversation
 from catalog.database import Base
 from catalog.dealers.models import Dealer
 from catalog.media.models import VehicleMedia
+from catalog.privacy.models import PrivacyAuditEntry
 from catalog.vehicles.models import Vehicle
 from catalog.watchlist.models import SavedSearch, WatchlistEntry
 
@@ -14,6 +15,7 @@ __all__ = [
     "ChatMessage",
     "Conversation",
     "Dealer",
+    "PrivacyAuditEntry",
     "SavedSearch",
     "Vehicle",
     "VehicleMedia",

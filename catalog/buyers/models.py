@@ -26,6 +26,8 @@ class Buyer(Base):
     consent_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     consent_version: Mapped[str | None] = mapped_column(String(20))
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when the buyer's personal data was erased; the row stays for keys and statistics.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
