@@ -95,20 +95,21 @@ def _inbound_payload(message: InboundMessage) -> dict[str, Any]:
 
 def record_parts(
     sessions: sessionmaker[Session], inbound_id: int, parts: list[OutboundPart]
-) -> None:
-    """Record the replies to send for this message (each becomes a pending outbound row)."""
+) -> list[tuple[int, OutboundPart]]:
+    """Record the replies to send for this message (each becomes a pending outbound row), and
+    return those the provider has not accepted yet, in order (one transaction for both)."""
     with transaction(sessions) as db_session:
         inbound = db_session.get(ChatMessage, inbound_id)
-        if inbound is None or inbound.status is MessageStatus.ANSWERED:
-            return
-        conversation_service.record_replies(
-            db_session=db_session,
-            inbound=inbound,
-            replies=[
-                (part.kind, part.text, {"endpoint": part.endpoint, "body": part.body})
-                for part in parts
-            ],
-        )
+        if inbound is not None and inbound.status is not MessageStatus.ANSWERED:
+            conversation_service.record_replies(
+                db_session=db_session,
+                inbound=inbound,
+                replies=[
+                    (part.kind, part.text, {"endpoint": part.endpoint, "body": part.body})
+                    for part in parts
+                ],
+            )
+        return _pending(db_session, inbound_id)
 
 
 def pending_parts(
@@ -116,11 +117,15 @@ def pending_parts(
 ) -> list[tuple[int, OutboundPart]]:
     """The recorded replies to `inbound_id` that the provider has not accepted yet, in order."""
     with sessions() as db_session:
-        rows = conversation_service.pending_replies(db_session=db_session, inbound_id=inbound_id)
-        return [
-            (row.id, OutboundPart(row.kind, row.text, row.payload["endpoint"], row.payload["body"]))
-            for row in rows
-        ]
+        return _pending(db_session, inbound_id)
+
+
+def _pending(db_session: Session, inbound_id: int) -> list[tuple[int, OutboundPart]]:
+    rows = conversation_service.pending_replies(db_session=db_session, inbound_id=inbound_id)
+    return [
+        (row.id, OutboundPart(row.kind, row.text, row.payload["endpoint"], row.payload["body"]))
+        for row in rows
+    ]
 
 
 def mark_sent(

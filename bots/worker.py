@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bots import metrics, turns
 from bots.adapters import ChannelAdapter
 from bots.messages import Channel, InboundKind, InboundMessage
-from bots.outbound.parts import chosen_number
+from bots.outbound.parts import OutboundPart, chosen_number
 from bots.outbound.sender import PermanentSendError
 from bots.outbound.telegram import LONG_PAYLOAD_PREFIX
 from bots.queue import InboundQueue, QueuedMessage
@@ -35,6 +35,9 @@ INBOX_STREAM = "nzila:inbox"  # messages for agents while a conversation is hand
 _OPTIONS = "nzila:options:{conversation}"
 _LONG_PAYLOAD = "nzila:cb:{key}"
 _ATTEMPTS = "nzila:attempts:{entry}"
+# The language the dialog engine was last told for a conversation; kept as long as a Rasa session.
+_ENGINE_LANGUAGE = "nzila:engine-language:{conversation}"
+ENGINE_LANGUAGE_TTL = 24 * 3600
 MAX_TURN_ATTEMPTS = 5
 OPTIONS_TTL = 24 * 3600
 LONG_PAYLOAD_TTL = 30 * 24 * 3600
@@ -47,6 +50,10 @@ class DialogEngine(Protocol):
         self, *, conversation_id: str, text: str, metadata: dict[str, Any]
     ) -> list[BotReply]:
         """The bot's replies to `text` in this conversation."""
+        ...
+
+    async def set_slot(self, conversation_id: str, name: str, value: Any) -> None:
+        """Set a slot of the conversation outside a turn."""
         ...
 
 
@@ -168,6 +175,7 @@ class ConversationWorker:
             return
         if not start.answered:
             await adapter.acknowledge(message)
+            await self._tell_language(message.conversation_key, start.language)
             replies = await self._engine.send(
                 conversation_id=message.conversation_key,
                 text=await self._engine_text(message),
@@ -176,15 +184,29 @@ class ConversationWorker:
             long_payloads: dict[str, str] = {}
             rendered = adapter.render(replies, message, long_payloads)
             await self._remember(message.conversation_key, rendered.numbered_options, long_payloads)
-            await asyncio.to_thread(
+            pending = await asyncio.to_thread(
                 turns.record_parts, self._sessions, start.inbound_id, rendered.parts
             )
-        await self._send_pending(adapter, start.inbound_id)
+        else:  # a retried turn: send what the provider has not accepted yet
+            pending = await asyncio.to_thread(turns.pending_parts, self._sessions, start.inbound_id)
+        await self._send(adapter, pending)
 
-    async def _send_pending(self, adapter: ChannelAdapter, inbound_id: int) -> None:
-        for row_id, part in await asyncio.to_thread(
-            turns.pending_parts, self._sessions, inbound_id
-        ):
+    async def _tell_language(self, conversation: str, language: str) -> None:
+        """Make sure the dialog engine answers in the buyer's language.
+
+        Rasa takes the language from the metadata when a session starts; a change in between
+        (chosen in chat, set by an agent) or a conversation this worker has not told within a
+        session's lifetime gets a slot event. Most turns cost one Redis GET here.
+        """
+        key = _ENGINE_LANGUAGE.format(conversation=conversation)
+        told = await self._redis.get(key)
+        if (told.decode() if isinstance(told, bytes) else told) == language:
+            return
+        await self._engine.set_slot(conversation, "language", language)
+        await self._redis.set(key, language, ex=ENGINE_LANGUAGE_TTL)
+
+    async def _send(self, adapter: ChannelAdapter, pending: list[tuple[int, OutboundPart]]) -> None:
+        for row_id, part in pending:
             try:
                 provider_id = await adapter.sender.send(part)
             except PermanentSendError as error:

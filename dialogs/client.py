@@ -115,6 +115,18 @@ class RasaClient:
         """Let the bot answer this conversation again."""
         await self._append_event(conversation_id, {"event": "resume"})
 
+    async def set_slot(self, conversation_id: str, name: str, value: Any) -> None:
+        """Set a slot of the conversation without a turn (e.g. the buyer changed language).
+
+        Posted twice: on a conversation Rasa has not seen yet, the first post opens its session,
+        and Rasa 3.6 stamps the posted event before that session's start, so it is dropped when
+        the tracker is next loaded; the second lands inside the session. Setting a slot to the
+        value it has is harmless.
+        """
+        event = {"event": "slot", "name": name, "value": value}
+        for _ in range(2):
+            await self._append_event(conversation_id, event)
+
     async def tracker(self, conversation_id: str) -> dict[str, Any]:
         """The conversation's tracker: slots, latest message, paused flag and events."""
         tracker = await self._request(

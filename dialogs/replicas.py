@@ -31,6 +31,9 @@ class RasaReplicas:
         client = self.for_conversation(conversation_id)
         return await client.send(conversation_id=conversation_id, text=text, metadata=metadata)
 
+    async def set_slot(self, conversation_id: str, name: str, value: Any) -> None:
+        await self.for_conversation(conversation_id).set_slot(conversation_id, name, value)
+
     async def pause(self, conversation_id: str) -> None:
         await self.for_conversation(conversation_id).pause(conversation_id)
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from bots.messages import InboundKind
 from bots.queue import InboundQueue
 from bots.worker import INBOX_STREAM
+from catalog.buyers import service as buyer_service
 from catalog.conversations import service as conversation_service
 from catalog.conversations.models import ChatMessage, ConversationState, Direction, MessageStatus
 from catalog.database import transaction
@@ -56,6 +57,24 @@ def test_a_telegram_buyer_whose_app_speaks_french_is_answered_in_french(harness:
     assert reply["endpoint"] == "sendMessage"
     assert reply["body"]["text"].startswith("Bonjour, je suis Nzila")
     assert reply["body"]["reply_markup"]["inline_keyboard"]
+
+
+def test_a_language_changed_between_messages_is_used_from_the_next_reply(
+    harness: Harness,
+) -> None:
+    """Changed outside the dialog (an agent, the profile): the worker tells Rasa before the turn."""
+    number = new_number()
+    chat = f"whatsapp:+{number}"
+    harness.run([twilio("hello", number)], until=lambda: len(harness.sent(chat)) >= 1)
+    with transaction(harness.sessions) as db_session:
+        buyer = buyer_service.get_or_create_by_whatsapp(db_session=db_session, number=f"+{number}")
+        buyer.language = "fr"
+
+    harness.run([twilio("thank you", number)], until=lambda: len(harness.sent(chat)) >= 2)
+
+    texts = [_text_of(reply) for reply in harness.sent(chat)]
+    assert texts[0].startswith("Hello, I'm Nzila")
+    assert texts[1].startswith("Avec plaisir")
 
 
 def test_messages_of_one_conversation_are_answered_in_order(harness: Harness) -> None:

@@ -33,11 +33,10 @@ def with_client(stack: RasaStack, scenario: Callable[[RasaClient], Awaitable[T]]
 
 def say(stack: RasaStack, text: str, language: str, conversation: str = "") -> list[BotReply]:
     conversation = conversation or new_conversation()
+    metadata = {"language": language} if language else {}
 
     async def turn(client: RasaClient) -> list[BotReply]:
-        return await client.send(
-            conversation_id=conversation, text=text, metadata={"language": language}
-        )
+        return await client.send(conversation_id=conversation, text=text, metadata=metadata)
 
     return with_client(stack, turn)
 
@@ -114,8 +113,9 @@ def test_a_yes_after_the_greeting_shows_how_it_works(rasa_stack: RasaStack) -> N
     assert reply.text.startswith("Voici ce que je peux faire")
 
 
-def test_the_language_action_ran_on_the_action_server(rasa_stack: RasaStack) -> None:
-    """Only action_set_language, reading the metadata, can move the slot off its initial "en"."""
+def test_the_session_start_action_ran_on_the_action_server(rasa_stack: RasaStack) -> None:
+    """Only our action_session_start, reading the metadata, can move the slot off its initial
+    "en": this is rasa_sdk 3.21 (this env) serving Rasa 3.6.21's action protocol."""
     conversation = new_conversation()
     say(rasa_stack, "olá", "pt-BR", conversation)
 
@@ -123,26 +123,41 @@ def test_the_language_action_ran_on_the_action_server(rasa_stack: RasaStack) -> 
 
     assert tracker["slots"]["language"] == "pt"
     assert any(
-        event.get("event") == "slot" and event.get("name") == "language"
+        event.get("event") == "action" and event.get("name") == "action_session_start"
         for event in tracker["events"]
     )
+    assert tracker["slots"]["session_started_metadata"] == {"language": "pt-BR"}
 
 
-def test_a_language_change_within_a_conversation_is_followed(rasa_stack: RasaStack) -> None:
+def test_a_language_set_within_a_conversation_is_followed(rasa_stack: RasaStack) -> None:
     conversation = new_conversation()
     [english] = say(rasa_stack, "hello", "en", conversation)
 
-    [french] = say(rasa_stack, "merci", "fr", conversation)
+    with_client(rasa_stack, lambda client: client.set_slot(conversation, "language", "fr"))
+    [french] = say(rasa_stack, "merci", "en", conversation)
 
     assert english.text.startswith("Hello")
     assert french.text.startswith("Avec plaisir")
 
 
-def test_an_unsupported_language_keeps_the_language_already_known(rasa_stack: RasaStack) -> None:
+def test_a_language_set_before_the_first_message_is_kept(rasa_stack: RasaStack) -> None:
+    """Rasa stamps an event posted to a new conversation before the session it opens: the
+    client's second post is what keeps it when the tracker is loaded from the store."""
+    conversation = new_conversation()
+    with_client(rasa_stack, lambda client: client.set_slot(conversation, "language", "pt"))
+
+    [reply] = say(rasa_stack, "obrigado", "", conversation)
+
+    assert reply.text.startswith("De nada")
+
+
+def test_the_metadata_of_later_messages_does_not_change_the_language(
+    rasa_stack: RasaStack,
+) -> None:
     conversation = new_conversation()
     say(rasa_stack, "bonjour", "fr", conversation)
 
-    [reply] = say(rasa_stack, "merci", "sw", conversation)
+    [reply] = say(rasa_stack, "thanks", "pt", conversation)
 
     assert reply.text.startswith("Avec plaisir")
 
