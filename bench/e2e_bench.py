@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import contextlib
 import itertools
+import json
 import os
 import secrets
 import time
@@ -140,14 +141,17 @@ class Conversation:
         return str(self.user) if self.channel == "telegram" else f"whatsapp:+{self.user}"
 
 
-def start_both(children: Children, workdir: Path, redis_url: str, as_shipped: bool) -> tuple[
-        str, list[Target]]:  # fmt: skip
-    """Fakes, action server, both Rasa servers, our web app and worker; (fakes URL, targets)."""
+def start_both(children: Children, workdir: Path, redis_url: str, as_shipped: bool,
+               replicas: int) -> tuple[str, list[Target]]:  # fmt: skip
+    """Fakes, action server, our Rasa servers (`replicas`) and theirs, our web app and worker;
+    (fakes URL, targets)."""
     channels = ChannelSettings()
     fakes = start_fakes(children, free_port(), channels)
     actions = start_actions(children, workdir, free_port())
-    rasa = start_rasa(children, workdir, "rasa", free_port(), action_url=actions,
-                      credentials=ROOT / "dialogs" / "credentials.yml", env={})  # fmt: skip
+    names = [f"rasa{n + 1}" if replicas > 1 else "rasa" for n in range(replicas)]
+    ours_rasa = [start_rasa(children, workdir, name, free_port(), action_url=actions,
+                            credentials=ROOT / "dialogs" / "credentials.yml", env={})
+                 for name in names]  # fmt: skip
     theirs_port = free_port()
     theirs = f"http://127.0.0.1:{theirs_port}"
     (workdir / "rasa_channels.py").write_text(RASA_CHANNELS)
@@ -165,7 +169,7 @@ def start_both(children: Children, workdir: Path, redis_url: str, as_shipped: bo
         env["BENCH_AS_SHIPPED"] = "1"
     start_rasa(children, workdir, "theirs", theirs_port, action_url=actions,
                credentials=credentials, env=env)  # fmt: skip
-    for name, url in (("rasa", rasa), ("theirs", theirs)):
+    for name, url in [*zip(names, ours_rasa, strict=True), ("theirs", theirs)]:
         children.wait(name, f"{url}/status?token={RASA_TOKEN}", 240)
     database = f"sqlite:///{workdir / 'nzila.sqlite3'}"
     upgrade(engine := make_engine(database))
@@ -173,7 +177,8 @@ def start_both(children: Children, workdir: Path, redis_url: str, as_shipped: bo
     web_port = free_port()
     ours = f"http://127.0.0.1:{web_port}"
     env = {"DATABASE_URL": database, "REDIS_URL": redis_url, "PUBLIC_BASE_URL": ours,
-           "RASA_URL": rasa, "RASA_AUTH_TOKEN": RASA_TOKEN, "TELEGRAM_API_BASE_URL": fakes,
+           "RASA_URL": ours_rasa[0], "RASA_REPLICA_URLS": json.dumps(ours_rasa[1:]),
+           "RASA_AUTH_TOKEN": RASA_TOKEN, "TELEGRAM_API_BASE_URL": fakes,
            "WHATSAPP_API_BASE_URL": fakes, "TWILIO_API_BASE_URL": fakes}  # fmt: skip
     start_web(children, web_port, env)
     children.start("worker", [*NZILA, "worker"], env=env, ready_url=None)
@@ -383,6 +388,12 @@ def main() -> None:
     parser.add_argument("--reply-timeout", type=float, default=60.0, help="seconds, then lost")
     shipped = "Rasa's Telegram connector as shipped (every update fails)"
     parser.add_argument("--as-shipped", action="store_true", help=shipped)
+    parser.add_argument(
+        "--rasa-replicas",
+        type=int,
+        default=2,
+        help="Rasa servers behind our worker (theirs: one, its connectors inside)",
+    )
     parser.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS.md")
     args = parser.parse_args()
     stop_on_sigterm()
@@ -391,12 +402,14 @@ def main() -> None:
     with redis_server("embedded", workdir) as (redis_url, redis_pid), Children(workdir) as children:
         children.track("redis", redis_pid)
         print(f"starting both systems (logs in {workdir}) ...")
-        fakes_url, targets = start_both(children, workdir, redis_url, args.as_shipped)
+        fakes_url, targets = start_both(children, workdir, redis_url, args.as_shipped,
+                                       args.rasa_replicas)  # fmt: skip
         text = asyncio.run(measure(fakes_url, targets, args, children.cpu))
     print(f"\n{text}")
     if not args.no_write:
         options = {"messages": args.messages, "conversations": args.conversations,
                    "concurrency": args.concurrency, "channels": ",".join(args.channels),
+                   "rasa-replicas": args.rasa_replicas,
                    "reply-timeout": f"{args.reply_timeout:g}"}  # fmt: skip
         command = command_line("bench.e2e_bench", options) + " --as-shipped" * args.as_shipped
         append_results("End to end, ours vs Rasa's built-in connectors", command, text, load)

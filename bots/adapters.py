@@ -32,7 +32,12 @@ class ChannelAdapter(Protocol):
         ...
 
     async def acknowledge(self, message: InboundMessage) -> None:
-        """Best-effort signals that the bot is on it; failures are logged, never raised."""
+        """Best-effort signals that the message arrived (a Telegram button's spinner stopped,
+        WhatsApp's blue ticks); failures are logged, never raised."""
+        ...
+
+    async def show_typing(self, message: InboundMessage) -> None:
+        """Best-effort "typing…", for a reply that is taking a while; never raises."""
         ...
 
 
@@ -57,6 +62,8 @@ class TelegramAdapter:
                     "answerCallbackQuery", {"callback_query_id": message.callback_query_id}
                 ),
             )
+
+    async def show_typing(self, message: InboundMessage) -> None:
         await _best_effort(
             self._http,
             *self._client.call("sendChatAction", {"chat_id": message.chat_id, "action": "typing"}),
@@ -86,6 +93,9 @@ class WhatsAppAdapter:
         }
         await _best_effort(self._http, *self._client.call(body))
 
+    async def show_typing(self, message: InboundMessage) -> None:
+        return None  # already shown with the read receipt
+
 
 class TwilioAdapter:
     channel = Channel.TWILIO
@@ -103,7 +113,10 @@ class TwilioAdapter:
         return render_twilio(replies, message.chat_id, self._from, self._status_callback)
 
     async def acknowledge(self, message: InboundMessage) -> None:
-        return None  # Twilio's WhatsApp API has no typing indicator
+        return None  # Twilio's WhatsApp API has no read receipts to send
+
+    async def show_typing(self, message: InboundMessage) -> None:
+        return None  # nor a typing indicator
 
 
 async def _best_effort(http: httpx.AsyncClient, url: str, kwargs: dict[str, object]) -> None:

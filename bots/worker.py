@@ -43,6 +43,9 @@ OPTIONS_TTL = 24 * 3600
 LONG_PAYLOAD_TTL = 30 * 24 * 3600
 LANE_IDLE_SECONDS = 30.0
 LANE_POLL_SECONDS = 0.2
+# "typing…" only for a reply that takes longer than this: a quicker one would replace it before
+# the buyer sees it, and the call would spend the chat's rate limit for nothing.
+TYPING_DELAY_SECONDS = 1.0
 
 
 class DialogEngine(Protocol):
@@ -70,6 +73,7 @@ class ConversationWorker:
         max_concurrent_turns: int = 32,
         reclaim_idle_ms: int = 60_000,
         ordering_wait_seconds: float = 30.0,
+        typing_delay_seconds: float = TYPING_DELAY_SECONDS,
     ) -> None:
         self._queue = queue
         self._redis = redis
@@ -80,6 +84,7 @@ class ConversationWorker:
         self._turns = asyncio.Semaphore(max_concurrent_turns)
         self._reclaim_idle_ms = reclaim_idle_ms
         self._ordering_wait = ordering_wait_seconds
+        self._typing_delay = typing_delay_seconds
         self._lanes: dict[str, asyncio.PriorityQueue[tuple[int, str, QueuedMessage]]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = False
@@ -175,12 +180,16 @@ class ConversationWorker:
             return
         if not start.answered:
             await adapter.acknowledge(message)
-            await self._tell_language(message.conversation_key, start.language)
-            replies = await self._engine.send(
-                conversation_id=message.conversation_key,
-                text=await self._engine_text(message),
-                metadata=_metadata(message, start),
-            )
+            typing = asyncio.create_task(self._typing_later(adapter, message))
+            try:
+                await self._tell_language(message.conversation_key, start.language)
+                replies = await self._engine.send(
+                    conversation_id=message.conversation_key,
+                    text=await self._engine_text(message),
+                    metadata=_metadata(message, start),
+                )
+            finally:
+                typing.cancel()
             long_payloads: dict[str, str] = {}
             rendered = adapter.render(replies, message, long_payloads)
             await self._remember(message.conversation_key, rendered.numbered_options, long_payloads)
@@ -190,6 +199,10 @@ class ConversationWorker:
         else:  # a retried turn: send what the provider has not accepted yet
             pending = await asyncio.to_thread(turns.pending_parts, self._sessions, start.inbound_id)
         await self._send(adapter, pending)
+
+    async def _typing_later(self, adapter: ChannelAdapter, message: InboundMessage) -> None:
+        await asyncio.sleep(self._typing_delay)
+        await adapter.show_typing(message)
 
     async def _tell_language(self, conversation: str, language: str) -> None:
         """Make sure the dialog engine answers in the buyer's language.

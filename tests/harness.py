@@ -54,9 +54,16 @@ class Harness:
 
     def sent(self, chat_id: str, *, delivered_only: bool = True) -> list[dict[str, Any]]:
         """Requests the fakes recorded for this chat since the test began, oldest first."""
-        records = httpx.get(f"{self.fakes_url}/_fake/requests", params={"since": self.since}).json()
-        mine = [r for r in records if _chat_of(r) == chat_id and _is_reply(r)]
+        mine = [r for r in self.requests() if _chat_of(r) == chat_id and _is_reply(r)]
         return [r for r in mine if r["delivered"]] if delivered_only else mine
+
+    def requests(self) -> list[dict[str, Any]]:
+        """Every request the fakes recorded since the test began (replies, read receipts,
+        typing, callback answers), oldest first."""
+        records: list[dict[str, Any]] = httpx.get(
+            f"{self.fakes_url}/_fake/requests", params={"since": self.since}
+        ).json()
+        return records
 
     def fail_next(self, provider: str, status: int, count: int, **extra: Any) -> None:
         body = {"provider": provider, "status": status, "count": count, **extra}
@@ -143,9 +150,9 @@ def twilio(text: str, number: str) -> InboundMessage:
 
 
 def telegram(text: str, user: int, **extra: Any) -> InboundMessage:
+    values: dict[str, Any] = {"kind": InboundKind.TEXT, **extra}
     return InboundMessage(channel=Channel.TELEGRAM, message_id=str(uuid.uuid4().int % 10**9),
-                          user_id=str(user), chat_id=str(user), kind=InboundKind.TEXT, text=text,
-                          **extra)  # fmt: skip
+                          user_id=str(user), chat_id=str(user), text=text, **values)  # fmt: skip
 
 
 def new_number() -> str:

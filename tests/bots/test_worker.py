@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from bots.messages import InboundKind
@@ -75,6 +76,49 @@ def test_a_language_changed_between_messages_is_used_from_the_next_reply(
     texts = [_text_of(reply) for reply in harness.sent(chat)]
     assert texts[0].startswith("Hello, I'm Nzila")
     assert texts[1].startswith("Avec plaisir")
+
+
+def test_a_whatsapp_message_is_marked_read_with_typing_before_the_reply(harness: Harness) -> None:
+    number = new_number()
+    message = whatsapp("hello", number)
+    harness.run([message], until=lambda: bool(harness.sent(number)))
+
+    endpoints = [
+        "read" if record["body"].get("status") == "read" else record["body"].get("to")
+        for record in harness.requests()
+        if record["body"].get("message_id") == message.message_id
+        or record["body"].get("to") == number
+    ]
+    assert endpoints == ["read", number]
+    [receipt] = [r for r in harness.requests() if r["body"].get("status") == "read"
+                 and r["body"]["message_id"] == message.message_id]  # fmt: skip
+    assert receipt["body"]["typing_indicator"] == {"type": "text"}
+
+
+def test_a_tapped_telegram_button_is_answered_so_its_spinner_stops(harness: Harness) -> None:
+    user = 700_000_000 + uuid.uuid4().int % 10**8
+    callback = f"cb{uuid.uuid4().hex[:12]}"
+    message = telegram("How it works", user, kind=InboundKind.BUTTON, payload="/help",
+                       callback_query_id=callback)  # fmt: skip
+    harness.run([message], until=lambda: bool(harness.sent(str(user))))
+
+    answers = [r for r in harness.requests() if r["endpoint"] == "answerCallbackQuery"]
+    assert [a["body"]["callback_query_id"] for a in answers] == [callback]
+    assert _text_of(harness.sent(str(user))[0]).startswith("Here is what I can do")
+
+
+@pytest.mark.parametrize(("delay", "typing"), [(0.0, True), (30.0, False)])
+def test_telegram_shows_typing_only_while_a_reply_takes_longer_than_the_delay(
+    harness: Harness, delay: float, typing: bool
+) -> None:
+    user = 700_000_000 + uuid.uuid4().int % 10**8
+    harness.run([telegram("hello", user)], until=lambda: bool(harness.sent(str(user))),
+                typing_delay_seconds=delay)  # fmt: skip
+
+    endpoints = [
+        r["endpoint"] for r in harness.requests() if str(r["body"].get("chat_id")) == str(user)
+    ]
+    assert endpoints == (["sendChatAction", "sendMessage"] if typing else ["sendMessage"])
 
 
 def test_messages_of_one_conversation_are_answered_in_order(harness: Harness) -> None:
