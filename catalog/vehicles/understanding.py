@@ -4,19 +4,23 @@ Deterministic: the same text, vocabulary and rates always give the same filters.
 folded (lower case, no accents) and read in passes; each pass consumes what it recognises, so a
 later pass never reads the same words again:
 
-1. Entity hints (Rasa's entities: ``entity``, ``value``, ``start``, ``end``, optional ``role``):
-   their spans are set aside, and their values override what the text says (see `ENTITY_NAMES`).
+1. Entity hints (Rasa's entities: ``entity``, ``value``, ``start``, ``end``, optional ``role``
+   "min" / "max" / "around"): their spans are set aside, and their values, read with the same
+   rules as text ("Benz", "gasoil", "9 millions" with a "currency" entity "FCFA"), override what
+   the text says; a year or price entity replaces the bounds it gives. See `ENTITY_NAMES`.
 2. Phrases of several words: "right hand drive", "volant à droite", "pick-up", "4 roues motrices".
 3. Make and model names from the `Vocabulary` (typos corrected: "Toyta" -> Toyota) and synonyms
    ("Benz" -> Mercedes-Benz, "Chevy" -> Chevrolet, "VW" -> Volkswagen, "Prado" -> Land Cruiser
-   Prado). Ordinary words (stop words, the words of this module's lexicons) are never read as a
-   name, and only whole names count. A model whose make the vocabulary knows gives the make too.
+   Prado). A stop word or a word of this module's lexicons is never a name on its own and never
+   a typo of one ("rouge" is red, not the Rogue); a typo spanning several words must be of a name
+   of as many words. A model whose make the vocabulary knows gives the make too.
 4. Single words: body type, fuel, gearbox, drive, steering, colour (to the catalog's English
    names). A word right after a negation ("not diesel", "pas de diesel", "sem diesel") cannot be
    filtered on and is reported as unsupported.
 5. Numbers, with the comparator before them, the unit or postfix after them, and ranges:
-   - followed by km / miles: maximum mileage (miles converted to km); "more than 100,000 km" is
-     unsupported (no minimum mileage filter). "7 seater", "7 places", "7 lugares": minimum seats.
+   - followed by km / miles, or after "mileage / kilométrage / quilometragem": maximum mileage
+     (miles converted to km); "more than 100,000 km" is unsupported (no minimum mileage filter).
+     "7 seater", "7 places", "7 lugares": minimum seats ("up to 5 seats" is unsupported).
    - a price when it names a currency or multiplier, has separators or decimals, follows a price
      comparator ("under", "moins de", "menos de"...), or is not a four-digit number 1900-2099;
      otherwise a year ("Corolla 2015 under 8000": year 2015, price at most 8,000).
@@ -37,7 +41,9 @@ later pass never reads the same words again:
 8. Whatever is left, except stop words, is reported as not understood, one entry per run of
    consecutive words, in the buyer's own spelling.
 
-Only one make, model, fuel... per search: a second, different one is reported as a conflict.
+Only one make, model, fuel... per search: a second, different one is reported as a conflict
+(body types add up: "SUV or pickup"). "MT" after a year is a manual gearbox, after an amount
+meticais; "auto" after an article ("une auto") is a car, not a gearbox.
 
 Follow-ups (`refine`) keep the previous search and replace what the new message names, group by
 group: make and model together (a new make alone clears the model: "any Toyota instead?"), the
@@ -1118,7 +1124,8 @@ def understand(
     """The search a message asks for (see the module docstring for the rules).
 
     `entities` are Rasa's extracted entities (dicts with entity, value, start, end and an
-    optional role "min" / "max" / "around"); known ones (`ENTITY_NAMES`) override the text.
+    optional role "min" / "max" / "around"); known ones (`ENTITY_NAMES`) override the text,
+    others are ignored, and a span outside the text is ignored (the value still counts).
     """
     reading = _Reading(text)
     hints = _hints(entities, len(text))
