@@ -170,11 +170,13 @@ def start_web(children: Children, port: int, env: Mapping[str, str]) -> str:
     return url
 
 
-def start_fakes(children: Children, port: int, channels: ChannelSettings) -> str:
-    """The fake providers, insisting on the development credentials; returns their URL."""
+def start_fakes(children: Children, port: int, channels: ChannelSettings,
+                latency_ms: float = 0.0) -> str:  # fmt: skip
+    """The fake providers, insisting on the development credentials, answering each provider
+    call `latency_ms` late; returns their URL."""
     url = f"http://127.0.0.1:{port}"
     children.start("fakes", [sys.executable, "-m", "bots.fakes", "--port", str(port),
-        "--log-level", "warning",
+        "--log-level", "warning", "--latency-ms", str(latency_ms),
         "--telegram-token", channels.telegram_bot_token.get_secret_value(),
         "--graph-token", channels.whatsapp_access_token.get_secret_value(),
         "--twilio-account-sid", channels.twilio_account_sid,

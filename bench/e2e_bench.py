@@ -142,11 +142,11 @@ class Conversation:
 
 
 def start_both(children: Children, workdir: Path, redis_url: str, as_shipped: bool,
-               replicas: int) -> tuple[str, list[Target]]:  # fmt: skip
+               replicas: int, latency_ms: float) -> tuple[str, list[Target]]:  # fmt: skip
     """Fakes, action server, our Rasa servers (`replicas`) and theirs, our web app and worker;
     (fakes URL, targets)."""
     channels = ChannelSettings()
-    fakes = start_fakes(children, free_port(), channels)
+    fakes = start_fakes(children, free_port(), channels, latency_ms)
     actions = start_actions(children, workdir, free_port())
     names = [f"rasa{n + 1}" if replicas > 1 else "rasa" for n in range(replicas)]
     ours_rasa = [start_rasa(children, workdir, name, free_port(), action_url=actions,
@@ -272,9 +272,17 @@ class Phase:
         async with self._slots:
             turn.posted = time.time()
             url = self._target.signer.public_base_url + hook.path
-            with contextlib.suppress(httpx.HTTPError):
-                turn.status = (await self._http.post(url, content=hook.content,
-                                                     headers=hook.headers)).status_code  # fmt: skip
+            for attempt in range(3):  # as providers do when a connection fails (same update)
+                try:
+                    response = await self._http.post(
+                        url, content=hook.content, headers=hook.headers
+                    )
+                    turn.status = response.status_code
+                    break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.5 * (attempt + 1))
+                except httpx.HTTPError:
+                    break
             turn.answered = time.time()
 
     async def learn_replies(self, channels: list[str]) -> dict[tuple[str, str], int]:
@@ -394,6 +402,8 @@ def main() -> None:
         default=2,
         help="Rasa servers behind our worker (theirs: one, its connectors inside)",
     )
+    parser.add_argument("--provider-latency-ms", type=float, default=0.0,
+                        help="the fake providers answer each API call this late")  # fmt: skip
     parser.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS.md")
     args = parser.parse_args()
     stop_on_sigterm()
@@ -403,13 +413,14 @@ def main() -> None:
         children.track("redis", redis_pid)
         print(f"starting both systems (logs in {workdir}) ...")
         fakes_url, targets = start_both(children, workdir, redis_url, args.as_shipped,
-                                       args.rasa_replicas)  # fmt: skip
+                                       args.rasa_replicas, args.provider_latency_ms)  # fmt: skip
         text = asyncio.run(measure(fakes_url, targets, args, children.cpu))
     print(f"\n{text}")
     if not args.no_write:
         options = {"messages": args.messages, "conversations": args.conversations,
                    "concurrency": args.concurrency, "channels": ",".join(args.channels),
                    "rasa-replicas": args.rasa_replicas,
+                   "provider-latency-ms": f"{args.provider_latency_ms:g}",
                    "reply-timeout": f"{args.reply_timeout:g}"}  # fmt: skip
         command = command_line("bench.e2e_bench", options) + " --as-shipped" * args.as_shipped
         append_results("End to end, ours vs Rasa's built-in connectors", command, text, load)

@@ -21,6 +21,8 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--twilio-account-sid", help="the only Twilio account SID accepted")
     parser.add_argument("--twilio-auth-token", help="the only Twilio auth token accepted")
     parser.add_argument("--log-level", default="info")
+    late = "answer each provider call this late (milliseconds), as a remote API would"
+    parser.add_argument("--latency-ms", type=float, default=0.0, help=late)
     return parser.parse_args(argv)
 
 
@@ -35,6 +37,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         twilio_account_sid=arguments.twilio_account_sid,
         twilio_auth_token=arguments.twilio_auth_token,
         log_level=arguments.log_level,
+        latency_seconds=arguments.latency_ms / 1000,
     )
 
 

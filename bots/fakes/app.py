@@ -7,13 +7,20 @@ Base URLs for the bot's outbound adapters, with ``base`` the app's address:
 - WhatsApp Cloud API: ``{base}/{version}/{phone_number_id}/messages`` (e.g. ``v23.0``)
 - Twilio: ``{base}/2010-04-01/Accounts/{AccountSid}/Messages.json``
 - Control API for tests and the demo: ``{base}/_fake/...``
+
+``latency_seconds`` delays every provider answer (never the control API) as the network and the
+provider would: a real API answers in tens to hundreds of milliseconds, which matters to a bot
+that blocks while it sends (benchmarks), and costs the fake no CPU.
 """
 
 from __future__ import annotations
 
+import asyncio
+
 import uvicorn
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bots.fakes.control import FailureInjector, control_router
 from bots.fakes.recorder import RequestRecorder
@@ -28,6 +35,7 @@ def create_fake_providers_app(
     graph_token: str | None = None,
     twilio_account_sid: str | None = None,
     twilio_auth_token: str | None = None,
+    latency_seconds: float = 0.0,
 ) -> FastAPI:
     """Build the fake Telegram, WhatsApp Cloud and Twilio APIs with their control routes.
 
@@ -36,6 +44,7 @@ def create_fake_providers_app(
         graph_token: The only Graph access token accepted; None accepts any non-empty one.
         twilio_account_sid: The only account SID accepted; None accepts any.
         twilio_auth_token: The only auth token accepted; None accepts any non-empty one.
+        latency_seconds: How long each provider call takes to be answered.
 
     Returns:
         The app. Its ``state.recorder`` (RequestRecorder) and ``state.failures``
@@ -46,6 +55,8 @@ def create_fake_providers_app(
     app = FastAPI(title="Nzila fake providers", docs_url="/_fake/docs", redoc_url=None)
     # The demo chat simulator polls /_fake/requests from a page served on another port.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"])
+    if latency_seconds > 0:
+        app.add_middleware(_Latency, seconds=latency_seconds)
     app.state.recorder = recorder
     app.state.failures = failures
     app.include_router(control_router(recorder=recorder, failures=failures))
@@ -62,6 +73,19 @@ def create_fake_providers_app(
     return app
 
 
+class _Latency:
+    """Answers provider calls `seconds` late, as a remote API would; /_fake calls at once."""
+
+    def __init__(self, app: ASGIApp, *, seconds: float) -> None:
+        self._app = app
+        self._seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith("/_fake"):
+            await asyncio.sleep(self._seconds)
+        await self._app(scope, receive, send)
+
+
 def serve(
     *,
     host: str = "127.0.0.1",
@@ -71,9 +95,11 @@ def serve(
     twilio_account_sid: str | None = None,
     twilio_auth_token: str | None = None,
     log_level: str = "info",
+    latency_seconds: float = 0.0,
 ) -> None:
     """Run the fake providers with uvicorn until interrupted."""
     app = create_fake_providers_app(
+        latency_seconds=latency_seconds,
         telegram_token=telegram_token,
         graph_token=graph_token,
         twilio_account_sid=twilio_account_sid,

@@ -26,6 +26,8 @@ def _transient_status(status: int) -> bool:
 class TelegramClient:
     channel = "telegram"
     rate_per_second = 25.0  # Bot API: about 30 messages a second in all
+    chat_rate_per_second = 1.0  # "avoid more than one message per second in a chat"
+    chat_burst = 4  # short bursts are tolerated: a reply of text, photos and buttons
 
     def __init__(self, settings: ChannelSettings) -> None:
         token = settings.telegram_bot_token.get_secret_value()
@@ -33,6 +35,9 @@ class TelegramClient:
 
     def request(self, part: OutboundPart) -> tuple[str, dict[str, Any]]:
         return f"{self._base}/{part.endpoint}", {"json": part.body}
+
+    def chat_of(self, part: OutboundPart) -> str:
+        return str(part.body.get("chat_id", ""))
 
     def call(self, method: str, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """A call outside the recorded parts (typing action, answering a callback)."""
@@ -62,6 +67,8 @@ class TelegramClient:
 class WhatsAppClient:
     channel = "whatsapp"
     rate_per_second = 70.0  # Cloud API: 80 messages a second per number
+    chat_rate_per_second = 1 / 6  # the pair rate: one message every 6 s to the same user...
+    chat_burst = 40  # ...after a burst of up to 45 (more: error 131056)
 
     def __init__(self, settings: ChannelSettings) -> None:
         self._url = (
@@ -74,6 +81,9 @@ class WhatsAppClient:
 
     def request(self, part: OutboundPart) -> tuple[str, dict[str, Any]]:
         return self._url, {"json": part.body, "headers": self._headers}
+
+    def chat_of(self, part: OutboundPart) -> str:
+        return str(part.body.get("to", ""))
 
     def call(self, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         return self._url, {"json": body, "headers": self._headers}
@@ -94,6 +104,8 @@ class WhatsAppClient:
 class TwilioClient:
     channel = "twilio"
     rate_per_second = 70.0
+    chat_rate_per_second = 1 / 6  # WhatsApp's pair rate applies behind Twilio too (63018)
+    chat_burst = 40
 
     def __init__(self, settings: ChannelSettings) -> None:
         sid = settings.twilio_account_sid
@@ -101,6 +113,9 @@ class TwilioClient:
             f"{settings.twilio_api_base_url.rstrip('/')}/2010-04-01/Accounts/{sid}/Messages.json"
         )
         self._auth = (sid, settings.twilio_auth_token.get_secret_value())
+
+    def chat_of(self, part: OutboundPart) -> str:
+        return str(part.body.get("To", ""))
 
     def request(self, part: OutboundPart) -> tuple[str, dict[str, Any]]:
         return self._url, {"data": part.body, "auth": self._auth}

@@ -1,4 +1,5 @@
-"""Sending parts to providers: async HTTP, per-provider pacing, retries that honour retry_after.
+"""Sending parts to providers: async HTTP, pacing per provider and per chat, retries that
+honour retry_after.
 
 Telegram, Meta and Twilio answer 429 when we go too fast and 5xx when they have a bad moment:
 both are retried with exponential backoff (or the delay the provider asks for). Anything else is
@@ -47,7 +48,13 @@ class ProviderClient(Protocol):
     """One provider's API: turns a part into an HTTP call and reads the message id back."""
 
     channel: str
-    rate_per_second: float
+    rate_per_second: float  # all chats together
+    chat_rate_per_second: float  # one chat, once its burst is spent
+    chat_burst: int
+
+    def chat_of(self, part: OutboundPart) -> str:
+        """The chat `part` goes to (the unit of the per-chat limit)."""
+        ...
 
     def request(self, part: OutboundPart) -> tuple[str, dict[str, Any]]:
         """URL and httpx.request keyword arguments for `part`."""
@@ -79,6 +86,40 @@ class Pacer:
             await asyncio.sleep(delay)
 
 
+class ChatPacer:
+    """Per-chat token buckets: a chat may take `burst` messages at once, then `rate` a second.
+
+    Telegram asks for about one message a second in a chat (short bursts tolerated); WhatsApp
+    allows one every 6 seconds to the same user, with bursts of up to 45. A bot's reply of a few
+    messages fits in the burst; a buyer tapping "more photos" again and again gets paced instead
+    of refused (429, error 131056). The worker sends a conversation's replies one turn at a time,
+    so buckets held in this process see every message of a chat it is answering.
+    """
+
+    def __init__(self, rate: float, burst: int, *, max_chats: int = 10_000) -> None:
+        self._rate = rate
+        self._burst = float(burst)
+        self._max_chats = max_chats
+        self._buckets: dict[str, tuple[float, float]] = {}  # chat -> (tokens, at)
+
+    async def wait(self, chat: str) -> None:
+        now = time.monotonic()
+        tokens, at = self._buckets.get(chat, (self._burst, now))
+        tokens = min(self._burst, tokens + (now - at) * self._rate) - 1.0
+        self._buckets[chat] = (tokens, now)
+        if len(self._buckets) > self._max_chats:
+            self._forget_idle(now)
+        if tokens < 0:
+            await asyncio.sleep(-tokens / self._rate)
+
+    def _forget_idle(self, now: float) -> None:
+        """Drop chats whose bucket has refilled: forgetting them changes nothing."""
+        refill = self._burst / self._rate
+        for chat, (tokens, at) in list(self._buckets.items()):
+            if tokens >= self._burst or now - at >= refill:
+                del self._buckets[chat]
+
+
 class Sender:
     """Delivers parts through a provider client with pacing and retries."""
 
@@ -88,6 +129,7 @@ class Sender:
         self.client = client
         self._http = http
         self._pacer = Pacer(client.rate_per_second)
+        self._chats = ChatPacer(client.chat_rate_per_second, client.chat_burst)
         self._max_attempts = max_attempts
 
     async def send(self, part: OutboundPart) -> str | None:
@@ -110,6 +152,7 @@ class Sender:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _attempt(self, part: OutboundPart) -> str | None:
+        await self._chats.wait(self.client.chat_of(part))
         await self._pacer.wait()
         url, kwargs = self.client.request(part)
         try:

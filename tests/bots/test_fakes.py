@@ -661,6 +661,23 @@ def test_command_line_reads_host_port_and_credentials() -> None:
     assert parse_arguments([]).graph_token is None
 
 
+def test_latency_delays_provider_answers_but_not_the_control_api() -> None:
+    app = create_fake_providers_app(telegram_token=BOT_TOKEN, latency_seconds=0.3)
+    with TestClient(app) as slow:
+        started = time.monotonic()
+        sent = slow.post(SEND, json={"chat_id": 42, "text": "Karibu!"})
+        send_took = time.monotonic() - started
+        started = time.monotonic()
+        recorded = slow.get("/_fake/requests")
+        control_took = time.monotonic() - started
+
+    assert sent.json()["ok"] is True
+    assert send_took >= 0.3
+    assert control_took < 0.3
+    assert [entry["endpoint"] for entry in recorded.json()] == ["sendMessage"]
+    assert parse_arguments(["--latency-ms", "150"]).latency_ms == 150.0
+
+
 # The real client libraries against the fakes served by uvicorn
 
 
