@@ -25,6 +25,11 @@ class DialogSettings(BaseSettings):
         description="Rasa's --auth-token for its HTTP API (pause/resume, trackers).",
     )
     action_server_port: int = Field(default=5055, ge=1, le=65535)
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where our web pages are, for links the bot sends (the same PUBLIC_BASE_URL "
+        "the web app reads).",
+    )
     rasa_models_dir: Path = PROJECT_ROOT / "var" / "rasa" / "models"
     rasa_bin: Path = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
 

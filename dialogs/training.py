@@ -25,7 +25,7 @@ MODEL_PREFIX: Final = "nzila-"
 MODEL_SUFFIX: Final = ".tar.gz"
 DEFAULT_TIMEOUT_SECONDS: Final = 900.0
 CONFIG: Final = Path("dialogs/config.yml")
-DOMAIN: Final = Path("dialogs/domain.yml")
+DOMAIN: Final = Path("dialogs/domain")  # a folder: one file per feature, merged by Rasa
 DATA_DIRS: Final = (Path("dialogs/data"), Path("nlu"))
 # The trainer's own pins: another Rasa version must not reuse a model it did not make.
 TRAINER_PINS: Final = Path("dialogs/rasa-requirements.txt")

@@ -31,6 +31,7 @@ from catalog.migrate import upgrade
 from catalog.vehicles.vocabulary import vocabulary_cache
 from notifications.config import RedisSettings
 from notifications.redis import connect_redis
+from tests.conversations import chat, showroom  # noqa: F401 - buyers talking to the whole bot
 from tests.harness import harness  # noqa: F401 - a worker wired to real parts
 from tests.rasa_stack import rasa_stack  # noqa: F401 - the real Rasa servers, session-wide
 from tests.servers import fakes_url  # noqa: F401 - the fake providers, session-wide

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from catalog.database import make_engine
+from catalog.migrate import upgrade
 from dialogs.rasa_process import (
     ServerStartError,
     start_action_server,
@@ -31,6 +33,7 @@ MODELS_DIR = ROOT / "var" / "rasa" / "models"
 ENDPOINTS = ROOT / "dialogs" / "endpoints.yml"
 DEFAULT_ACTION_URL = "http://127.0.0.1:5055/webhook"
 AUTH_TOKEN = "test-token-" + uuid.uuid4().hex
+PUBLIC_BASE_URL = "http://127.0.0.1:8000"  # links the actions write (gallery pages)
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class RasaStack:
     base_url: str
     auth_token: str
     action_server_log: Path
+    database_url: str  # the catalog the action server reads (SQLite, migrated, one per session)
+    media_dir: Path
 
 
 @pytest.fixture(scope="session")
@@ -47,6 +52,12 @@ def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
         pytest.skip(f"the Rasa environment is not built ({RASA_BIN}): scripts/bootstrap.sh rasa")
     model = train_if_changed(rasa_bin=RASA_BIN, project_root=ROOT, models_dir=MODELS_DIR)
     workdir = tmp_path_factory.mktemp("rasa")
+    database_url, media_dir = f"sqlite:///{workdir / 'catalog.sqlite3'}", workdir / "media"
+    engine = make_engine(database_url)
+    upgrade(engine)
+    engine.dispose()
+    catalog_env = {"DATABASE_URL": database_url, "MEDIA_DIR": str(media_dir),
+                   "PUBLIC_BASE_URL": PUBLIC_BASE_URL}  # fmt: skip
     action_port, rasa_port = free_port(), free_port()
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
@@ -55,7 +66,11 @@ def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
     action_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
     with action_log.open("wb") as action_output, rasa_log.open("wb") as rasa_output:
         actions = start_action_server(
-            python_bin=Path(sys.executable), port=action_port, cwd=ROOT, output=action_output
+            python_bin=Path(sys.executable),
+            port=action_port,
+            cwd=ROOT,
+            env=catalog_env,
+            output=action_output,
         )
         try:
             ready(f"http://127.0.0.1:{action_port}/health", 60, actions, action_log)
@@ -77,7 +92,8 @@ def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
             try:
                 status = f"http://127.0.0.1:{rasa_port}/status?token={AUTH_TOKEN}"
                 ready(status, 180, rasa, rasa_log)
-                yield RasaStack(f"http://127.0.0.1:{rasa_port}", AUTH_TOKEN, action_log)
+                yield RasaStack(f"http://127.0.0.1:{rasa_port}", AUTH_TOKEN, action_log,
+                                database_url, media_dir)  # fmt: skip
             finally:
                 stop(rasa)
         finally:

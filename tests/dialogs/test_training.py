@@ -51,7 +51,7 @@ def project(tmp_path: Path) -> Path:
     root = tmp_path / "project"
     for relative, text in {
         "dialogs/config.yml": "recipe: default.v1\nlanguage: en\n",
-        "dialogs/domain.yml": "version: '3.1'\nintents: [greet]\n",
+        "dialogs/domain/core.yml": "version: '3.1'\nintents: [greet]\n",
         "dialogs/data/rules.yml": "version: '3.1'\nrules: []\n",
         "nlu/en/nlu.yml": GREET.format(example="hi"),
         "nlu/fr/nlu.yml": GREET.format(example="bonjour patron"),
@@ -93,7 +93,7 @@ def test_rasa_is_given_the_config_domain_and_both_data_folders(
 
     [arguments] = calls(rasa_bin)
     assert arguments.startswith(
-        f"train --config {project}/dialogs/config.yml --domain {project}/dialogs/domain.yml "
+        f"train --config {project}/dialogs/config.yml --domain {project}/dialogs/domain "
         f"--data {project}/dialogs/data {project}/nlu --out "
     )
     assert arguments.endswith(f"--fixed-model-name nzila-{result.fingerprint[:16]}")
@@ -113,7 +113,7 @@ def test_unchanged_inputs_reuse_the_model_without_running_rasa(
 
 @pytest.mark.parametrize(
     "changed",
-    ["nlu/fr/nlu.yml", "dialogs/domain.yml", "dialogs/config.yml", "dialogs/data/rules.yml"],
+    ["nlu/fr/nlu.yml", "dialogs/domain/core.yml", "dialogs/config.yml", "dialogs/data/rules.yml"],
 )
 def test_a_changed_training_input_trains_a_new_model(
     project: Path, rasa_bin: Path, models_dir: Path, changed: str

@@ -1,0 +1,58 @@
+"""What every feature's actions share: the catalog database, who is talking, in which language.
+
+Actions call catalog services (never SQL) in sessions from `catalog_sessions()`; the bots worker
+puts the buyer's id, channel and conversation id in every message's metadata.
+"""
+# rasa_sdk ships no py.typed, so its names are untyped (Any) here.
+# mypy: disable-error-code="import-untyped"
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Final
+
+from rasa_sdk import Tracker
+from sqlalchemy.orm import Session, sessionmaker
+
+from catalog.config import get_catalog_settings
+from catalog.database import make_engine, make_session_factory
+from dialogs.actions.language import LANGUAGE_SLOT, SUPPORTED_LANGUAGES
+from dialogs.config import get_dialog_settings
+
+VEHICLE_SLOT: Final = "vehicle_id"
+
+
+@lru_cache
+def catalog_sessions() -> sessionmaker[Session]:
+    """Sessions on the catalog database named by DATABASE_URL (one engine per process)."""
+    return make_session_factory(make_engine(get_catalog_settings().database_url))
+
+
+def metadata(tracker: Tracker) -> dict[str, Any]:
+    value = (tracker.latest_message or {}).get("metadata")
+    return value if isinstance(value, dict) else {}
+
+
+def buyer_id(tracker: Tracker) -> int | None:
+    """The buyer the worker says is talking; None when Rasa is used without our worker."""
+    value = metadata(tracker).get("buyer_id")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def conversation_id(tracker: Tracker) -> int | None:
+    value = metadata(tracker).get("conversation_id")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def channel(tracker: Tracker) -> str:
+    return str(metadata(tracker).get("channel", ""))
+
+
+def language(tracker: Tracker) -> str:
+    value = tracker.get_slot(LANGUAGE_SLOT)
+    return value if value in SUPPORTED_LANGUAGES else "en"
+
+
+def public_url(path: str) -> str:
+    """An absolute link to one of our web pages (a vehicle's gallery, say)."""
+    return get_dialog_settings().public_base_url.rstrip("/") + "/" + path.lstrip("/")

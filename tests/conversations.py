@@ -1,0 +1,161 @@
+"""Whole conversations, for the buyer features: the real Rasa server and action server, the worker,
+and one catalog database they all share (the action server's, created by the rasa_stack fixture).
+
+The showroom is a small fixed catalog seeded once per test session; tests read it, and each test
+talks as a new buyer, so tests never see each other's watchlists or conversations.
+
+    def test_something(chat: ChatFactory) -> None:
+        buyer = chat(Channel.WHATSAPP)
+        [reply] = buyer.say("Toyota Hilux diesel under 20k")
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from PIL import Image
+from sqlalchemy.orm import Session, sessionmaker
+
+from bots.messages import Channel, InboundKind, InboundMessage
+from catalog.database import make_engine, make_session_factory, transaction
+from catalog.media import service as media_service
+from catalog.media.storage import MediaStore
+from catalog.vehicles.models import Vehicle
+from notifications.config import RedisSettings
+from tests.factories import make_dealer, make_vehicle, valid_vin
+from tests.harness import Harness, _text_of
+from tests.rasa_stack import RasaStack
+from tests.servers import channel_settings
+
+# key: (make, model, year, price in dollars, other fields); every key is unique in the showroom.
+SHOWROOM: dict[str, dict[str, Any]] = {
+    "hilux_2016": {"make": "Toyota", "model": "Hilux", "year": 2016, "price_cents": 18_500_00,
+                   "body_type": "pickup", "fuel": "diesel", "transmission": "manual",
+                   "drive": "4wd", "mileage_km": 98_000, "seats": 5, "steering": "rhd"},
+    "hilux_2012": {"make": "Toyota", "model": "Hilux", "year": 2012, "price_cents": 12_900_00,
+                   "body_type": "pickup", "fuel": "diesel", "transmission": "manual",
+                   "drive": "4wd", "mileage_km": 161_000, "seats": 5},
+    "rav4_2017": {"make": "Toyota", "model": "RAV4", "year": 2017, "price_cents": 16_200_00,
+                  "body_type": "suv", "mileage_km": 87_000},
+    "rav4_2013": {"make": "Toyota", "model": "RAV4", "year": 2013, "price_cents": 9_800_00,
+                  "body_type": "suv", "mileage_km": 140_000},
+    "corolla_2012": {"make": "Toyota", "model": "Corolla", "year": 2012, "price_cents": 6_400_00,
+                     "mileage_km": 150_000},
+    "camry_2015": {"make": "Toyota", "model": "Camry", "year": 2015, "price_cents": 9_500_00},
+    "prado_2014": {"make": "Toyota", "model": "Land Cruiser Prado", "year": 2014,
+                   "price_cents": 24_000_00, "body_type": "suv", "fuel": "diesel",
+                   "drive": "4wd", "seats": 7, "mileage_km": 120_000},
+    "pilot_2016": {"wmi": "5FN", "make": "Honda", "model": "Pilot", "year": 2016,
+                   "price_cents": 14_900_00, "body_type": "suv", "seats": 8, "drive": "awd",
+                   "mileage_km": 110_000},
+    "c300_2014": {"wmi": "WDD", "make": "Mercedes-Benz", "model": "C-Class", "trim": "C300",
+                  "year": 2014, "price_cents": 11_200_00, "drive": "awd", "mileage_km": 105_000},
+    "sienna_2011": {"make": "Toyota", "model": "Sienna", "year": 2011, "price_cents": 7_900_00,
+                    "body_type": "van", "seats": 8, "mileage_km": 175_000},
+}  # fmt: skip
+PHOTOS_PER_VEHICLE = 12
+
+
+@dataclass(frozen=True)
+class Showroom:
+    sessions: sessionmaker[Session]
+    media_dir: Any
+    ids: dict[str, int] = field(default_factory=dict)  # SHOWROOM key -> vehicle id
+
+    def vehicle(self, key: str) -> Vehicle:
+        with self.sessions() as db_session:
+            vehicle = db_session.get(Vehicle, self.ids[key])
+            assert vehicle is not None
+            db_session.expunge(vehicle)
+            return vehicle
+
+
+@pytest.fixture(scope="session")
+def showroom(rasa_stack: RasaStack) -> Showroom:
+    """The catalog the action server reads, seeded once: SHOWROOM, each with a few photos."""
+    sessions = make_session_factory(make_engine(rasa_stack.database_url))
+    store = MediaStore(rasa_stack.media_dir)
+    ids: dict[str, int] = {}
+    with transaction(sessions) as db_session:
+        dealer = make_dealer(db_session, name="Showroom Motors")
+        for key, values in SHOWROOM.items():
+            fields = {key: value for key, value in values.items() if key != "wmi"}
+            vin = valid_vin(values["year"], values.get("wmi", "4T1"))
+            vehicle = make_vehicle(db_session, dealer, vin=vin, **fields)
+            for position in range(PHOTOS_PER_VEHICLE):
+                media_service.add_photo(db_session=db_session, store=store,
+                                        vehicle_id=vehicle.id, data=_photo(key, position),
+                                        label=f"photo {position + 1}")  # fmt: skip
+            ids[key] = vehicle.id
+    return Showroom(sessions, rasa_stack.media_dir, ids)
+
+
+def _photo(key: str, position: int) -> bytes:
+    """A small JPEG, different for every vehicle and position (photos are content-addressed)."""
+    shade = (hash(key) + position * 37) % 200
+    image = Image.new("RGB", (64, 48), (shade, 255 - shade, (shade * 3) % 255))
+    output = io.BytesIO()
+    image.save(output, "JPEG")
+    return output.getvalue()
+
+
+class Buyer:
+    """One buyer on one channel, talking to the whole bot through the worker."""
+
+    def __init__(self, harness: Harness, channel: Channel) -> None:
+        self._harness = harness
+        self.channel = channel
+        serial = uuid.uuid4().int
+        self.user = str(700_000_000 + serial % 10**8) if channel is Channel.TELEGRAM else (
+            f"23480{serial % 10**8:08d}")  # fmt: skip
+        self.chat = {Channel.TELEGRAM: self.user, Channel.WHATSAPP: self.user,
+                     Channel.TWILIO: f"whatsapp:+{self.user}"}[channel]  # fmt: skip
+
+    def say(self, text: str, *, replies: int = 1, **fields: Any) -> list[dict[str, Any]]:
+        """Send `text`; wait for at least `replies` new provider calls; return the new ones."""
+        return self.send(self.message(text, **fields), replies=replies)
+
+    def tap(self, payload: str, title: str = "", *, replies: int = 1) -> list[dict[str, Any]]:
+        """Tap a button (Telegram, WhatsApp Cloud) whose payload is `payload`."""
+        return self.say(title or payload, replies=replies, kind=InboundKind.BUTTON,
+                        payload=payload)  # fmt: skip
+
+    def send(self, message: InboundMessage, *, replies: int = 1) -> list[dict[str, Any]]:
+        before = len(self._harness.sent(self.chat))
+        self._harness.run([message], until=lambda: len(self._harness.sent(self.chat)) >= before
+                          + replies)  # fmt: skip
+        return self._harness.sent(self.chat)[before:]
+
+    def texts(self, records: list[dict[str, Any]]) -> list[str]:
+        return [_text_of(record) for record in records]
+
+    def message(self, text: str, **fields: Any) -> InboundMessage:
+        values: dict[str, Any] = {"kind": InboundKind.TEXT, **fields}
+        ids = {Channel.TELEGRAM: str(uuid.uuid4().int % 10**12),
+               Channel.WHATSAPP: f"wamid.{uuid.uuid4().hex}",
+               Channel.TWILIO: f"SM{uuid.uuid4().hex}"}  # fmt: skip
+        user_id = self.user if self.channel is Channel.TELEGRAM else f"+{self.user}"
+        return InboundMessage(channel=self.channel, message_id=ids[self.channel],
+                              user_id=user_id, chat_id=self.chat, text=text,
+                              **values)  # fmt: skip
+
+
+ChatFactory = Callable[[Channel], Buyer]
+
+
+@pytest.fixture
+def chat(
+    showroom: Showroom, redis_settings: RedisSettings, fakes_url: str, rasa_stack: RasaStack
+) -> ChatFactory:
+    """New buyers on the given channel, in the showroom's catalog."""
+    since = httpx.get(f"{fakes_url}/_fake/requests").json()
+    channels = channel_settings(fakes_url, inbound_stream=f"nzila:test:{uuid.uuid4().hex[:10]}")
+    harness = Harness(showroom.sessions, redis_settings, channels, fakes_url, rasa_stack,
+                      max([r["seq"] for r in since], default=0))  # fmt: skip
+    return lambda channel: Buyer(harness, channel)
