@@ -6,17 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bots.language import detect_language
 from bots.messages import Channel, InboundMessage
 from bots.outbound.parts import OutboundPart
 from catalog.buyers import service as buyer_service
 from catalog.buyers.models import Buyer
 from catalog.conversations import service as conversation_service
-from catalog.conversations.models import ChatMessage, ConversationState, MessageStatus
+from catalog.conversations.models import ChatMessage, ConversationState, Direction, MessageStatus
 from catalog.database import transaction
 
 SUPPORTED_LANGUAGES = ("en", "fr", "pt")
+LANGUAGE_GUESS_MESSAGES = 3  # a buyer's first messages are read for their language
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ def start_turn(sessions: sessionmaker[Session], message: InboundMessage) -> Turn
             chat_id=message.chat_id,
             buyer_id=buyer.id,
         )
+        _guess_language(db_session, buyer, conversation.id, message)
         inbound = conversation_service.record_inbound(
             db_session=db_session,
             conversation=conversation,
@@ -73,6 +77,26 @@ def _buyer(db_session: Session, message: InboundMessage) -> Buyer:
     if buyer.language == "en" and hint in SUPPORTED_LANGUAGES and buyer.consent_given_at is None:
         buyer.language = hint  # a new buyer's app language is a better first guess than English
     return buyer
+
+
+def _guess_language(
+    db_session: Session, buyer: Buyer, conversation_id: int, message: InboundMessage
+) -> None:
+    """A new buyer's first messages decide their language until they choose or consent."""
+    if buyer.language != "en" or buyer.consent_given_at is not None or not message.text:
+        return
+    earlier = db_session.scalar(
+        select(func.count())
+        .select_from(ChatMessage)
+        .where(
+            ChatMessage.conversation_id == conversation_id,
+            ChatMessage.direction == Direction.INBOUND,
+        )
+    )
+    if (earlier or 0) < LANGUAGE_GUESS_MESSAGES:
+        guessed = detect_language(message.text)
+        if guessed is not None and guessed != buyer.language:
+            buyer.language = guessed
 
 
 def _existing(db_session: Session, message: InboundMessage) -> ChatMessage:

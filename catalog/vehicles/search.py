@@ -10,14 +10,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select, text, tuple_
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, select, text, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from catalog.errors import InvalidFilter
 from catalog.media.models import VehicleMedia
 from catalog.search_index import FTS_TABLE, TSVECTOR_COLUMN
 from catalog.text import fold, name_key, words
-from catalog.vehicles.models import BodyType, Drive, Fuel, Steering, Transmission, Vehicle
+from catalog.vehicles.models import (
+    BodyType,
+    Drive,
+    Fuel,
+    ListingStatus,
+    Steering,
+    Transmission,
+    Vehicle,
+)
 from catalog.vehicles.schemas import SearchPage, VehicleFilters, VehicleSort, VehicleSummary
 from catalog.vehicles.vocabulary import Vocabulary, vocabulary_cache
 
@@ -244,3 +252,37 @@ def _decode_cursor(raw: str, sort: VehicleSort, digest: str) -> _Cursor:
     if not isinstance(cursor.value, int):
         raise InvalidFilter("this page link is damaged: start the search again")
     return cursor
+
+
+SIMILAR_PRICE_SPREAD = 0.35  # a similar vehicle costs at most 35% more or less
+SIMILAR_YEAR_SPREAD = 3
+
+
+def similar_vehicles(
+    *, db_session: Session, vehicle: Vehicle, limit: int = 5
+) -> list[VehicleSummary]:
+    """Available vehicles like `vehicle`: the same body type, within 35% of its price and three
+    model years; the same model first, then the same make, then the closest price."""
+    low = int(vehicle.price_cents * (1 - SIMILAR_PRICE_SPREAD))
+    high = int(vehicle.price_cents * (1 + SIMILAR_PRICE_SPREAD))
+    kinship = case(
+        (and_(Vehicle.make_key == vehicle.make_key, Vehicle.model_key == vehicle.model_key), 0),
+        (Vehicle.make_key == vehicle.make_key, 1),
+        else_=2,
+    )
+    statement = (
+        select(*_SUMMARY_COLUMNS)
+        .where(
+            Vehicle.id != vehicle.id,
+            Vehicle.status == ListingStatus.AVAILABLE,
+            Vehicle.body_type == vehicle.body_type,
+            Vehicle.price_cents.between(low, high),
+            Vehicle.year.between(
+                vehicle.year - SIMILAR_YEAR_SPREAD, vehicle.year + SIMILAR_YEAR_SPREAD
+            ),
+        )
+        .order_by(kinship, func.abs(Vehicle.price_cents - vehicle.price_cents), Vehicle.id)
+        .limit(limit)
+    )
+    rows = db_session.connection().execute(statement).mappings().all()
+    return [VehicleSummary.model_validate({key: row[key] for key in _SUMMARY_KEYS}) for row in rows]

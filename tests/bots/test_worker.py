@@ -121,6 +121,19 @@ def test_telegram_shows_typing_only_while_a_reply_takes_longer_than_the_delay(
     assert endpoints == (["sendChatAction", "sendMessage"] if typing else ["sendMessage"])
 
 
+@pytest.mark.parametrize(
+    ("text", "greeting"), [("bonjour patron", "Bonjour, je suis Nzila"), ("bom dia mano", "Olá")]
+)
+def test_a_new_buyer_is_answered_in_the_language_they_write(
+    harness: Harness, text: str, greeting: str
+) -> None:
+    number = new_number()
+
+    harness.run([whatsapp(text, number)], until=lambda: len(harness.sent(number)) >= 1)
+
+    assert _text_of(harness.sent(number)[0]).startswith(greeting)
+
+
 def test_messages_of_one_conversation_are_answered_in_order(harness: Harness) -> None:
     number = new_number()
     messages = [twilio(text, number) for text in ["hello", "help", "thank you", "bye"]]

@@ -1,0 +1,470 @@
+"""Finding vehicles in chat: a search in the buyer's own words, more results, follow-ups that keep
+the search, a vehicle's details, and similar vehicles.
+
+The message text is read by the catalog's understanding (catalog.vehicles.understanding: makes and
+models with typos and synonyms, years and ranges, prices in any currency, body, fuel, gearbox...)
+rather than by Rasa's entities: it is deterministic and tested phrase by phrase. Entities Rasa did
+not extract itself (those of a button's ``/intent{"make": "Toyota"}`` payload) are trusted hints.
+
+The current search lives in slots: ``search_filters`` ({"filters", "query", "currency"}),
+``search_cursor`` (where "more" starts) and ``search_cheapest`` (what "cheaper?" goes below).
+"""
+# rasa_sdk ships no py.typed, so its names are untyped (Any) here.
+# mypy: disable-error-code="import-untyped"
+
+from __future__ import annotations
+
+from abc import ABCMeta, abstractmethod
+from collections.abc import Sequence
+from typing import Any, Final
+
+from pydantic import ValidationError
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
+
+from catalog.errors import InvalidFilter, NotFound
+from catalog.money import ExchangeRates, get_exchange_rates, minor_digits
+from catalog.vehicles import service as vehicle_service
+from catalog.vehicles.models import Vehicle
+from catalog.vehicles.schemas import SearchPage, VehicleFilters, VehicleSummary
+from catalog.vehicles.search import search_vehicles, similar_vehicles
+from catalog.vehicles.understanding import understand, understand_follow_up
+from catalog.vehicles.vocabulary import vocabulary_cache
+from dialogs.actions.support import VEHICLE_SLOT, catalog_sessions, language
+
+PAGE_SIZE: Final = 5
+FILTERS_SLOT: Final = "search_filters"
+CURSOR_SLOT: Final = "search_cursor"
+CHEAPEST_SLOT: Final = "search_cheapest"
+QUERY_MAX: Final = 60
+BUTTON_TITLE_MAX: Final = 24  # WhatsApp list rows; Telegram shows more
+# Dropped one after another, until something matches, to show the nearest alternatives.
+RELAXATIONS: Final = (
+    ("price_min_cents", "price_max_cents"),
+    ("year_min", "year_max"),
+    ("mileage_max_km",),
+    ("transmission", "fuel", "drive", "steering", "colour", "seats_min"),
+    ("model", "body_types"),
+    ("make",),
+)
+
+LABELS: Final[dict[str, dict[str, str]]] = {
+    "en": {"price": "Price", "mileage": "Mileage", "yard": "Yard", "port": "export port",
+           "condition": "Condition", "title": "Title", "vin": "VIN", "photos": "Photos",
+           "history": "History", "watch": "Watch", "bid": "Bid", "quote": "Shipping quote",
+           "similar": "Similar", "more": "More", "seats": "seats", "rhd": "right-hand drive",
+           "lhd": "left-hand drive", "run_and_drive": "runs and drives", "starts": "starts",
+           "non_running": "does not run", "clean": "clean", "salvage": "salvage",
+           "rebuilt": "rebuilt", "flood": "flood", "parts_only": "parts only",
+           "automatic": "automatic", "manual": "manual", "cvt": "CVT", "gasoline": "petrol",
+           "diesel": "diesel", "hybrid": "hybrid", "electric": "electric", "flex": "flex fuel",
+           "damage": "Damage"},
+    "fr": {"price": "Prix", "mileage": "Kilométrage", "yard": "Parc", "port": "port d'export",
+           "condition": "État", "title": "Titre", "vin": "VIN", "photos": "Photos",
+           "history": "Historique", "watch": "Suivre", "bid": "Enchérir", "quote": "Devis fret",
+           "similar": "Similaires", "more": "Plus", "seats": "places",
+           "rhd": "volant à droite", "lhd": "volant à gauche", "run_and_drive": "roule",
+           "starts": "démarre", "non_running": "ne roule pas", "clean": "propre",
+           "salvage": "épave (salvage)", "rebuilt": "reconstruit", "flood": "inondé",
+           "parts_only": "pour pièces", "automatic": "automatique", "manual": "manuelle",
+           "cvt": "CVT", "gasoline": "essence", "diesel": "diesel", "hybrid": "hybride",
+           "electric": "électrique", "flex": "flex fuel", "damage": "Dégâts"},
+    "pt": {"price": "Preço", "mileage": "Quilometragem", "yard": "Pátio",
+           "port": "porto de exportação", "condition": "Estado", "title": "Título",
+           "vin": "VIN", "photos": "Fotos", "history": "Histórico", "watch": "Seguir",
+           "bid": "Licitar", "quote": "Cotação frete", "similar": "Parecidos", "more": "Mais",
+           "seats": "lugares", "rhd": "volante à direita", "lhd": "volante à esquerda",
+           "run_and_drive": "anda", "starts": "liga", "non_running": "não anda",
+           "clean": "limpo", "salvage": "salvado", "rebuilt": "reconstruído",
+           "flood": "inundado", "parts_only": "só peças", "automatic": "automático",
+           "manual": "manual", "cvt": "CVT", "gasoline": "gasolina", "diesel": "diesel",
+           "hybrid": "híbrido", "electric": "elétrico", "flex": "flex",
+           "damage": "Danos"},
+}  # fmt: skip
+_SYMBOLS: Final = {"USD": "$", "CAD": "CA$", "EUR": "€", "NGN": "₦", "GHS": "GH₵", "KES": "KSh",
+                   "XOF": "FCFA", "XAF": "FCFA", "AOA": "Kz", "MZN": "MT", "ZAR": "R",
+                   "CDF": "FC", "TZS": "TSh", "UGX": "USh"}  # fmt: skip
+
+
+def money(minor: int, currency: str, lang: str) -> str:
+    """A price as buyers read it: "$18,500" (en), "18 500 $" (fr), "US$ 18 500" (pt)."""
+    whole = round(minor / 10 ** minor_digits(currency))
+    symbol = _SYMBOLS.get(currency, currency)
+    if lang == "en":
+        return f"{symbol}{whole:,}" if len(symbol) <= 3 else f"{whole:,} {symbol}"
+    grouped = f"{whole:,}".replace(",", "\u202f")
+    if lang == "pt" and currency == "USD":
+        return f"US$ {grouped}"
+    return f"{grouped} {symbol}"
+
+
+def price_text(
+    minor: int, currency: str, lang: str, local: str | None, rates: ExchangeRates
+) -> str:
+    """The catalog price, and roughly the same in the buyer's currency when that is another."""
+    shown = money(minor, currency, lang)
+    if local and local != currency and local in rates.currencies:
+        converted = rates.from_catalog(minor, local)
+        shown += f" (≈ {money(converted.minor, local, lang)})"
+    return shown
+
+
+def _trusted_entities(tracker: Tracker) -> list[dict[str, Any]]:
+    """Entities of a button's payload (no extractor): the CRF's guesses are left to the text."""
+    entities = (tracker.latest_message or {}).get("entities") or []
+    return [
+        entity for entity in entities if isinstance(entity, dict) and not entity.get("extractor")
+    ]
+
+
+def _text(tracker: Tracker) -> str:
+    text = str((tracker.latest_message or {}).get("text") or "")
+    return "" if text.startswith("/") else text  # a payload, not the buyer's words
+
+
+def _saved(tracker: Tracker) -> tuple[VehicleFilters | None, str, str | None]:
+    """The current search's filters, the words it was asked in, and the buyer's currency."""
+    saved = tracker.get_slot(FILTERS_SLOT)
+    if not isinstance(saved, dict):
+        return None, "", None
+    try:
+        filters = VehicleFilters.model_validate(saved.get("filters") or {})
+    except ValidationError:
+        return None, "", None
+    currency = saved.get("currency")
+    return filters, str(saved.get("query") or ""), currency if isinstance(currency, str) else None
+
+
+def _search_events(
+    filters: VehicleFilters, query: str, currency: str | None, page: SearchPage
+) -> list[EventType]:
+    cheapest = min((item.price_cents for item in page.items), default=None)
+    return [
+        SlotSet(FILTERS_SLOT, {"filters": filters.model_dump(mode="json", exclude_defaults=True),
+                               "query": query, "currency": currency}),
+        SlotSet(CURSOR_SLOT, page.next_cursor),
+        SlotSet(CHEAPEST_SLOT, float(cheapest) if cheapest is not None else None),
+    ]  # fmt: skip
+
+
+def _result_buttons(
+    items: Sequence[VehicleSummary], lang: str, currency: str | None, rates: ExchangeRates
+) -> list[dict[str, str]]:
+    return [
+        {"title": short_title(item, lang),
+         "payload": f'/vehicle_details{{"vehicle_id":"{item.id}"}}'}
+        for item in items
+    ]  # fmt: skip
+
+
+def short_title(item: VehicleSummary, lang: str) -> str:
+    """ "2016 Pilot $14,900": fits a WhatsApp list row (24 characters); the text says the rest."""
+    price = money(item.price_cents, item.currency, lang)
+    room = BUTTON_TITLE_MAX - len(price) - 1
+    name = f"{item.year} {item.model}"
+    if len(name) > room:
+        name = name[: room - 1].rstrip() + "…"
+    return f"{name} {price}"
+
+
+def _more_button(lang: str) -> dict[str, str]:
+    return {"title": LABELS[lang]["more"], "payload": "/more_results"}
+
+
+def _lines(
+    items: Sequence[VehicleSummary], lang: str, currency: str | None, rates: ExchangeRates
+) -> str:
+    """The results as text too, for channels that show buttons as short titles only."""
+    return "\n".join(
+        f"• {item.title} — {price_text(item.price_cents, item.currency, lang, currency, rates)}, "
+        f"{item.mileage_km:,} km, {LABELS[lang].get(item.fuel.value, item.fuel.value)}, "
+        f"{LABELS[lang].get(item.transmission.value, item.transmission.value)}"
+        for item in items
+    )
+
+
+class _SearchAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
+    """Shared by the actions that show a page of results (abstract: rasa_sdk skips it)."""
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    def show_page(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        db_session: Session,
+        *,
+        filters: VehicleFilters,
+        currency: str | None,
+        query: str,
+    ) -> list[EventType]:
+        lang = language(tracker)
+        rates = get_exchange_rates()
+        page = search_vehicles(db_session=db_session, filters=filters, limit=PAGE_SIZE)
+        if page.items:
+            buttons = _result_buttons(page.items, lang, currency, rates)
+            if page.next_cursor:
+                buttons.append(_more_button(lang))
+            dispatcher.utter_message(response="utter_search_results", query=query)
+            dispatcher.utter_message(text=_lines(page.items, lang, currency, rates),
+                                     buttons=buttons)  # fmt: skip
+            return _search_events(filters, query, currency, page)
+        nearest = self.nearest(db_session, filters)
+        if nearest:
+            dispatcher.utter_message(response="utter_no_results", query=query)
+            buttons = _result_buttons(nearest, lang, currency, rates)
+            dispatcher.utter_message(text=_lines(nearest, lang, currency, rates), buttons=buttons)
+        else:
+            dispatcher.utter_message(response="utter_nothing_close", query=query)
+        return _search_events(filters, query, currency, page)
+
+    @staticmethod
+    def nearest(db_session: Session, filters: VehicleFilters) -> list[VehicleSummary]:
+        """The first matches when the search's constraints are dropped one group at a time."""
+        relaxed = filters.model_dump()
+        for names in RELAXATIONS:
+            if not any(relaxed.get(name) for name in names):
+                continue
+            relaxed.update(dict.fromkeys(names))
+            page = search_vehicles(db_session=db_session,
+                                   filters=VehicleFilters.model_validate(relaxed),
+                                   limit=3)  # fmt: skip
+            if page.items:
+                return page.items
+        return []
+
+
+class ActionSearchVehicles(_SearchAction):
+    def name(self) -> str:
+        return "action_search_vehicles"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        text = _text(tracker)
+        with catalog_sessions()() as db_session:
+            understood = understand(text, vocabulary=vocabulary_cache.get(db_session),
+                                    rates=get_exchange_rates(),
+                                    entities=_trusted_entities(tracker))  # fmt: skip
+            if not understood.mentioned:
+                dispatcher.utter_message(response="utter_ask_search")
+                return []
+            try:
+                return self.show_page(dispatcher, tracker, db_session,
+                                      filters=understood.filters, currency=understood.currency,
+                                      query=text.strip()[:QUERY_MAX])  # fmt: skip
+            except InvalidFilter:
+                dispatcher.utter_message(response="utter_ask_search")
+                return []
+
+
+class ActionUnclearMessage(_SearchAction):
+    """What the classifier could not place: a search if it names what the catalog knows (a make,
+    a model, a body type, a budget...), else the fallback with buttons (utter_default)."""
+
+    def name(self) -> str:
+        return "action_unclear_message"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        text = _text(tracker)
+        with catalog_sessions()() as db_session:
+            understood = understand(text, vocabulary=vocabulary_cache.get(db_session),
+                                    rates=get_exchange_rates())  # fmt: skip
+            if text and understood.mentioned:
+                try:
+                    return self.show_page(dispatcher, tracker, db_session,
+                                          filters=understood.filters,
+                                          currency=understood.currency,
+                                          query=text.strip()[:QUERY_MAX])  # fmt: skip
+                except InvalidFilter:
+                    pass
+        dispatcher.utter_message(response="utter_default")
+        return []
+
+
+class ActionRefineSearch(_SearchAction):
+    """ "cheaper ones?", "what about 2018?", "only automatic": the last search, changed."""
+
+    def name(self) -> str:
+        return "action_refine_search"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        text = _text(tracker)
+        previous, query, currency = _saved(tracker)
+        asked = query
+        with catalog_sessions()() as db_session:
+            vocabulary, rates = vocabulary_cache.get(db_session), get_exchange_rates()
+            if previous is None:  # no search yet: read it as a new one
+                understood = understand(text, vocabulary=vocabulary, rates=rates,
+                                        entities=_trusted_entities(tracker))  # fmt: skip
+                query = text.strip()[:QUERY_MAX]
+            else:
+                cheapest = tracker.get_slot(CHEAPEST_SLOT)
+                understood = understand_follow_up(
+                    previous, text, vocabulary=vocabulary, rates=rates,
+                    entities=_trusted_entities(tracker),
+                    cheapest_shown_cents=int(cheapest) if cheapest else None,
+                )  # fmt: skip
+                query = f"{query}, {text.strip()}"[-QUERY_MAX:]
+            if not understood.mentioned and not understood.wants_cheaper:
+                dispatcher.utter_message(response="utter_ask_search")
+                return []
+            if understood.wants_cheaper and previous is not None:
+                page = search_vehicles(db_session=db_session, filters=understood.filters,
+                                       limit=1)  # fmt: skip
+                if not page.items:  # results come cheapest first: the buyer saw the cheapest
+                    dispatcher.utter_message(response="utter_nothing_cheaper", query=asked)
+                    return []
+            try:
+                return self.show_page(dispatcher, tracker, db_session,
+                                      filters=understood.filters,
+                                      currency=understood.currency or currency,
+                                      query=query)  # fmt: skip
+            except InvalidFilter:
+                dispatcher.utter_message(response="utter_ask_search")
+                return []
+
+
+class ActionMoreResults(Action):  # type: ignore[misc]
+    def name(self) -> str:
+        return "action_more_results"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        filters, query, currency = _saved(tracker)
+        cursor = tracker.get_slot(CURSOR_SLOT)
+        if filters is None or not cursor:
+            dispatcher.utter_message(response="utter_no_more_results" if filters else
+                                     "utter_ask_search")  # fmt: skip
+            return []
+        lang, rates = language(tracker), get_exchange_rates()
+        with catalog_sessions()() as db_session:
+            try:
+                page = search_vehicles(db_session=db_session, filters=filters,
+                                       limit=PAGE_SIZE, cursor=str(cursor))  # fmt: skip
+            except InvalidFilter:
+                dispatcher.utter_message(response="utter_no_more_results")
+                return [SlotSet(CURSOR_SLOT, None)]
+        if not page.items:
+            dispatcher.utter_message(response="utter_no_more_results")
+            return [SlotSet(CURSOR_SLOT, None)]
+        buttons = _result_buttons(page.items, lang, currency, rates)
+        if page.next_cursor:
+            buttons.append(_more_button(lang))
+        dispatcher.utter_message(response="utter_more_results", query=query)
+        dispatcher.utter_message(text=_lines(page.items, lang, currency, rates), buttons=buttons)
+        return [SlotSet(CURSOR_SLOT, page.next_cursor)]
+
+
+def _vehicle(tracker: Tracker, db_session: Session) -> Vehicle | None:
+    raw = tracker.get_slot(VEHICLE_SLOT)
+    try:
+        return vehicle_service.get(db_session=db_session, vehicle_id=int(str(raw)))
+    except (TypeError, ValueError, NotFound):
+        return None
+
+
+def details_text(vehicle: Vehicle, lang: str, currency: str | None, rates: ExchangeRates) -> str:
+    labels = LABELS[lang]
+    title = " ".join(str(part) for part in (vehicle.year, vehicle.make, vehicle.model,
+                                            vehicle.trim) if part)  # fmt: skip
+    specs = [f"{vehicle.mileage_km:,} km".replace(",", " " if lang != "en" else ","),
+             labels.get(vehicle.fuel.value, vehicle.fuel.value),
+             labels.get(vehicle.transmission.value, vehicle.transmission.value),
+             vehicle.drive.value.upper(), labels[vehicle.steering.value]]  # fmt: skip
+    if vehicle.seats:
+        specs.append(f"{vehicle.seats} {labels['seats']}")
+    if vehicle.engine:
+        specs.insert(1, vehicle.engine)
+    lines = [
+        title,
+        f"{labels['price']}: "
+        f"{price_text(vehicle.price_cents, vehicle.currency, lang, currency, rates)}",
+        f"{labels['mileage']}: " + " · ".join(specs),
+        f"{labels['condition']}: {labels[vehicle.condition.value]} · "
+        f"{labels['title']}: {labels[vehicle.title_status.value]}",
+    ]
+    if vehicle.damage_notes:
+        lines.append(f"{labels['damage']}: {vehicle.damage_notes}")
+    lines += [
+        f"{labels['yard']}: {vehicle.yard_city}, {vehicle.yard_region}, {vehicle.yard_country}"
+        f" → {labels['port']} {vehicle.export_port}",
+        f"{labels['vin']}: {vehicle.vin}",
+    ]
+    return "\n".join(lines)
+
+
+def details_buttons(vehicle_id: int, lang: str) -> list[dict[str, str]]:
+    labels, entity = LABELS[lang], f'{{"vehicle_id":"{vehicle_id}"}}'
+    return [
+        {"title": labels["photos"], "payload": f"/show_photos{entity}"},
+        {"title": labels["history"], "payload": f"/vehicle_history{entity}"},
+        {"title": labels["watch"], "payload": f"/watch_vehicle{entity}"},
+        {"title": labels["bid"], "payload": f"/place_bid{entity}"},
+        {"title": labels["quote"], "payload": f"/shipping_quote{entity}"},
+        {"title": labels["similar"], "payload": f"/similar_vehicles{entity}"},
+    ]
+
+
+class ActionVehicleDetails(Action):  # type: ignore[misc]
+    def name(self) -> str:
+        return "action_vehicle_details"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang = language(tracker)
+        _, _, currency = _saved(tracker)
+        with catalog_sessions()() as db_session:
+            vehicle = _vehicle(tracker, db_session)
+            if vehicle is None:
+                dispatcher.utter_message(response="utter_no_vehicle")
+                return []
+            text = details_text(vehicle, lang, currency, get_exchange_rates())
+            dispatcher.utter_message(text=text, buttons=details_buttons(vehicle.id, lang))
+            return [SlotSet(VEHICLE_SLOT, str(vehicle.id))]
+
+
+class ActionSimilarVehicles(Action):  # type: ignore[misc]
+    def name(self) -> str:
+        return "action_similar_vehicles"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang, rates = language(tracker), get_exchange_rates()
+        _, _, currency = _saved(tracker)
+        with catalog_sessions()() as db_session:
+            vehicle = _vehicle(tracker, db_session)
+            if vehicle is None:
+                dispatcher.utter_message(response="utter_no_vehicle")
+                return []
+            title = f"{vehicle.year} {vehicle.make} {vehicle.model}"
+            similar = similar_vehicles(db_session=db_session, vehicle=vehicle)
+        if not similar:
+            dispatcher.utter_message(response="utter_no_similar", title=title)
+            return []
+        dispatcher.utter_message(response="utter_similar_vehicles", title=title)
+        buttons = _result_buttons(similar, lang, currency, rates)
+        dispatcher.utter_message(text=_lines(similar, lang, currency, rates), buttons=buttons)
+        return []
+
+
+__all__ = [
+    "ActionMoreResults",
+    "ActionRefineSearch",
+    "ActionSearchVehicles",
+    "ActionSimilarVehicles",
+    "ActionUnclearMessage",
+    "ActionVehicleDetails",
+    "details_text",
+]

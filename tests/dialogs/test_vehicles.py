@@ -1,0 +1,204 @@
+"""Finding vehicles, the whole way: a buyer's words through the webhook's queue, the worker, the
+real Rasa model and our action server, to the catalog and back as each channel renders it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from bots.messages import Channel
+from tests.conversations import Buyer, ChatFactory, Showroom
+
+
+def choices(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """(title, payload) of the options a reply offers, whatever the channel's shape."""
+    body = record["body"]
+    if "reply_markup" in body:  # Telegram inline keyboard
+        return [(button["text"], button["callback_data"])
+                for row in body["reply_markup"]["inline_keyboard"] for button in row]  # fmt: skip
+    interactive = body.get("interactive") or {}
+    if interactive.get("type") == "list":
+        return [(row["title"], row["id"]) for section in interactive["action"]["sections"]
+                for row in section["rows"]]  # fmt: skip
+    if interactive.get("type") == "button":
+        return [(b["reply"]["title"], b["reply"]["id"]) for b in interactive["action"]["buttons"]]
+    return []
+
+
+def details_payload(showroom: Showroom, key: str) -> str:
+    return "/vehicle_details" + json.dumps({"vehicle_id": str(showroom.ids[key])})
+
+
+def vehicle_ids(record: dict[str, Any]) -> list[int]:
+    """The vehicles a results message offers, from its details payloads."""
+    ids = []
+    for _, payload in choices(record):
+        if payload.startswith("/vehicle_details"):
+            ids.append(int(json.loads(payload.removeprefix("/vehicle_details"))["vehicle_id"]))
+    return ids
+
+
+def results(buyer: Buyer, text: str) -> tuple[str, dict[str, Any]]:
+    """The heading and the results message of a search."""
+    replies = buyer.say(text, replies=2)
+    assert len(replies) == 2, buyer.texts(replies)
+    heading, listing = replies
+    return buyer.texts([heading])[0], listing
+
+
+def test_a_search_in_plain_english_lists_the_matching_vehicles_cheapest_first(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.TELEGRAM)
+
+    heading, listing = results(buyer, "Toyota Hilux diesel under 20k")
+
+    assert heading == 'Here is what I have for "Toyota Hilux diesel under 20k":'
+    assert vehicle_ids(listing) == [showroom.ids["hilux_2012"], showroom.ids["hilux_2016"]]
+    assert "2012 Toyota Hilux" in buyer.texts([listing])[0]
+    assert "$12,900" in buyer.texts([listing])[0]
+
+
+def test_a_seven_seater_under_a_budget_finds_suvs_and_vans_with_enough_seats(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.WHATSAPP)
+
+    _, listing = results(buyer, "I need a 7 seater SUV below $15,000")
+
+    assert vehicle_ids(listing) == [showroom.ids["pilot_2016"]]
+
+
+def test_a_price_in_naira_is_converted_and_shown_back_in_naira(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.TWILIO)
+
+    _, listing = buyer.say("abeg Corolla budget 12 million naira", replies=2)
+
+    text = buyer.texts([listing])[0]
+    assert "2012 Toyota Corolla" in text
+    assert "₦" in text  # the price in the buyer's currency too
+    assert "1. 2012 Corolla $6,400" in text  # Twilio: numbered options
+
+
+def test_french_search_with_year_and_gearbox(chat: ChatFactory, showroom: Showroom) -> None:
+    buyer = chat(Channel.TELEGRAM)
+    buyer.say("bonjour", language_hint="fr")
+
+    heading, listing = results(buyer, "je cherche une Camry 2015 automatique")
+
+    assert heading.startswith("Voici ce que j'ai pour « je cherche une Camry 2015")
+    assert vehicle_ids(listing) == [showroom.ids["camry_2015"]]
+    assert "9\u202f500 $" in buyer.texts([listing])[0]
+
+
+def test_portuguese_search_and_a_follow_up_that_keeps_the_search(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.WHATSAPP)
+    buyer.say("olá", language_hint="pt")
+
+    heading, listing = results(buyer, "quero um RAV4")
+    _, newer = results(buyer, "e de 2017?")
+    [nothing_cheaper] = buyer.say("mais barato?")
+
+    assert heading.startswith('Eis o que tenho para "quero um RAV4"')
+    assert vehicle_ids(listing) == [showroom.ids["rav4_2013"], showroom.ids["rav4_2017"]]
+    assert vehicle_ids(newer) == [showroom.ids["rav4_2017"]]
+    assert buyer.texts([nothing_cheaper])[0].startswith("Não tenho nada mais barato")
+
+
+def test_only_automatic_narrows_the_last_search(chat: ChatFactory, showroom: Showroom) -> None:
+    buyer = chat(Channel.TELEGRAM)
+    _, everything = results(buyer, "Toyota under 20k")
+
+    _, automatic = results(buyer, "only automatic")
+
+    assert showroom.ids["hilux_2012"] in vehicle_ids(everything)
+    assert showroom.ids["hilux_2012"] not in vehicle_ids(automatic)  # a manual
+    assert showroom.ids["camry_2015"] in vehicle_ids(automatic)
+
+
+def test_more_shows_the_next_page_then_says_when_there_is_no_more(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.TELEGRAM)
+    _, first = results(buyer, "Toyota")
+    assert ("More", "/more_results") in choices(first)
+
+    second = buyer.tap("/more_results", "More", replies=2)[-1]
+    [finished] = buyer.tap("/more_results", "More")
+
+    toyotas = {showroom.ids[key] for key in TOYOTAS}
+    assert set(vehicle_ids(first)) | set(vehicle_ids(second)) == toyotas
+    assert not set(vehicle_ids(first)) & set(vehicle_ids(second))
+    assert buyer.texts([finished])[0].startswith("That's all for this search")
+
+
+def test_nothing_matching_offers_the_nearest_vehicles(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.TELEGRAM)
+
+    heading, nearest = results(buyer, "Hilux under 5000 dollars")
+
+    assert heading.startswith('Nothing matches "Hilux under 5000 dollars" right now')
+    assert set(vehicle_ids(nearest)) == {showroom.ids["hilux_2012"], showroom.ids["hilux_2016"]}
+
+
+def test_a_message_without_anything_to_search_asks_what_the_buyer_wants(
+    chat: ChatFactory,
+) -> None:
+    buyer = chat(Channel.TELEGRAM)
+
+    [reply] = buyer.say("I'm looking for a car")
+
+    assert buyer.texts([reply])[0].startswith("What are you looking for?")
+
+
+@pytest.mark.parametrize("channel", [Channel.TELEGRAM, Channel.WHATSAPP])
+def test_details_show_the_specs_and_the_next_steps(
+    chat: ChatFactory, showroom: Showroom, channel: Channel
+) -> None:
+    buyer = chat(channel)
+    vehicle = showroom.vehicle("prado_2014")
+
+    [details] = buyer.tap(details_payload(showroom, "prado_2014"), "2014 Toyota Prado")
+
+    text = buyer.texts([details])[0]
+    assert "2014 Toyota Land Cruiser Prado" in text
+    assert "$24,000" in text
+    assert vehicle.vin in text
+    assert "7 seats" in text
+    assert vehicle.export_port in text
+    titles = [title for title, _ in choices(details)]
+    assert titles == ["Photos", "History", "Watch", "Bid", "Shipping quote", "Similar"]
+
+
+def test_similar_vehicles_are_of_the_same_kind_and_price(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.TELEGRAM)
+    buyer.tap(details_payload(showroom, "rav4_2017"))
+
+    heading, similar = buyer.tap(
+        f'/similar_vehicles{{"vehicle_id":"{showroom.ids["rav4_2017"]}"}}', "Similar", replies=2
+    )
+
+    assert buyer.texts([heading])[0] == "Vehicles like 2017 Toyota RAV4:"
+    assert vehicle_ids(similar) == [showroom.ids["pilot_2016"]]  # an SUV within 35%, 3 years
+
+
+def test_details_without_a_chosen_vehicle_say_what_to_do(chat: ChatFactory) -> None:
+    buyer = chat(Channel.TWILIO)
+
+    [reply] = buyer.say("more details")
+
+    assert buyer.texts([reply])[0].startswith("Pick a vehicle from a search first")
+
+
+TOYOTAS = ("hilux_2016", "hilux_2012", "rav4_2017", "rav4_2013", "corolla_2012", "camry_2015",
+           "prado_2014", "sienna_2011")  # fmt: skip
