@@ -42,8 +42,10 @@ class NluEvalError(DialogError):
 
 
 @dataclass(frozen=True)
-class IntentScore:
-    intent: str
+class LabelScore:
+    """One intent's or entity type's F1, and its support: examples, or annotated tokens."""
+
+    label: str
     f1: float
     support: int
 
@@ -56,8 +58,8 @@ class LanguageScore:
     examples: int
     intent_macro_f1: float
     entity_f1: float | None
-    intents: tuple[IntentScore, ...]
-    entities: tuple[IntentScore, ...]  # per entity type: f1 and annotated tokens
+    intents: tuple[LabelScore, ...]
+    entities: tuple[LabelScore, ...]  # per entity type: f1 and annotated tokens
     confusions: tuple[tuple[str, str, int], ...]  # (intended, predicted, count), most first
     fallbacks: int
 
@@ -66,8 +68,8 @@ class LanguageScore:
         entity_ok = self.entity_f1 is None or self.entity_f1 >= ENTITY_F1_TARGET
         return self.intent_macro_f1 >= INTENT_MACRO_F1_TARGET and entity_ok
 
-    def worst_intents(self, count: int = 3) -> list[IntentScore]:
-        return sorted(self.intents, key=lambda score: (score.f1, score.intent))[:count]
+    def worst_intents(self, count: int = 3) -> list[LabelScore]:
+        return sorted(self.intents, key=lambda score: (score.f1, score.label))[:count]
 
 
 def score_language(
@@ -133,7 +135,7 @@ def _check_supports(report: Mapping[str, Any], predictions: Sequence[tuple[str, 
         )
 
 
-def _intent_scores(predictions: Sequence[tuple[str, str]]) -> tuple[IntentScore, ...]:
+def _intent_scores(predictions: Sequence[tuple[str, str]]) -> tuple[LabelScore, ...]:
     intents = sorted({target for target, _ in predictions} - {FALLBACK_INTENT})
     scores = []
     for intent in intents:
@@ -141,18 +143,18 @@ def _intent_scores(predictions: Sequence[tuple[str, str]]) -> tuple[IntentScore,
         predicted = sum(p == intent for _, p in predictions)
         support = sum(t == intent for t, _ in predictions)
         f1 = 2 * hits / (predicted + support) if predicted + support else 0.0
-        scores.append(IntentScore(intent=intent, f1=f1, support=support))
+        scores.append(LabelScore(label=intent, f1=f1, support=support))
     return tuple(scores)
 
 
 def _entity_scores(
     report_path: Path, annotated_entities: int
-) -> tuple[float | None, tuple[IntentScore, ...]]:
+) -> tuple[float | None, tuple[LabelScore, ...]]:
     if not report_path.is_file():
         return (0.0 if annotated_entities else None), ()
     report = _read_json(report_path)
     per_type = tuple(
-        IntentScore(intent=name, f1=float(row["f1-score"]), support=int(row["support"]))
+        LabelScore(label=name, f1=float(row["f1-score"]), support=int(row["support"]))
         for name, row in sorted(report.items())
         if isinstance(row, dict) and not name.endswith(" avg") and row.get("support")
     )
@@ -215,14 +217,15 @@ def format_report(scores: Sequence[LanguageScore], *, model_name: str) -> str:
         f"Model {model_name} on the held-out sets {HELD_OUT_DIR}/<language>.yml (never trained "
         f"on): {sum(score.examples for score in scores)} examples — {verdict} (intent "
         f"macro-F1 >= {INTENT_MACRO_F1_TARGET:.2f} and entity F1 >= {ENTITY_F1_TARGET:.2f} in "
-        "each language).",
+        "each language). A prediction under the FallbackClassifier's threshold is nlu_fallback, "
+        "an error; entity F1 is Rasa's token-level micro average over the annotated types.",
         "",
         "| language | examples | intent macro-F1 | entity F1 | fallbacks | worst intents (F1) |",
         "|---|---|---|---|---|---|",
     ]
     for score in scores:
         entity = "n/a" if score.entity_f1 is None else f"{score.entity_f1:.3f}"
-        worst = ", ".join(f"{item.intent} {item.f1:.2f}" for item in score.worst_intents())
+        worst = ", ".join(f"{item.label} {item.f1:.2f}" for item in score.worst_intents())
         lines.append(
             f"| {score.language} | {score.examples} | {score.intent_macro_f1:.3f} | {entity} "
             f"| {score.fallbacks} | {worst} |"
@@ -230,7 +233,9 @@ def format_report(scores: Sequence[LanguageScore], *, model_name: str) -> str:
     lines += ["", "Most common confusions (intended -> predicted, examples) and entity F1:", ""]
     for score in scores:
         confused = "; ".join(f"{t} -> {p} {n}" for t, p, n in score.confusions[:5]) or "none"
-        entities = ", ".join(f"{item.intent} {item.f1:.2f}" for item in score.entities) or "none"
+        entities = (
+            ", ".join(f"{item.label} {item.f1:.2f}" for item in score.entities) or "none predicted"
+        )
         lines.append(f"- {score.language}: {confused}. Entities: {entities}.")
     return "\n".join(lines) + "\n"
 

@@ -10,6 +10,7 @@ them.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import stat
@@ -124,7 +125,7 @@ def test_entity_f1_is_rasas_micro_average_over_the_annotated_types() -> None:
 
     assert result.entity_f1 == pytest.approx(0.6860, abs=1e-4)
     assert not result.meets_targets
-    by_type = {item.intent: item for item in result.entities}
+    by_type = {item.label: item for item in result.entities}
     assert by_type["year"].f1 == pytest.approx(0.9524, abs=1e-4)
     assert by_type["mileage"].f1 == 0.0
     assert "micro avg" not in by_type
@@ -138,14 +139,14 @@ def test_without_a_fallback_threshold_intent_f1_is_rasas_own(run: str) -> None:
 
     assert result.fallbacks == 0
     for item in result.intents:
-        assert item.f1 == pytest.approx(rasa[item.intent]["f1-score"]), item.intent
-        assert item.support == rasa[item.intent]["support"]
+        assert item.f1 == pytest.approx(rasa[item.label]["f1-score"]), item.label
+        assert item.support == rasa[item.label]["support"]
 
 
 def test_the_macro_average_weighs_every_intent_of_the_test_set_alike() -> None:
     result = score("meets_targets")
 
-    assert {item.intent for item in result.intents} == {
+    assert {item.label for item in result.intents} == {
         "greet",
         "search_vehicles",
         "vehicle_history",
@@ -165,7 +166,7 @@ def test_a_prediction_below_the_fallback_threshold_is_an_nlu_fallback_error(
     assert result.fallbacks == 1
     assert result.confusions == (("greet", "nlu_fallback", 1),)
     # greet: 1 of 2 found, no false positive -> F1 2/3; thank: 1.0; nlu_fallback not averaged.
-    assert [item.intent for item in result.intents] == ["greet", "thank"]
+    assert [item.label for item in result.intents] == ["greet", "thank"]
     assert result.intent_macro_f1 == pytest.approx((2 / 3 + 1.0) / 2)
 
 
@@ -176,7 +177,7 @@ def test_a_wrong_intent_costs_the_precision_of_the_intent_it_was_taken_for(
 
     result = score_language(run, language="en", fallback_threshold=0.6, annotated_entities=0)
 
-    f1 = {item.intent: item.f1 for item in result.intents}
+    f1 = {item.label: item.f1 for item in result.intents}
     assert f1 == {"greet": pytest.approx(2 / 3), "thank": 0.0}
 
 
@@ -214,7 +215,7 @@ def test_the_fallback_threshold_is_read_from_the_pipeline() -> None:
 
 def test_the_report_names_each_language_its_worst_intents_and_the_missed_targets() -> None:
     passing, failing = score("meets_targets"), score("core_model_en", annotated=100)
-    failing = LanguageScore(**{**failing.__dict__, "language": "fr"})
+    failing = dataclasses.replace(failing, language="fr")
 
     report = format_report([passing, failing], model_name="nzila-0123.tar.gz")
 
