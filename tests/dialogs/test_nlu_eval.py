@@ -418,6 +418,7 @@ def test_the_held_out_sets_are_not_training_inputs() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)  # trains first when the training data changed
 @pytest.mark.skipif(not RASA_BIN.exists(), reason=f"the Rasa environment is not built ({RASA_BIN})")
 def test_nzila_nlu_eval_scores_the_current_model_on_a_held_out_set(tmp_path: Path) -> None:
     result = subprocess.run(
