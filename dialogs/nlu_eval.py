@@ -33,7 +33,9 @@ ENTITY_F1_TARGET: Final = 0.90
 FALLBACK_INTENT: Final = "nlu_fallback"
 ENTITY_REPORT: Final = "CRFEntityExtractor_report.json"  # entities after EntitySynonymMapper
 DEFAULT_TIMEOUT_SECONDS: Final = 600.0
-_ANNOTATION: Final = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<entity>[^)]+)\)|\{[^}]*\})")
+_ANNOTATION: Final = re.compile(
+    r"\[(?P<text>[^\]]+)\](?:\((?P<entity>[^)]+)\)|(?P<json>\{[^}]*\}))"
+)
 _ERROR_TAIL_LINES: Final = 25
 
 
@@ -191,9 +193,18 @@ def plain_text(example: str) -> str:
 
 
 def annotated_entities(example: str) -> list[str]:
-    """The entity types annotated in one example, in order."""
-    return [match["entity"].split(":")[0] for match in _ANNOTATION.finditer(example)
-            if match["entity"]]  # fmt: skip
+    """The entity types annotated in one example, in order: ``[Hilux](model)`` or
+    ``[toyta]{"entity": "make", "value": "Toyota"}``."""
+    found = []
+    for match in _ANNOTATION.finditer(example):
+        if match["entity"]:
+            found.append(match["entity"].split(":")[0])
+            continue
+        try:
+            found.append(str(json.loads(match["json"])["entity"]))
+        except (ValueError, KeyError, TypeError) as error:
+            raise NluEvalError(f"unreadable entity annotation {match[0]!r}: {error}") from error
+    return found
 
 
 def fallback_threshold(config_path: Path) -> float:
@@ -210,7 +221,8 @@ def fallback_threshold(config_path: Path) -> float:
 
 
 def format_report(scores: Sequence[LanguageScore], *, model_name: str) -> str:
-    """The scores as Markdown: a table per language, then the confusions to work on."""
+    """The scores as Markdown: the verdict, a row per language, the confusions to work on and
+    every intent's F1 per language."""
     missed = [score.language for score in scores if not score.meets_targets]
     verdict = f"MISSES the targets in {', '.join(missed)}" if missed else "meets the targets"
     lines = [
@@ -220,6 +232,19 @@ def format_report(scores: Sequence[LanguageScore], *, model_name: str) -> str:
         "each language). A prediction under the FallbackClassifier's threshold is nlu_fallback, "
         "an error; entity F1 is Rasa's token-level micro average over the annotated types.",
         "",
+        *_summary_table(scores),
+        "",
+        "Most common confusions (intended -> predicted, examples) and entity F1:",
+        "",
+        *_confusion_lines(scores),
+        "",
+        *_intent_table(scores),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _summary_table(scores: Sequence[LanguageScore]) -> list[str]:
+    lines = [
         "| language | examples | intent macro-F1 | entity F1 | fallbacks | worst intents (F1) |",
         "|---|---|---|---|---|---|",
     ]
@@ -230,14 +255,30 @@ def format_report(scores: Sequence[LanguageScore], *, model_name: str) -> str:
             f"| {score.language} | {score.examples} | {score.intent_macro_f1:.3f} | {entity} "
             f"| {score.fallbacks} | {worst} |"
         )
-    lines += ["", "Most common confusions (intended -> predicted, examples) and entity F1:", ""]
+    return lines
+
+
+def _confusion_lines(scores: Sequence[LanguageScore]) -> list[str]:
+    lines = []
     for score in scores:
         confused = "; ".join(f"{t} -> {p} {n}" for t, p, n in score.confusions[:5]) or "none"
-        entities = (
-            ", ".join(f"{item.label} {item.f1:.2f}" for item in score.entities) or "none predicted"
-        )
-        lines.append(f"- {score.language}: {confused}. Entities: {entities}.")
-    return "\n".join(lines) + "\n"
+        entities = ", ".join(f"{item.label} {item.f1:.2f}" for item in score.entities)
+        lines.append(f"- {score.language}: {confused}. Entities: {entities or 'none predicted'}.")
+    return lines
+
+
+def _intent_table(scores: Sequence[LanguageScore]) -> list[str]:
+    f1 = {(score.language, item.label): item.f1 for score in scores for item in score.intents}
+    intents = sorted({intent for _, intent in f1})
+    lines = [
+        f"| intent F1 | {' | '.join(score.language for score in scores)} |",
+        f"|---|{'---|' * len(scores)}",
+    ]
+    for intent in intents:
+        cells = [f"{f1[score.language, intent]:.2f}" if (score.language, intent) in f1 else ""
+                 for score in scores]  # fmt: skip
+        lines.append(f"| {intent} | {' | '.join(cells)} |")
+    return lines
 
 
 def run_nlu_eval(
@@ -262,6 +303,10 @@ def run_nlu_eval(
     Raises:
         NluEvalError: a test set is missing, or ``rasa test nlu`` failed or timed out.
     """
+    # Absolute paths: rasa runs from project_root, the caller may not.
+    rasa_bin, project_root, model_path, out_dir = (
+        path.absolute() for path in (rasa_bin, project_root, model_path, out_dir)
+    )
     threshold = fallback_threshold(project_root / CONFIG)
     scores = []
     for language in languages:

@@ -226,6 +226,36 @@ def test_the_report_names_each_language_its_worst_intents_and_the_missed_targets
     assert report.count("\n- ") == 2  # one confusion line per language
 
 
+def test_the_report_gives_every_intents_f1_in_every_language() -> None:
+    en, pt = score("meets_targets"), dataclasses.replace(score("core_model_en"), language="pt")
+
+    report = format_report([en, pt], model_name="nzila-0123.tar.gz")
+
+    assert "| intent F1 | en | pt |" in report
+    assert "| vehicle_history | 0.93 | 0.00 |" in report
+    assert "| delete_my_data |  | 0.00 |" in report  # not in the English run
+
+
+@pytest.mark.parametrize(
+    ("example", "entities"),
+    [
+        ("[Hilux](model) [2015](year) under [15k](price)", ["model", "year", "price"]),
+        ('[toyta]{"entity": "make", "value": "Toyota"} [Corola](model)', ["make", "model"]),
+        ("abeg show me cars", []),
+    ],
+)
+def test_annotated_entities_are_read_in_both_rasa_notations(
+    example: str, entities: list[str]
+) -> None:
+    assert annotated_entities(example) == entities
+    assert "[" not in plain_text(example)
+
+
+def test_an_unreadable_entity_annotation_is_an_error() -> None:
+    with pytest.raises(NluEvalError, match="unreadable entity annotation"):
+        annotated_entities('[toyta]{"value": "Toyota"}')
+
+
 # --- the runner and the command -------------------------------------------------------------
 
 FAKE_RASA = """#!/bin/sh
@@ -264,6 +294,24 @@ def test_the_runner_tests_each_language_on_its_held_out_set(tmp_path: Path) -> N
         f"--out {tmp_path}/out/fr --successes --no-plot"
     )
     assert (tmp_path / "out" / "pt" / ENTITY_REPORT).is_file()
+
+
+def test_the_runner_accepts_paths_relative_to_where_it_is_called(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_rasa(tmp_path, "meets_targets")
+    monkeypatch.chdir(tmp_path)
+
+    [result] = run_nlu_eval(
+        rasa_bin=Path("rasa"),
+        project_root=Path(os.path.relpath(ROOT)),
+        model_path=Path("m.tar.gz"),
+        languages=["en"],
+        out_dir=Path("out"),
+    )
+
+    assert result.examples == 24
+    assert f"--model {tmp_path}/m.tar.gz" in (tmp_path / "calls.log").read_text()
 
 
 def test_a_failing_rasa_test_is_an_error_with_the_end_of_its_output(tmp_path: Path) -> None:
