@@ -216,6 +216,21 @@ def worker(
     )
 
 
+@app.command("nlu-lookups")
+def nlu_lookups() -> None:
+    """Write nlu/lookups.yml (make and model names for Rasa) from the catalog's vehicles."""
+    from catalog.config import PROJECT_ROOT
+    from dialogs.lookups import write_lookups
+
+    engine = make_engine(get_catalog_settings().database_url)
+    with make_session_factory(engine)() as db_session:
+        path, counts = write_lookups(db_session, PROJECT_ROOT)
+    engine.dispose()
+    if not any(counts.values()):
+        typer.echo("the catalog has no vehicles: run `nzila seed` or import some first", err=True)
+    typer.echo(f"wrote {path}: " + ", ".join(f"{n} {table} names" for table, n in counts.items()))
+
+
 @app.command()
 def train(
     force: Annotated[bool, typer.Option(help="Train even if nothing changed.")] = False,
