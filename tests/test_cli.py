@@ -20,6 +20,8 @@ SUBCOMMANDS = [
     "fake-providers",
     "worker",
     "train",
+    "nlu-lookups",
+    "nlu-eval",
     "up",
     "telegram",
     "chat",
