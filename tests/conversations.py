@@ -6,32 +6,40 @@ talks as a new buyer, so tests never see each other's watchlists or conversation
 
     def test_something(chat: ChatFactory) -> None:
         buyer = chat(Channel.WHATSAPP)
-        [reply] = buyer.say("Toyota Hilux diesel under 20k")
+        [heading, listing] = buyer.say("Toyota Hilux diesel under 20k", replies=2)
 """
 
 from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy.orm import Session, sessionmaker
 
 from bots.messages import Channel, InboundKind, InboundMessage
+from bots.simulator.webhooks import build_inbound
+from catalog.config import CatalogSettings
 from catalog.database import make_engine, make_session_factory, transaction
 from catalog.media import service as media_service
 from catalog.media.storage import MediaStore
 from catalog.vehicles.models import Vehicle
+from dialogs.config import DialogSettings
 from notifications.config import RedisSettings
 from tests.factories import make_dealer, make_vehicle, valid_vin
 from tests.harness import Harness, _text_of
 from tests.rasa_stack import RasaStack
 from tests.servers import channel_settings
+from webhook.app import create_app
+from webhook.config import AppSettings
+
+PUBLIC_URL = "http://testserver"
 
 # key: (make, model, year, price in dollars, other fields); every key is unique in the showroom.
 SHOWROOM: dict[str, dict[str, Any]] = {
@@ -106,10 +114,13 @@ def _photo(key: str, position: int) -> bytes:
 
 
 class Buyer:
-    """One buyer on one channel, talking to the whole bot through the worker."""
+    """One buyer on one channel, talking to the whole bot: each message a signed webhook into the
+    real web app, then the worker, Rasa and the action server, and the reply out through the fake
+    provider, as that channel renders it."""
 
-    def __init__(self, harness: Harness, channel: Channel) -> None:
+    def __init__(self, harness: Harness, client: TestClient, channel: Channel) -> None:
         self._harness = harness
+        self._client = client
         self.channel = channel
         serial = uuid.uuid4().int
         self.user = str(700_000_000 + serial % 10**8) if channel is Channel.TELEGRAM else (
@@ -117,25 +128,41 @@ class Buyer:
         self.chat = {Channel.TELEGRAM: self.user, Channel.WHATSAPP: self.user,
                      Channel.TWILIO: f"whatsapp:+{self.user}"}[channel]  # fmt: skip
 
-    def say(self, text: str, *, replies: int = 1, **fields: Any) -> list[dict[str, Any]]:
-        """Send `text`; wait for at least `replies` new provider calls; return the new ones."""
-        return self.send(self.message(text, **fields), replies=replies)
+    def say(self, text: str, *, replies: int = 1) -> list[dict[str, Any]]:
+        """Type `text`; wait for at least `replies` new provider calls; return the new ones."""
+        return self._post(replies, text=text)
 
     def tap(self, payload: str, title: str = "", *, replies: int = 1) -> list[dict[str, Any]]:
-        """Tap a button (Telegram, WhatsApp Cloud) whose payload is `payload`."""
-        return self.say(title or payload, replies=replies, kind=InboundKind.BUTTON,
-                        payload=payload)  # fmt: skip
+        """Tap a button (or a WhatsApp list row) whose payload is `payload`."""
+        return self._post(replies, button_payload=payload, button_title=title or "OK")
 
     def send(self, message: InboundMessage, *, replies: int = 1) -> list[dict[str, Any]]:
+        """Queue an already parsed message (what the webhook would have queued)."""
         before = len(self._harness.sent(self.chat))
         self._harness.run([message], until=lambda: len(self._harness.sent(self.chat)) >= before
                           + replies)  # fmt: skip
+        return self._harness.sent(self.chat)[before:]
+
+    def _post(self, replies: int, **said: Any) -> list[dict[str, Any]]:
+        before = len(self._harness.sent(self.chat))
+        user_id = self.user if self.channel is Channel.TELEGRAM else f"+{self.user}"
+        request = build_inbound(self.channel, user_id=user_id, user_name="Ama Mensah",
+                                settings=self._harness.channels, public_base_url=PUBLIC_URL,
+                                **said)  # fmt: skip
+        if request.form is not None:
+            response = self._client.post(request.path, data=request.form, headers=request.headers)
+        else:
+            response = self._client.post(request.path, content=request.body,
+                                         headers=request.headers)  # fmt: skip
+        assert response.status_code == 200, response.text
+        self._harness.run([], until=lambda: len(self._harness.sent(self.chat)) >= before + replies)
         return self._harness.sent(self.chat)[before:]
 
     def texts(self, records: list[dict[str, Any]]) -> list[str]:
         return [_text_of(record) for record in records]
 
     def message(self, text: str, **fields: Any) -> InboundMessage:
+        """A parsed message from this buyer, for `send` (fields as InboundMessage takes them)."""
         values: dict[str, Any] = {"kind": InboundKind.TEXT, **fields}
         ids = {Channel.TELEGRAM: str(uuid.uuid4().int % 10**12),
                Channel.WHATSAPP: f"wamid.{uuid.uuid4().hex}",
@@ -152,10 +179,18 @@ ChatFactory = Callable[[Channel], Buyer]
 @pytest.fixture
 def chat(
     showroom: Showroom, redis_settings: RedisSettings, fakes_url: str, rasa_stack: RasaStack
-) -> ChatFactory:
-    """New buyers on the given channel, in the showroom's catalog."""
+) -> Iterator[ChatFactory]:
+    """New buyers on the given channel, in the showroom's catalog, through the real web app."""
     since = httpx.get(f"{fakes_url}/_fake/requests").json()
     channels = channel_settings(fakes_url, inbound_stream=f"nzila:test:{uuid.uuid4().hex[:10]}")
     harness = Harness(showroom.sessions, redis_settings, channels, fakes_url, rasa_stack,
                       max([r["seq"] for r in since], default=0))  # fmt: skip
-    return lambda channel: Buyer(harness, channel)
+    app = create_app(
+        AppSettings(_env_file=None, public_base_url=PUBLIC_URL),  # type: ignore[call-arg]
+        CatalogSettings(database_url=rasa_stack.database_url, media_dir=rasa_stack.media_dir),
+        redis_settings,
+        channels,
+        DialogSettings(_env_file=None, rasa_url=rasa_stack.base_url),  # type: ignore[call-arg]
+    )
+    with TestClient(app) as client:
+        yield lambda channel: Buyer(harness, client, channel)

@@ -86,7 +86,7 @@ def test_a_price_in_naira_is_converted_and_shown_back_in_naira(
 
 def test_french_search_with_year_and_gearbox(chat: ChatFactory, showroom: Showroom) -> None:
     buyer = chat(Channel.TELEGRAM)
-    buyer.say("bonjour", language_hint="fr")
+    buyer.say("bonjour")
 
     heading, listing = results(buyer, "je cherche une Camry 2015 automatique")
 
@@ -99,7 +99,7 @@ def test_portuguese_search_and_a_follow_up_that_keeps_the_search(
     chat: ChatFactory, showroom: Showroom
 ) -> None:
     buyer = chat(Channel.WHATSAPP)
-    buyer.say("olá", language_hint="pt")
+    buyer.say("olá")
 
     heading, listing = results(buyer, "quero um RAV4")
     _, newer = results(buyer, "e de 2017?")
