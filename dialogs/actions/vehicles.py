@@ -25,6 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
+from catalog.buyers import service as buyer_service
 from catalog.errors import InvalidFilter, NotFound
 from catalog.money import ExchangeRates, get_exchange_rates, minor_digits
 from catalog.vehicles import service as vehicle_service
@@ -33,7 +34,7 @@ from catalog.vehicles.schemas import SearchPage, VehicleFilters, VehicleSummary
 from catalog.vehicles.search import search_vehicles, similar_vehicles
 from catalog.vehicles.understanding import understand, understand_follow_up
 from catalog.vehicles.vocabulary import vocabulary_cache
-from dialogs.actions.support import VEHICLE_SLOT, catalog_sessions, language
+from dialogs.actions.support import VEHICLE_SLOT, buyer_id, catalog_sessions, language
 
 PAGE_SIZE: Final = 5
 FILTERS_SLOT: Final = "search_filters"
@@ -365,6 +366,20 @@ class ActionMoreResults(Action):  # type: ignore[misc]
         return [SlotSet(CURSOR_SLOT, page.next_cursor)]
 
 
+def _local_currency(tracker: Tracker, db_session: Session) -> str | None:
+    """The currency to show prices in too: the one of the buyer's search, else their profile's."""
+    _, _, currency = _saved(tracker)
+    if currency:
+        return currency
+    buyer = buyer_id(tracker)
+    if buyer is None:
+        return None
+    try:
+        return buyer_service.get(db_session=db_session, buyer_id=buyer).currency
+    except NotFound:
+        return None
+
+
 def _vehicle(tracker: Tracker, db_session: Session) -> Vehicle | None:
     raw = tracker.get_slot(VEHICLE_SLOT)
     try:
@@ -423,12 +438,12 @@ class ActionVehicleDetails(Action):  # type: ignore[misc]
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         lang = language(tracker)
-        _, _, currency = _saved(tracker)
         with catalog_sessions()() as db_session:
             vehicle = _vehicle(tracker, db_session)
             if vehicle is None:
                 dispatcher.utter_message(response="utter_no_vehicle")
                 return []
+            currency = _local_currency(tracker, db_session)
             text = details_text(vehicle, lang, currency, get_exchange_rates())
             dispatcher.utter_message(text=text, buttons=details_buttons(vehicle.id, lang))
             return [SlotSet(VEHICLE_SLOT, str(vehicle.id))]

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from bots.messages import Channel
+from catalog.buyers import service as buyer_service
+from catalog.database import transaction
 from tests.conversations import Buyer, ChatFactory, Showroom
 
 
@@ -202,3 +204,19 @@ def test_details_without_a_chosen_vehicle_say_what_to_do(chat: ChatFactory) -> N
 
 TOYOTAS = ("hilux_2016", "hilux_2012", "rav4_2017", "rav4_2013", "corolla_2012", "camry_2015",
            "prado_2014", "sienna_2011")  # fmt: skip
+
+
+def test_details_show_the_price_in_the_buyers_own_currency_too(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.WHATSAPP)
+    buyer.say("hello")
+    with transaction(showroom.sessions) as db_session:
+        profile = buyer_service.get_or_create_by_whatsapp(
+            db_session=db_session, number=f"+{buyer.user}"
+        )
+        profile.currency = "GHS"
+
+    [details] = buyer.tap(details_payload(showroom, "corolla_2012"), "2012 Corolla")
+
+    assert "$6,400 (≈ GH₵" in buyer.texts([details])[0]
