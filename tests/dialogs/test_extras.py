@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -63,6 +64,56 @@ def buyer_id_of(showroom: Showroom, buyer: Buyer) -> int:
         return found.id
 
 
+def parse(stack: RasaStack, text: str) -> dict[str, Any]:
+    """What the model understands of `text` (intent, entities), without a conversation."""
+    url, token = f"{stack.base_url}/model/parse", {"token": stack.auth_token}
+    parsed: dict[str, Any] = httpx.post(url, params=token, json={"text": text}).json()
+    return parsed
+
+
+# --- Understanding ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("photos", "show_photos"),
+        ("show me pictures", "show_photos"),
+        ("fotos", "show_photos"),
+        ("envoie les photos", "show_photos"),
+        ("more photos", "more_photos"),
+        ("plus de photos", "more_photos"),
+        ("mais fotos", "more_photos"),
+        ("history", "vehicle_history"),
+        ("carfax", "vehicle_history"),
+        ("check VIN 1HGCM82633A004352", "vehicle_history"),
+        ("historique", "vehicle_history"),
+        ("histórico", "vehicle_history"),
+        ("watch this", "watch_vehicle"),
+        ("save this car", "watch_vehicle"),
+        ("suivre", "watch_vehicle"),
+        ("guardar", "watch_vehicle"),
+        ("my watchlist", "show_watchlist"),
+        ("ma liste", "show_watchlist"),
+        ("minha lista", "show_watchlist"),
+        ("remove", "unwatch_vehicle"),
+        ("retire", "unwatch_vehicle"),
+        ("remover", "unwatch_vehicle"),
+        ("tell me when a Hilux under 20k comes in", "save_search"),
+        ("préviens-moi quand un Prado arrive", "save_search"),
+        ("avise-me quando chegar um RAV4 até 15 mil", "save_search"),
+    ],
+)
+def test_buyers_phrasing_reaches_the_extras(rasa_stack: RasaStack, text: str, intent: str) -> None:
+    assert parse(rasa_stack, text)["intent"]["name"] == intent
+
+
+def test_a_typed_vin_is_extracted(rasa_stack: RasaStack) -> None:
+    parsed = parse(rasa_stack, "check VIN 1HGCM82633A004352")
+
+    assert [(e["entity"], e["value"]) for e in parsed["entities"]] == [("vin", "1HGCM82633A004352")]
+
+
 # --- Photos -------------------------------------------------------------------------------------
 
 
@@ -113,6 +164,27 @@ def test_photos_on_whatsapp_come_as_five_images_then_the_link_with_buttons(
     assert body.startswith(f"Photos 1 to 5 of 12: {showroom.vehicle('rav4_2017').title}.")
     assert gallery_link(showroom, "rav4_2017") in body
     assert whatsapp_payloads(caption)[0] == payload("more_photos", rav4)
+
+
+def test_photos_on_twilio_come_one_media_per_message_then_numbered_options(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer, sienna = chat(Channel.TWILIO), showroom.ids["sienna_2011"]
+
+    # Twilio has no buttons: the payload arrives as text, as a numbered option's does.
+    *images, caption = buyer.say(payload("show_photos", sienna), replies=6)
+
+    assert [image["body"]["MediaUrl"][0] for image in images] == photo_urls(
+        showroom, "sienna_2011"
+    )[:5]
+    assert caption["body"]["Body"].startswith("Photos 1 to 5 of 12")
+    assert gallery_link(showroom, "sienna_2011") in caption["body"]["Body"]
+    assert caption["body"]["Body"].endswith("1. More photos\n2. Watch\n3. History")
+
+    more = buyer.say("1", replies=6)  # the first option: more photos
+    assert [image["body"]["MediaUrl"][0] for image in more[:5]] == photo_urls(
+        showroom, "sienna_2011"
+    )[5:10]
 
 
 def test_photos_without_a_vehicle_chosen_ask_to_search_first(chat: ChatFactory) -> None:
