@@ -86,7 +86,6 @@ def _vehicle_words(vehicle: Vehicle) -> dict[str, str]:
         "vehicle": vehicle.title,
         "gallery_url": public_url(f"/vehicles/{vehicle.id}/gallery"),
         "more_payload": payload("more_photos", vehicle.id),
-        "first_payload": payload("show_photos", vehicle.id),
         "watch_payload": payload("watch_vehicle", vehicle.id),
         "history_payload": payload("vehicle_history", vehicle.id),
         "photos_payload": payload("show_photos", vehicle.id),
@@ -129,8 +128,7 @@ class _PhotosAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
         dispatcher.utter_message(json_message={"gallery": urls})
         dispatcher.utter_message(response="utter_photos" if end < total else "utter_photos_last",
                                  first=start + 1, last=end, total=total, **words)  # fmt: skip
-        shown = {"vehicle_id": str(vehicle.id), "shown": end}
-        return [SlotSet(VEHICLE_SLOT, str(vehicle.id)), SlotSet(PHOTOS_SLOT, shown)]
+        return [SlotSet(PHOTOS_SLOT, {"vehicle_id": str(vehicle.id), "shown": end})]
 
 
 class ActionShowPhotos(_PhotosAction):
@@ -216,14 +214,13 @@ class ActionVehicleHistory(Action):  # type: ignore[misc]
                     return []
                 decoded = decode_vin(vehicle.vin)
         report, failed, asked = await _report(decoded.vin)
-        lang = language(tracker)
-        text = history_text(decoded, vehicle, report, lang, provider_failed=failed,
+        text = history_text(decoded, vehicle, report, language(tracker), provider_failed=failed,
                             provider_asked=asked)  # fmt: skip
         if vehicle is None:
             dispatcher.utter_message(text=text)
             return []
-        words = _vehicle_words(vehicle)
-        dispatcher.utter_message(text=text, buttons=_history_buttons(words, lang))
+        dispatcher.utter_message(response="utter_vehicle_history", report=text,
+                                 **_vehicle_words(vehicle))  # fmt: skip
         return [SlotSet(VEHICLE_SLOT, str(vehicle.id))]
 
 
@@ -236,19 +233,6 @@ async def _report(vin: str) -> tuple[HistoryReport | None, bool, bool]:
         return await fetch_history(vin, settings), False, True
     except HistoryUnavailable:
         return None, True, True
-
-
-_HISTORY_BUTTONS: Final = {
-    "en": ("Photos", "Watch"),
-    "fr": ("Photos", "Suivre"),
-    "pt": ("Fotos", "Seguir"),
-}
-
-
-def _history_buttons(words: dict[str, str], lang: str) -> list[dict[str, str]]:
-    photos, watch = _HISTORY_BUTTONS[lang]
-    return [{"title": photos, "payload": words["photos_payload"]},
-            {"title": watch, "payload": words["watch_payload"]}]  # fmt: skip
 
 
 # --- Watchlist ----------------------------------------------------------------------------------
