@@ -36,6 +36,7 @@ from catalog.vehicles.vin import (
     VinForbiddenLetters,
     VinLengthError,
     decode_vin,
+    normalise_vin,
 )
 from catalog.vehicles.vocabulary import vocabulary_cache
 from catalog.watchlist import service as watchlist_service
@@ -159,15 +160,20 @@ class ActionMorePhotos(_PhotosAction):
 
 
 def typed_vin(tracker: Tracker) -> str | None:
-    """The VIN the buyer wrote in this message (the `vin` entity, or a VIN-like word)."""
-    for entity in (tracker.latest_message or {}).get("entities") or []:
-        if entity.get("entity") == VIN_ENTITY and entity.get("value"):
-            return str(entity["value"])
-    text = str((tracker.latest_message or {}).get("text") or "")
-    if text.startswith("/"):  # a tapped payload: its entities said it all
-        return None
-    match = _VIN_LIKE.search(text)
-    return match.group(0) if match else None
+    """The VIN the buyer wrote in this message: a VIN-like word of the text, else of a `vin`
+    entity (written with spaces or dashes, say); a tapped payload's `vin` entity as it is."""
+    message = tracker.latest_message or {}
+    entities = [str(entity.get("value") or "") for entity in message.get("entities") or []
+                if entity.get("entity") == VIN_ENTITY]  # fmt: skip
+    text = str(message.get("text") or "")
+    if text.startswith("/"):
+        return entities[0] if entities else None
+    # The extractor can mistake a word for a VIN: only something shaped like one counts.
+    for candidate in (text, *map(normalise_vin, entities)):
+        match = _VIN_LIKE.search(candidate)
+        if match:
+            return match.group(0)
+    return None
 
 
 def explain_bad_vin(dispatcher: CollectingDispatcher, error: InvalidVin) -> None:

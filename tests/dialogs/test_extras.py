@@ -254,6 +254,16 @@ def test_a_mistyped_vin_is_explained(chat: ChatFactory, message: str, reason: st
     assert reason in reply["body"]["text"]
 
 
+def test_a_vin_in_a_tapped_payload_is_taken_as_it_is(chat: ChatFactory) -> None:
+    buyer = chat(Channel.TELEGRAM)
+    text = '/vehicle_history{"vin":"1HGCM82633A004352"}'
+
+    [reply] = buyer.say(text, kind=InboundKind.BUTTON, payload=text)
+
+    assert reply["body"]["text"].startswith("VIN 1HGCM82633A004352\n✓ VIN 1HGCM82633A004352")
+    assert reply["body"]["text"].endswith("This vehicle is not in our stock.")
+
+
 class FakeHistoryService:
     """A Carfax-like service on a real port: reports by VIN, and the requests it was sent."""
 
