@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from abc import ABCMeta, abstractmethod
-from collections.abc import Sequence
 from typing import Final
 
 from rasa_sdk import Action, Tracker
@@ -244,123 +243,118 @@ async def _report(vin: str) -> tuple[HistoryReport | None, bool, bool]:
 # --- Watchlist ----------------------------------------------------------------------------------
 
 
-class ActionWatchVehicle(Action):  # type: ignore[misc]
+class _BuyersAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
+    """An action on the buyer's own watchlist or alerts: only our worker says who is talking
+    (abstract: rasa_sdk skips it)."""
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    @abstractmethod
+    def for_buyer(self, dispatcher: CollectingDispatcher, tracker: Tracker, buyer: int) -> None:
+        """Do it for `buyer`."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        buyer = buyer_id(tracker)
+        if buyer is None:
+            dispatcher.utter_message(response="utter_buyer_unknown")
+        else:
+            self.for_buyer(dispatcher, tracker, buyer)
+        return []
+
+
+class ActionWatchVehicle(_BuyersAction):
     """ "watch this", "save this car": the current vehicle goes on the watchlist."""
 
     def name(self) -> str:
         return "action_watch_vehicle"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        buyer = buyer_id(tracker)
-        if buyer is None:
-            dispatcher.utter_message(response="utter_buyer_unknown")
-            return []
+    def for_buyer(self, dispatcher: CollectingDispatcher, tracker: Tracker, buyer: int) -> None:
         with transaction(catalog_sessions()) as db_session:
             vehicle = current_vehicle(tracker, db_session)
             if vehicle is None:
                 dispatcher.utter_message(response="utter_pick_vehicle_first")
-                return []
+                return
             watchlist_service.watch(db_session=db_session, buyer_id=buyer, vehicle_id=vehicle.id)
             dispatcher.utter_message(response="utter_watching", **_vehicle_words(vehicle))
-        return []
 
 
-class ActionShowWatchlist(Action):  # type: ignore[misc]
+class ActionShowWatchlist(_BuyersAction):
     """ "my watchlist": the watched vehicles, each with a button to open it."""
 
     def name(self) -> str:
         return "action_show_watchlist"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        buyer = buyer_id(tracker)
-        if buyer is None:
-            dispatcher.utter_message(response="utter_buyer_unknown")
-            return []
+    def for_buyer(self, dispatcher: CollectingDispatcher, tracker: Tracker, buyer: int) -> None:
         with catalog_sessions()() as db_session:
-            watched = watchlist_service.get_watched_vehicles(db_session=db_session, buyer_id=buyer)
-            if not watched:
-                dispatcher.utter_message(response="utter_watchlist_empty")
-                return []
-            _list_vehicles(dispatcher, "utter_watchlist", watched, "vehicle_details", tracker)
-        return []
+            _list_watched(dispatcher, tracker, db_session, buyer, response="utter_watchlist",
+                          intent="vehicle_details")  # fmt: skip
 
 
-class ActionUnwatchVehicle(Action):  # type: ignore[misc]
+class ActionUnwatchVehicle(_BuyersAction):
     """ "remove": the current vehicle comes off the watchlist; otherwise, which one?"""
 
     def name(self) -> str:
         return "action_unwatch_vehicle"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        buyer = buyer_id(tracker)
-        if buyer is None:
-            dispatcher.utter_message(response="utter_buyer_unknown")
-            return []
+    def for_buyer(self, dispatcher: CollectingDispatcher, tracker: Tracker, buyer: int) -> None:
         with transaction(catalog_sessions()) as db_session:
             vehicle = current_vehicle(tracker, db_session)
             if vehicle is not None and watchlist_service.unwatch(
                 db_session=db_session, buyer_id=buyer, vehicle_id=vehicle.id
             ):
                 dispatcher.utter_message(response="utter_unwatched", vehicle=vehicle.title)
-                return []
-            watched = watchlist_service.get_watched_vehicles(db_session=db_session, buyer_id=buyer)
-            if not watched:
-                dispatcher.utter_message(response="utter_watchlist_empty")
-                return []
-            _list_vehicles(dispatcher, "utter_unwatch_which", watched, "unwatch_vehicle", tracker)
-        return []
+                return
+            _list_watched(dispatcher, tracker, db_session, buyer,
+                          response="utter_unwatch_which", intent="unwatch_vehicle")  # fmt: skip
 
 
-def _list_vehicles(
+def _list_watched(
     dispatcher: CollectingDispatcher,
-    response: str,
-    vehicles: Sequence[Vehicle],
-    intent: str,
     tracker: Tracker,
+    db_session: Session,
+    buyer: int,
+    *,
+    response: str,
+    intent: str,
 ) -> None:
-    """Up to WATCHLIST_SHOWN vehicles as lines, each with a button sending `intent` for it."""
-    lang, shown = language(tracker), vehicles[:WATCHLIST_SHOWN]
+    """The first WATCHLIST_SHOWN watched vehicles as lines, each with a button sending `intent`
+    for it; or that the watchlist is empty."""
+    watched = watchlist_service.get_watched_vehicles(db_session=db_session, buyer_id=buyer)
+    if not watched:
+        dispatcher.utter_message(response="utter_watchlist_empty")
+        return
+    lang, shown = language(tracker), watched[:WATCHLIST_SHOWN]
     lines = "\n".join(f"{number}. {vehicle_line(vehicle, lang)}"
                       for number, vehicle in enumerate(shown, start=1))  # fmt: skip
     buttons = [{"title": short_name(vehicle), "payload": payload(intent, vehicle.id)}
                for vehicle in shown]  # fmt: skip
-    dispatcher.utter_message(response=response, count=len(vehicles), vehicles=lines,
+    dispatcher.utter_message(response=response, count=len(watched), vehicles=lines,
                              buttons=buttons)  # fmt: skip
 
 
 # --- Saved searches -----------------------------------------------------------------------------
 
 
-class ActionSaveSearch(Action):  # type: ignore[misc]
+class ActionSaveSearch(_BuyersAction):
     """ "tell me when a Hilux under 20k comes in": the search, stored as catalog filters for
     the alerts, and said back in words."""
 
     def name(self) -> str:
         return "action_save_search"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        buyer = buyer_id(tracker)
-        if buyer is None:
-            dispatcher.utter_message(response="utter_buyer_unknown")
-            return []
+    def for_buyer(self, dispatcher: CollectingDispatcher, tracker: Tracker, buyer: int) -> None:
         text = str((tracker.latest_message or {}).get("text") or "")
         with transaction(catalog_sessions()) as db_session:
             understood = understand(text, vocabulary=vocabulary_cache.get(db_session),
                                     rates=get_exchange_rates())  # fmt: skip
             if not understood.mentioned:
                 dispatcher.utter_message(response="utter_ask_saved_search")
-                return []
+                return
             described = search_text(understood.filters, language(tracker))
             search_in = SavedSearchIn(label=described[:200], filters=understood.filters)
             watchlist_service.save_search(db_session=db_session, buyer_id=buyer,
                                           search_in=search_in)  # fmt: skip
         dispatcher.utter_message(response="utter_search_saved", search=described)
-        return []
