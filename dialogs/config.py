@@ -30,6 +30,14 @@ class DialogSettings(BaseSettings):
         description="Where our web pages are, for links the bot sends (the same PUBLIC_BASE_URL "
         "the web app reads).",
     )
+    history_provider_url: str | None = Field(
+        default=None,
+        description="A vehicle history service (Carfax-like) answering GET <url>/<VIN>; unset: "
+        "history comes from what the catalog knows.",
+    )
+    history_provider_token: SecretStr | None = Field(
+        default=None, description="The history service's bearer token."
+    )
     rasa_models_dir: Path = PROJECT_ROOT / "var" / "rasa" / "models"
     rasa_bin: Path = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
 

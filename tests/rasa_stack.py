@@ -34,6 +34,7 @@ ENDPOINTS = ROOT / "dialogs" / "endpoints.yml"
 DEFAULT_ACTION_URL = "http://127.0.0.1:5055/webhook"
 AUTH_TOKEN = "test-token-" + uuid.uuid4().hex
 PUBLIC_BASE_URL = "http://127.0.0.1:8000"  # links the actions write (gallery pages)
+HISTORY_PROVIDER_TOKEN = "test-history-token-" + uuid.uuid4().hex[:8]
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ class RasaStack:
     action_server_log: Path
     database_url: str  # the catalog the action server reads (SQLite, migrated, one per session)
     media_dir: Path
+    # Where the actions ask for vehicle history reports: nothing listens there unless a test
+    # serves a fake history service on this port (so by default the service is "down").
+    history_provider_port: int
 
 
 @pytest.fixture(scope="session")
@@ -56,8 +60,11 @@ def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
     engine = make_engine(database_url)
     upgrade(engine)
     engine.dispose()
+    history_port = free_port()
     catalog_env = {"DATABASE_URL": database_url, "MEDIA_DIR": str(media_dir),
-                   "PUBLIC_BASE_URL": PUBLIC_BASE_URL}  # fmt: skip
+                   "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+                   "HISTORY_PROVIDER_URL": f"http://127.0.0.1:{history_port}/v1/history",
+                   "HISTORY_PROVIDER_TOKEN": HISTORY_PROVIDER_TOKEN}  # fmt: skip
     action_port, rasa_port = free_port(), free_port()
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
@@ -93,7 +100,7 @@ def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
                 status = f"http://127.0.0.1:{rasa_port}/status?token={AUTH_TOKEN}"
                 ready(status, 180, rasa, rasa_log)
                 yield RasaStack(f"http://127.0.0.1:{rasa_port}", AUTH_TOKEN, action_log,
-                                database_url, media_dir)  # fmt: skip
+                                database_url, media_dir, history_port)  # fmt: skip
             finally:
                 stop(rasa)
         finally:

@@ -32,6 +32,44 @@ class DecodedVin:
     serial: str
 
 
+class VinLengthError(InvalidVin):
+    """The VIN does not have 17 characters."""
+
+    def __init__(self, vin: str) -> None:
+        self.vin, self.length = vin, len(vin)
+        super().__init__(f"a VIN has 17 characters; {vin or 'this'!r} has {len(vin)}")
+
+
+class VinForbiddenLetters(InvalidVin):
+    """The VIN uses I, O or Q, which VINs never use."""
+
+    def __init__(self, vin: str, letters: tuple[str, ...]) -> None:
+        self.vin, self.letters = vin, letters
+        super().__init__(
+            f"VIN {vin} contains {', '.join(letters)}: VINs never use I, O or Q "
+            "(they look like 1 and 0)"
+        )
+
+
+class VinBadCharacters(InvalidVin):
+    """The VIN holds something other than letters and digits."""
+
+    def __init__(self, vin: str) -> None:
+        self.vin = vin
+        super().__init__(f"VIN {vin} contains characters other than letters and digits")
+
+
+class VinCheckDigitError(InvalidVin):
+    """Position 9 is not the check digit the other characters give: a typo, most likely."""
+
+    def __init__(self, vin: str, expected: str) -> None:
+        self.vin, self.found, self.expected = vin, vin[8], expected
+        super().__init__(
+            f"VIN {vin} fails its check digit (position 9 is {vin[8]}, expected {expected}): "
+            "a character is probably mistyped"
+        )
+
+
 def normalise_vin(raw: str) -> str:
     """Upper-case the VIN and drop the spaces and dashes people type or paste."""
     return re.sub(r"[\s\-]", "", raw).upper()
@@ -45,24 +83,22 @@ def check_digit(vin: str) -> str:
 
 
 def validate_vin(raw: str) -> str:
-    """Return the normalised VIN, or raise `InvalidVin` saying exactly what is wrong."""
+    """Return the normalised VIN, or raise `InvalidVin` saying exactly what is wrong.
+
+    The error is one of `VinLengthError`, `VinForbiddenLetters`, `VinBadCharacters` or
+    `VinCheckDigitError`, carrying the facts a reply to the buyer can name.
+    """
     vin = normalise_vin(raw)
     if len(vin) != VIN_LENGTH:
-        raise InvalidVin(f"a VIN has 17 characters; {vin or 'this'!r} has {len(vin)}")
-    forbidden = sorted({char for char in vin if char in "IOQ"})
+        raise VinLengthError(vin)
+    forbidden = tuple(sorted({char for char in vin if char in "IOQ"}))
     if forbidden:
-        raise InvalidVin(
-            f"VIN {vin} contains {', '.join(forbidden)}: VINs never use I, O or Q "
-            "(they look like 1 and 0)"
-        )
+        raise VinForbiddenLetters(vin, forbidden)
     if not _ALLOWED.match(vin):
-        raise InvalidVin(f"VIN {vin} contains characters other than letters and digits")
+        raise VinBadCharacters(vin)
     expected = check_digit(vin)
     if vin[8] != expected:
-        raise InvalidVin(
-            f"VIN {vin} fails its check digit (position 9 is {vin[8]}, expected {expected}): "
-            "a character is probably mistyped"
-        )
+        raise VinCheckDigitError(vin, expected)
     return vin
 
 

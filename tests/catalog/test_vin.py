@@ -4,6 +4,9 @@ import pytest
 
 from catalog.errors import InvalidVin
 from catalog.vehicles.vin import (
+    VinCheckDigitError,
+    VinForbiddenLetters,
+    VinLengthError,
     check_digit,
     decode_vin,
     normalise_vin,
@@ -80,3 +83,18 @@ def test_make_and_year_come_from_the_vin_when_not_given() -> None:
     assert make_from_manufacturer(decoded.manufacturer or "") == "Lexus"
     assert make_from_manufacturer("DaimlerChrysler AG/Daimler AG") == "Mercedes-Benz"
     assert make_from_manufacturer("Chevrolet USA") == "Chevrolet"
+
+
+def test_each_problem_carries_what_a_reply_to_the_buyer_names() -> None:
+    """The dialogs explain a buyer's mistyped VIN in their language from these facts."""
+    with pytest.raises(VinLengthError) as short:
+        validate_vin("1HGCM82633A00435")
+    with pytest.raises(VinForbiddenLetters) as letters:
+        validate_vin("1HGCM8263OA0Q4352")
+    with pytest.raises(VinCheckDigitError) as digit:
+        validate_vin("1HGCM82634A004352")
+
+    assert (short.value.vin, short.value.length) == ("1HGCM82633A00435", 16)
+    assert letters.value.letters == ("O", "Q")
+    assert (digit.value.found, digit.value.expected) == ("3", "1")
+    assert isinstance(digit.value, InvalidVin)

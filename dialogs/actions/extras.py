@@ -1,0 +1,360 @@
+"""Vehicle extras: photos in chat, a vehicle's history, the watchlist and saved searches.
+
+Each action works on the vehicle in the `vehicle_id` slot (set by any payload carrying the
+`vehicle_id` entity) and calls catalog services only. Photos go out as a bot message with
+``custom={"gallery": [urls]}``, which each channel's renderer turns into what it can show
+(Telegram media groups, WhatsApp images one by one, Twilio one media per message), followed by
+the caption with the link to the web gallery and the buttons.
+"""
+# rasa_sdk ships no py.typed, so its names are untyped (Any) here.
+# mypy: disable-error-code="import-untyped"
+
+from __future__ import annotations
+
+import re
+from abc import ABCMeta, abstractmethod
+from typing import Final
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
+
+from catalog.database import transaction
+from catalog.errors import InvalidVin, NotFound
+from catalog.media import service as media_service
+from catalog.media.schemas import media_url
+from catalog.money import get_exchange_rates
+from catalog.vehicles import service as vehicle_service
+from catalog.vehicles.models import ListingStatus, Vehicle
+from catalog.vehicles.understanding import understand
+from catalog.vehicles.vin import (
+    VinBadCharacters,
+    VinCheckDigitError,
+    VinForbiddenLetters,
+    VinLengthError,
+    decode_vin,
+    normalise_vin,
+)
+from catalog.vehicles.vocabulary import vocabulary_cache
+from catalog.watchlist import service as watchlist_service
+from catalog.watchlist.schemas import SavedSearchIn
+from dialogs.actions.extras_wording import (
+    history_text,
+    search_text,
+    short_name,
+    vehicle_line,
+)
+from dialogs.actions.history_provider import HistoryReport, HistoryUnavailable, fetch_history
+from dialogs.actions.support import (
+    VEHICLE_SLOT,
+    buyer_id,
+    catalog_sessions,
+    language,
+    public_url,
+)
+from dialogs.config import get_dialog_settings
+
+PHOTOS_SLOT: Final = "photos_shown"
+PHOTOS_PER_PAGE: Final = 5
+WATCHLIST_SHOWN: Final = 10
+VIN_ENTITY: Final = "vin"
+# A word a buyer typed as a VIN: letters and digits, both, about VIN-long (a bad one included).
+_VIN_LIKE: Final = re.compile(r"\b(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{11,20}\b")
+
+
+def payload(intent: str, vehicle_id: int) -> str:
+    """A button payload naming the vehicle: /show_photos{"vehicle_id":"12"}."""
+    return f'/{intent}{{"vehicle_id":"{vehicle_id}"}}'
+
+
+def current_vehicle(tracker: Tracker, db_session: Session) -> Vehicle | None:
+    """The listed vehicle the buyer is looking at, if any (drafts are not public)."""
+    value = tracker.get_slot(VEHICLE_SLOT)
+    try:
+        vehicle_id = int(str(value))
+        vehicle = vehicle_service.get(db_session=db_session, vehicle_id=vehicle_id)
+    except (ValueError, NotFound):
+        return None
+    return None if vehicle.status is ListingStatus.DRAFT else vehicle
+
+
+def _vehicle_words(vehicle: Vehicle) -> dict[str, str]:
+    """The fill-ins every vehicle response may use."""
+    return {
+        "vehicle": vehicle.title,
+        "gallery_url": public_url(f"/vehicles/{vehicle.id}/gallery"),
+        "more_payload": payload("more_photos", vehicle.id),
+        "watch_payload": payload("watch_vehicle", vehicle.id),
+        "history_payload": payload("vehicle_history", vehicle.id),
+        "photos_payload": payload("show_photos", vehicle.id),
+    }
+
+
+# --- Photos -------------------------------------------------------------------------------------
+
+
+class _PhotosAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
+    """Sends photos of the current vehicle from `start(tracker, vehicle)` on, a page at a time
+    (abstract: rasa_sdk skips it)."""
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    @abstractmethod
+    def start(self, tracker: Tracker, vehicle: Vehicle) -> int: ...
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        with catalog_sessions()() as db_session:
+            vehicle = current_vehicle(tracker, db_session)
+            if vehicle is None:
+                dispatcher.utter_message(response="utter_pick_vehicle_first")
+                return []
+            media = media_service.get_all_for_vehicle(db_session=db_session, vehicle_id=vehicle.id)
+            words = _vehicle_words(vehicle)
+        start, total = self.start(tracker, vehicle), len(media)
+        if total == 0:
+            dispatcher.utter_message(response="utter_no_photos", **words)
+            return []
+        if start >= total:
+            dispatcher.utter_message(response="utter_photos_all_shown", total=total, **words)
+            return []
+        page = media[start : start + PHOTOS_PER_PAGE]
+        urls = [public_url(media_url(photo.content_hash, "web")) for photo in page]
+        end = start + len(page)
+        dispatcher.utter_message(json_message={"gallery": urls})
+        dispatcher.utter_message(response="utter_photos" if end < total else "utter_photos_last",
+                                 first=start + 1, last=end, total=total, **words)  # fmt: skip
+        return [SlotSet(PHOTOS_SLOT, {"vehicle_id": str(vehicle.id), "shown": end})]
+
+
+class ActionShowPhotos(_PhotosAction):
+    """ "photos", "show me pictures": the first photos and the gallery link."""
+
+    def name(self) -> str:
+        return "action_show_photos"
+
+    def start(self, tracker: Tracker, vehicle: Vehicle) -> int:
+        return 0
+
+
+class ActionMorePhotos(_PhotosAction):
+    """ "more photos": the next ones of the same vehicle (the first ones for another vehicle)."""
+
+    def name(self) -> str:
+        return "action_more_photos"
+
+    def start(self, tracker: Tracker, vehicle: Vehicle) -> int:
+        shown = tracker.get_slot(PHOTOS_SLOT)
+        if isinstance(shown, dict) and shown.get("vehicle_id") == str(vehicle.id):
+            count = shown.get("shown")
+            return count if isinstance(count, int) and count > 0 else 0
+        return 0
+
+
+# --- History ------------------------------------------------------------------------------------
+
+
+def typed_vin(tracker: Tracker) -> str | None:
+    """The VIN the buyer wrote in this message: a VIN-like word of the text, else of a `vin`
+    entity (written with spaces or dashes, say); a tapped payload's `vin` entity as it is."""
+    message = tracker.latest_message or {}
+    entities = [str(entity.get("value") or "") for entity in message.get("entities") or []
+                if entity.get("entity") == VIN_ENTITY]  # fmt: skip
+    text = str(message.get("text") or "")
+    if text.startswith("/"):
+        return entities[0] if entities else None
+    # The extractor can mistake a word for a VIN: only something shaped like one counts.
+    for candidate in (text, *map(normalise_vin, entities)):
+        match = _VIN_LIKE.search(candidate)
+        if match:
+            return match.group(0)
+    return None
+
+
+def explain_bad_vin(dispatcher: CollectingDispatcher, error: InvalidVin) -> None:
+    """Tell the buyer what is wrong with the VIN they typed, in their language."""
+    if isinstance(error, VinLengthError):
+        dispatcher.utter_message(response="utter_vin_wrong_length", vin=error.vin,
+                                 length=error.length)  # fmt: skip
+    elif isinstance(error, VinForbiddenLetters):
+        dispatcher.utter_message(response="utter_vin_forbidden_letters", vin=error.vin,
+                                 letters=", ".join(error.letters))  # fmt: skip
+    elif isinstance(error, VinCheckDigitError):
+        dispatcher.utter_message(response="utter_vin_check_digit", vin=error.vin,
+                                 found=error.found, expected=error.expected)  # fmt: skip
+    else:
+        vin = error.vin if isinstance(error, VinBadCharacters) else ""
+        dispatcher.utter_message(response="utter_vin_bad_characters", vin=vin)
+
+
+class ActionVehicleHistory(Action):  # type: ignore[misc]
+    """ "history", "carfax", "check VIN ...": the VIN decoded, the catalog's record and the
+    history service's report; a mistyped VIN gets the reason."""
+
+    def name(self) -> str:
+        return "action_vehicle_history"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        raw = typed_vin(tracker)
+        with catalog_sessions()() as db_session:
+            if raw is not None:
+                try:
+                    decoded = decode_vin(raw)
+                except InvalidVin as error:
+                    explain_bad_vin(dispatcher, error)
+                    return []
+                vehicle = vehicle_service.get_by_vin(db_session=db_session, vin=decoded.vin)
+                if vehicle is not None and vehicle.status is ListingStatus.DRAFT:
+                    vehicle = None
+            else:
+                vehicle = current_vehicle(tracker, db_session)
+                if vehicle is None:
+                    dispatcher.utter_message(response="utter_history_which")
+                    return []
+                decoded = decode_vin(vehicle.vin)
+        report, failed, asked = await _report(decoded.vin)
+        text = history_text(decoded, vehicle, report, language(tracker), provider_failed=failed,
+                            provider_asked=asked)  # fmt: skip
+        if vehicle is None:
+            dispatcher.utter_message(text=text)
+            return []
+        dispatcher.utter_message(response="utter_vehicle_history", report=text,
+                                 **_vehicle_words(vehicle))  # fmt: skip
+        return [SlotSet(VEHICLE_SLOT, str(vehicle.id))]
+
+
+async def _report(vin: str) -> tuple[HistoryReport | None, bool, bool]:
+    """(report, the service failed, the service was asked): never raises."""
+    settings = get_dialog_settings()
+    if not settings.history_provider_url:
+        return None, False, False
+    try:
+        return await fetch_history(vin, settings), False, True
+    except HistoryUnavailable:
+        return None, True, True
+
+
+# --- Watchlist ----------------------------------------------------------------------------------
+
+
+class _BuyersAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
+    """An action on the buyer's own watchlist or alerts: only our worker says who is talking
+    (abstract: rasa_sdk skips it)."""
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    @abstractmethod
+    def for_buyer(self, dispatcher: CollectingDispatcher, tracker: Tracker, buyer: int) -> None:
+        """Do it for `buyer`."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        buyer = buyer_id(tracker)
+        if buyer is None:
+            dispatcher.utter_message(response="utter_buyer_unknown")
+        else:
+            self.for_buyer(dispatcher, tracker, buyer)
+        return []
+
+
+class ActionWatchVehicle(_BuyersAction):
+    """ "watch this", "save this car": the current vehicle goes on the watchlist."""
+
+    def name(self) -> str:
+        return "action_watch_vehicle"
+
+    def for_buyer(self, dispatcher: CollectingDispatcher, tracker: Tracker, buyer: int) -> None:
+        with transaction(catalog_sessions()) as db_session:
+            vehicle = current_vehicle(tracker, db_session)
+            if vehicle is None:
+                dispatcher.utter_message(response="utter_pick_vehicle_first")
+                return
+            watchlist_service.watch(db_session=db_session, buyer_id=buyer, vehicle_id=vehicle.id)
+            dispatcher.utter_message(response="utter_watching", **_vehicle_words(vehicle))
+
+
+class ActionShowWatchlist(_BuyersAction):
+    """ "my watchlist": the watched vehicles, each with a button to open it."""
+
+    def name(self) -> str:
+        return "action_show_watchlist"
+
+    def for_buyer(self, dispatcher: CollectingDispatcher, tracker: Tracker, buyer: int) -> None:
+        with catalog_sessions()() as db_session:
+            _list_watched(dispatcher, tracker, db_session, buyer, response="utter_watchlist",
+                          intent="vehicle_details")  # fmt: skip
+
+
+class ActionUnwatchVehicle(_BuyersAction):
+    """ "remove": the current vehicle comes off the watchlist; otherwise, which one?"""
+
+    def name(self) -> str:
+        return "action_unwatch_vehicle"
+
+    def for_buyer(self, dispatcher: CollectingDispatcher, tracker: Tracker, buyer: int) -> None:
+        with transaction(catalog_sessions()) as db_session:
+            vehicle = current_vehicle(tracker, db_session)
+            if vehicle is not None and watchlist_service.unwatch(
+                db_session=db_session, buyer_id=buyer, vehicle_id=vehicle.id
+            ):
+                dispatcher.utter_message(response="utter_unwatched", vehicle=vehicle.title)
+                return
+            _list_watched(dispatcher, tracker, db_session, buyer,
+                          response="utter_unwatch_which", intent="unwatch_vehicle")  # fmt: skip
+
+
+def _list_watched(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    db_session: Session,
+    buyer: int,
+    *,
+    response: str,
+    intent: str,
+) -> None:
+    """The first WATCHLIST_SHOWN watched vehicles as lines, each with a button sending `intent`
+    for it; or that the watchlist is empty."""
+    watched = watchlist_service.get_watched_vehicles(db_session=db_session, buyer_id=buyer)
+    if not watched:
+        dispatcher.utter_message(response="utter_watchlist_empty")
+        return
+    lang, shown = language(tracker), watched[:WATCHLIST_SHOWN]
+    lines = "\n".join(f"{number}. {vehicle_line(vehicle, lang)}"
+                      for number, vehicle in enumerate(shown, start=1))  # fmt: skip
+    buttons = [{"title": short_name(vehicle), "payload": payload(intent, vehicle.id)}
+               for vehicle in shown]  # fmt: skip
+    dispatcher.utter_message(response=response, count=len(watched), vehicles=lines,
+                             buttons=buttons)  # fmt: skip
+
+
+# --- Saved searches -----------------------------------------------------------------------------
+
+
+class ActionSaveSearch(_BuyersAction):
+    """ "tell me when a Hilux under 20k comes in": the search, stored as catalog filters for
+    the alerts, and said back in words."""
+
+    def name(self) -> str:
+        return "action_save_search"
+
+    def for_buyer(self, dispatcher: CollectingDispatcher, tracker: Tracker, buyer: int) -> None:
+        text = str((tracker.latest_message or {}).get("text") or "")
+        with transaction(catalog_sessions()) as db_session:
+            understood = understand(text, vocabulary=vocabulary_cache.get(db_session),
+                                    rates=get_exchange_rates())  # fmt: skip
+            if not understood.mentioned:
+                dispatcher.utter_message(response="utter_ask_saved_search")
+                return
+            described = search_text(understood.filters, language(tracker))
+            search_in = SavedSearchIn(label=described[:200], filters=understood.filters)
+            watchlist_service.save_search(db_session=db_session, buyer_id=buyer,
+                                          search_in=search_in)  # fmt: skip
+        dispatcher.utter_message(response="utter_search_saved", search=described)

@@ -1,0 +1,244 @@
+"""How the extras put vehicles, histories and saved searches into words, in en, fr and pt.
+
+Whole sentences live in the domain's responses (dialogs/domain/extras.yml); this module writes
+the parts that depend on the data: a price, a vehicle's line, a history report, a search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+from catalog.vehicles.models import Vehicle
+from catalog.vehicles.schemas import VehicleFilters
+from catalog.vehicles.vin import DecodedVin
+from dialogs.actions.history_provider import HistoryReport
+
+Words = Mapping[str, str]
+
+_HISTORY: Final[dict[str, Words]] = {
+    "en": {"title": "History of the {vehicle}", "vin_title": "VIN {vin}",
+           "check": "VIN {vin}: check digit {digit} is correct",
+           "maker": "Manufacturer", "country": "Made in", "plant": "plant",
+           "year": "Model year", "title_status": "Title", "condition": "Condition",
+           "odometer": "Odometer", "damage": "Damage recorded", "none": "none",
+           "unknown": "unknown", "from_catalog": "From the dealer's listing:",
+           "report": "History report:", "owners": "Owners", "accidents": "Accidents",
+           "brands": "Title brands", "no_record": "The history service has no record of it.",
+           "unavailable": "The history service is not answering right now; try again later.",
+           "not_in_stock": "This vehicle is not in our stock."},
+    "fr": {"title": "Historique : {vehicle}", "vin_title": "VIN {vin}",
+           "check": "VIN {vin} : chiffre de contrôle {digit} correct",
+           "maker": "Constructeur", "country": "Fabriqué en/au", "plant": "usine",
+           "year": "Année modèle", "title_status": "Titre", "condition": "État",
+           "odometer": "Compteur", "damage": "Dommages signalés", "none": "aucun",
+           "unknown": "inconnu", "from_catalog": "D'après l'annonce du vendeur :",
+           "report": "Rapport d'historique :", "owners": "Propriétaires",
+           "accidents": "Accidents", "brands": "Mentions sur le titre",
+           "no_record": "Le service d'historique n'a rien sur ce véhicule.",
+           "unavailable": "Le service d'historique ne répond pas ; réessayez plus tard.",
+           "not_in_stock": "Ce véhicule n'est pas dans notre stock."},
+    "pt": {"title": "Histórico: {vehicle}", "vin_title": "VIN {vin}",
+           "check": "VIN {vin}: dígito de controlo {digit} correto",
+           "maker": "Fabricante", "country": "Fabricado em", "plant": "fábrica",
+           "year": "Ano do modelo", "title_status": "Título", "condition": "Estado",
+           "odometer": "Conta-quilómetros", "damage": "Danos registados", "none": "nenhum",
+           "unknown": "desconhecido", "from_catalog": "Segundo o anúncio do vendedor:",
+           "report": "Relatório de histórico:", "owners": "Donos", "accidents": "Acidentes",
+           "brands": "Marcas no título",
+           "no_record": "O serviço de histórico não tem registo dele.",
+           "unavailable": "O serviço de histórico não responde agora; tente mais tarde.",
+           "not_in_stock": "Este veículo não está no nosso stock."},
+}  # fmt: skip
+
+# Catalog values (enums) as buyers say them; a value missing here is shown as stored.
+_VALUES: Final[dict[str, Words]] = {
+    "en": {"clean": "clean", "salvage": "salvage", "rebuilt": "rebuilt", "flood": "flood",
+           "parts_only": "parts only", "run_and_drive": "runs and drives",
+           "starts": "starts, does not drive", "non_running": "does not run",
+           "gasoline": "petrol", "diesel": "diesel", "hybrid": "hybrid", "electric": "electric",
+           "automatic": "automatic", "manual": "manual", "cvt": "CVT", "lhd": "left-hand drive",
+           "rhd": "right-hand drive", "fwd": "FWD", "rwd": "RWD", "awd": "AWD", "4wd": "4x4",
+           "sedan": "sedan", "suv": "SUV", "pickup": "pickup", "van": "van",
+           "minivan": "minivan", "hatchback": "hatchback", "truck": "truck", "wagon": "wagon",
+           "coupe": "coupe", "vehicle": "a vehicle"},
+    "fr": {"clean": "propre", "salvage": "épave (salvage)", "rebuilt": "reconstruit",
+           "flood": "inondé", "parts_only": "pour pièces", "run_and_drive": "démarre et roule",
+           "starts": "démarre, ne roule pas", "non_running": "ne démarre pas",
+           "gasoline": "essence", "diesel": "diesel", "hybrid": "hybride",
+           "electric": "électrique", "automatic": "automatique", "manual": "manuelle",
+           "cvt": "CVT", "lhd": "volant à gauche", "rhd": "volant à droite", "fwd": "traction",
+           "rwd": "propulsion", "awd": "intégrale", "4wd": "4x4", "sedan": "berline",
+           "suv": "SUV", "pickup": "pick-up", "van": "fourgon", "minivan": "monospace",
+           "hatchback": "citadine", "truck": "camion", "wagon": "break", "coupe": "coupé",
+           "vehicle": "un véhicule"},
+    "pt": {"clean": "limpo", "salvage": "salvado", "rebuilt": "reconstruído",
+           "flood": "inundado", "parts_only": "só para peças", "run_and_drive": "liga e anda",
+           "starts": "liga, não anda", "non_running": "não liga", "gasoline": "gasolina",
+           "diesel": "gasóleo", "hybrid": "híbrido", "electric": "elétrico",
+           "automatic": "automática", "manual": "manual", "cvt": "CVT",
+           "lhd": "volante à esquerda", "rhd": "volante à direita", "fwd": "tração dianteira",
+           "rwd": "tração traseira", "awd": "tração integral", "4wd": "4x4", "sedan": "sedã",
+           "suv": "SUV", "pickup": "pick-up", "van": "carrinha", "minivan": "monovolume",
+           "hatchback": "hatchback", "truck": "camião", "wagon": "carrinha", "coupe": "coupé",
+           "vehicle": "um veículo"},
+}  # fmt: skip
+
+_SEARCH: Final[dict[str, Words]] = {
+    "en": {"years": "{low}-{high}", "year": "{year}", "year_min": "{year} or newer",
+           "year_max": "{year} or older", "price_max": "under {price}",
+           "price_min": "over {price}", "price_range": "between {low} and {high}",
+           "mileage": "under {km} km", "seats": "{seats}+ seats", "location": "in {place}"},
+    "fr": {"years": "{low}-{high}", "year": "{year}", "year_min": "{year} ou plus récent",
+           "year_max": "{year} ou plus ancien", "price_max": "à moins de {price}",
+           "price_min": "à plus de {price}", "price_range": "entre {low} et {high}",
+           "mileage": "moins de {km} km", "seats": "{seats} places ou plus",
+           "location": "à {place}"},
+    "pt": {"years": "{low}-{high}", "year": "{year}", "year_min": "{year} ou mais novo",
+           "year_max": "{year} ou mais antigo", "price_max": "até {price}",
+           "price_min": "acima de {price}", "price_range": "entre {low} e {high}",
+           "mileage": "até {km} km", "seats": "{seats} lugares ou mais",
+           "location": "em {place}"},
+}  # fmt: skip
+
+
+def grouped(number: int, lang: str) -> str:
+    """12345 -> "12,345" (en), "12 345" (fr, pt)."""
+    text = f"{number:,}"
+    return text if lang == "en" else text.replace(",", "\u202f")
+
+
+def money(minor: int, currency: str, lang: str) -> str:
+    """A whole price as buyers read it: "$18,500" (en), "18 500 $" (fr), "US$ 18 500" (pt)."""
+    amount = grouped(round(minor / 100), lang)
+    if currency != "USD":
+        return f"{amount} {currency}"
+    return {"en": f"${amount}", "fr": f"{amount} $", "pt": f"US$ {amount}"}[lang]
+
+
+def value_word(value: str, lang: str) -> str:
+    return _VALUES[lang].get(value, value.replace("_", " "))
+
+
+def vehicle_line(vehicle: Vehicle, lang: str) -> str:
+    """ "2016 Toyota Hilux — $18,500" """
+    return f"{vehicle.title} — {money(vehicle.price_cents, vehicle.currency, lang)}"
+
+
+def short_name(vehicle: Vehicle) -> str:
+    """A button title that fits every channel (WhatsApp list rows: 24 characters)."""
+    return f"{vehicle.model} {vehicle.year}"[:24]
+
+
+def history_text(
+    decoded: DecodedVin,
+    vehicle: Vehicle | None,
+    report: HistoryReport | None,
+    lang: str,
+    *,
+    provider_failed: bool = False,
+    provider_asked: bool = False,
+) -> str:
+    """A vehicle's history: the VIN decoded, the catalog's record, the history service's report."""
+    words = _HISTORY[lang]
+    title = words["title"].format(vehicle=vehicle.title) if vehicle else None
+    lines = [title or words["vin_title"].format(vin=decoded.vin)]
+    lines += _decoded_lines(decoded, words)
+    if vehicle is not None:
+        lines += [words["from_catalog"], *_catalog_lines(vehicle, lang, words)]
+    if report is not None:
+        lines += [words["report"], *_report_lines(report, lang, words)]
+    elif provider_failed:
+        lines.append(words["unavailable"])
+    elif provider_asked:
+        lines.append(words["no_record"])
+    if vehicle is None:
+        lines.append(words["not_in_stock"])
+    # One line break only: Rasa sends a text without buttons as one message per paragraph.
+    return "\n".join(lines)
+
+
+def _decoded_lines(decoded: DecodedVin, words: Words) -> list[str]:
+    years = " / ".join(str(year) for year in decoded.model_years) or words["unknown"]
+    country = decoded.country or words["unknown"]
+    return [
+        "✓ " + words["check"].format(vin=decoded.vin, digit=decoded.vin[8]),
+        f"• {words['maker']}: {decoded.manufacturer or words['unknown']}",
+        f"• {words['country']}: {country} ({words['plant']} {decoded.plant_code})",
+        f"• {words['year']}: {years}",
+    ]
+
+
+def _catalog_lines(vehicle: Vehicle, lang: str, words: Words) -> list[str]:
+    miles = grouped(vehicle.mileage_mi, lang)
+    return [
+        f"• {words['title_status']}: {value_word(vehicle.title_status.value, lang)}",
+        f"• {words['condition']}: {value_word(vehicle.condition.value, lang)}",
+        f"• {words['odometer']}: {grouped(vehicle.mileage_km, lang)} km ({miles} mi)",
+        f"• {words['damage']}: {vehicle.damage_notes.strip() or words['none']}",
+    ]
+
+
+def _report_lines(report: HistoryReport, lang: str, words: Words) -> list[str]:
+    lines = []
+    if report.owners is not None:
+        lines.append(f"• {words['owners']}: {report.owners}")
+    if report.accidents is not None:
+        lines.append(f"• {words['accidents']}: {report.accidents}")
+    if report.title_brands:
+        brands = ", ".join(value_word(brand, lang) for brand in report.title_brands)
+        lines.append(f"• {words['brands']}: {brands}")
+    if report.odometer_km is not None:
+        lines.append(f"• {words['odometer']}: {grouped(report.odometer_km, lang)} km")
+    lines += [f"• {event.date} {event.description}".rstrip() for event in report.events]
+    return lines
+
+
+def search_text(filters: VehicleFilters, lang: str) -> str:
+    """What a saved search looks for: "Toyota Hilux, diesel, under $20,000"."""
+    words = _SEARCH[lang]
+    name = " ".join(part for part in (filters.make, filters.model) if part)
+    bodies = [value_word(body.value, lang) for body in filters.body_types or []]
+    parts = [name or " / ".join(bodies) or value_word("vehicle", lang)]
+    if name and bodies:
+        parts.append(" / ".join(bodies))
+    parts += [
+        value_word(value.value, lang)
+        for value in (filters.fuel, filters.transmission, filters.drive, filters.steering)
+        if value is not None
+    ]
+    if filters.colour:
+        parts.append(filters.colour)
+    parts += _year_words(filters, words)
+    parts += _price_words(filters, lang, words)
+    if filters.mileage_max_km is not None:
+        parts.append(words["mileage"].format(km=grouped(filters.mileage_max_km, lang)))
+    if filters.seats_min is not None:
+        parts.append(words["seats"].format(seats=filters.seats_min))
+    if filters.location:
+        parts.append(words["location"].format(place=filters.location))
+    return ", ".join(parts)
+
+
+def _year_words(filters: VehicleFilters, words: Words) -> list[str]:
+    low, high = filters.year_min, filters.year_max
+    if low and high:
+        return [words["year"].format(year=low) if low == high else
+                words["years"].format(low=low, high=high)]  # fmt: skip
+    if low:
+        return [words["year_min"].format(year=low)]
+    if high:
+        return [words["year_max"].format(year=high)]
+    return []
+
+
+def _price_words(filters: VehicleFilters, lang: str, words: Words) -> list[str]:
+    low, high = filters.price_min_cents, filters.price_max_cents
+    if low is not None and high is not None:
+        return [words["price_range"].format(low=money(low, "USD", lang),
+                                            high=money(high, "USD", lang))]  # fmt: skip
+    if high is not None:
+        return [words["price_max"].format(price=money(high, "USD", lang))]
+    if low is not None:
+        return [words["price_min"].format(price=money(low, "USD", lang))]
+    return []
