@@ -128,8 +128,15 @@ class Buyer:
         self.chat = {Channel.TELEGRAM: self.user, Channel.WHATSAPP: self.user,
                      Channel.TWILIO: f"whatsapp:+{self.user}"}[channel]  # fmt: skip
 
-    def say(self, text: str, *, replies: int = 1) -> list[dict[str, Any]]:
-        """Type `text`; wait for at least `replies` new provider calls; return the new ones."""
+    def say(self, text: str, *, replies: int = 1, **fields: Any) -> list[dict[str, Any]]:
+        """Type `text`; wait for at least `replies` new provider calls; return the new ones.
+
+        `fields` (InboundMessage's: kind=InboundKind.BUTTON with payload, language_hint...) say
+        what no webhook carries here: such a message is queued as the webhook would have."""
+        if fields.get("kind") is InboundKind.BUTTON and set(fields) == {"kind", "payload"}:
+            return self.tap(str(fields["payload"]), text, replies=replies)
+        if fields:
+            return self.send(self.message(text, **fields), replies=replies)
         return self._post(replies, text=text)
 
     def tap(self, payload: str, title: str = "", *, replies: int = 1) -> list[dict[str, Any]]:
