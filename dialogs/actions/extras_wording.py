@@ -13,6 +13,7 @@ from catalog.vehicles.models import Vehicle
 from catalog.vehicles.schemas import VehicleFilters
 from catalog.vehicles.vin import DecodedVin
 from dialogs.actions.history_provider import HistoryReport
+from dialogs.actions.wording import grouped, money
 
 Words = Mapping[str, str]
 
@@ -100,20 +101,6 @@ _SEARCH: Final[dict[str, Words]] = {
            "mileage": "até {km} km", "seats": "{seats} lugares ou mais",
            "location": "em {place}"},
 }  # fmt: skip
-
-
-def grouped(number: int, lang: str) -> str:
-    """12345 -> "12,345" (en), "12 345" (fr, pt)."""
-    text = f"{number:,}"
-    return text if lang == "en" else text.replace(",", "\u202f")
-
-
-def money(minor: int, currency: str, lang: str) -> str:
-    """A whole price as buyers read it: "$18,500" (en), "18 500 $" (fr), "US$ 18 500" (pt)."""
-    amount = grouped(round(minor / 100), lang)
-    if currency != "USD":
-        return f"{amount} {currency}"
-    return {"en": f"${amount}", "fr": f"{amount} $", "pt": f"US$ {amount}"}[lang]
 
 
 def value_word(value: str, lang: str) -> str:

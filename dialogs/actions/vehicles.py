@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from catalog.buyers import service as buyer_service
 from catalog.errors import InvalidFilter, NotFound
-from catalog.money import ExchangeRates, get_exchange_rates, minor_digits
+from catalog.money import ExchangeRates, get_exchange_rates
 from catalog.vehicles import service as vehicle_service
 from catalog.vehicles.models import Vehicle
 from catalog.vehicles.schemas import SearchPage, VehicleFilters, VehicleSummary
@@ -35,6 +35,7 @@ from catalog.vehicles.search import search_vehicles, similar_vehicles
 from catalog.vehicles.understanding import understand, understand_follow_up
 from catalog.vehicles.vocabulary import vocabulary_cache
 from dialogs.actions.support import VEHICLE_SLOT, buyer_id, catalog_sessions, language
+from dialogs.actions.wording import money
 
 PAGE_SIZE: Final = 5
 FILTERS_SLOT: Final = "search_filters"
@@ -85,21 +86,6 @@ LABELS: Final[dict[str, dict[str, str]]] = {
            "hybrid": "híbrido", "electric": "elétrico", "flex": "flex",
            "damage": "Danos"},
 }  # fmt: skip
-_SYMBOLS: Final = {"USD": "$", "CAD": "CA$", "EUR": "€", "NGN": "₦", "GHS": "GH₵", "KES": "KSh",
-                   "XOF": "FCFA", "XAF": "FCFA", "AOA": "Kz", "MZN": "MT", "ZAR": "R",
-                   "CDF": "FC", "TZS": "TSh", "UGX": "USh"}  # fmt: skip
-
-
-def money(minor: int, currency: str, lang: str) -> str:
-    """A price as buyers read it: "$18,500" (en), "18 500 $" (fr), "US$ 18 500" (pt)."""
-    whole = round(minor / 10 ** minor_digits(currency))
-    symbol = _SYMBOLS.get(currency, currency)
-    if lang == "en":
-        return f"{symbol}{whole:,}" if len(symbol) <= 3 else f"{whole:,} {symbol}"
-    grouped = f"{whole:,}".replace(",", "\u202f")
-    if lang == "pt" and currency == "USD":
-        return f"US$ {grouped}"
-    return f"{grouped} {symbol}"
 
 
 def price_text(
