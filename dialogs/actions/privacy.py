@@ -40,11 +40,17 @@ class ActionGreet(Action):  # type: ignore[misc]
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        with catalog_sessions()() as db_session:
-            buyer = talking_buyer(db_session, tracker)
-            notice = buyer is not None and privacy_service.needs_consent(buyer)
+        notice = needs_notice(tracker)
         dispatcher.utter_message(response="utter_greet_with_notice" if notice else "utter_greet")
         return []
+
+
+def needs_notice(tracker: Tracker) -> bool:
+    """True when the talking buyer has not accepted the current privacy notice (False without
+    an account: Rasa used without our worker)."""
+    with catalog_sessions()() as db_session:
+        buyer = talking_buyer(db_session, tracker)
+        return buyer is not None and privacy_service.needs_consent(buyer)
 
 
 class ActionGiveConsent(Action):  # type: ignore[misc]
@@ -58,7 +64,8 @@ class ActionGiveConsent(Action):  # type: ignore[misc]
     ) -> list[EventType]:
         with transaction(catalog_sessions()) as db_session:
             buyer = talking_buyer(db_session, tracker)
-            if buyer is not None:
+            # An old "I agree" tapped again changes nothing: the consent on record stands.
+            if buyer is not None and privacy_service.needs_consent(buyer):
                 privacy_service.give_consent(db_session=db_session, buyer_id=buyer.id)
         dispatcher.utter_message(response=UNAVAILABLE if buyer is None else "utter_consent_given")
         return []

@@ -29,7 +29,9 @@ def test_a_new_buyer_is_greeted_with_the_notice_and_consents_only_by_tapping_i_a
     row = buyer_row(showroom, buyer)
     assert row.consent_given_at is None  # ...and continuing is not consent
     [thanks] = buyer.tap("/give_consent", "I agree")
+    buyer.tap("/give_consent", "I agree")  # an old button tapped again
     [second_greeting] = buyer.say("hi")
+    [tour] = buyer.say("yes")
 
     [notice] = buyer.texts([greeting])
     assert notice.startswith("🔒 Privacy: to answer you we keep your number")
@@ -39,6 +41,7 @@ def test_a_new_buyer_is_greeted_with_the_notice_and_consents_only_by_tapping_i_a
     assert buyer.texts([help_reply])[0].startswith("Here is what I can do")
     assert buyer.texts([thanks])[0].startswith("Thank you, noted")
     assert buyer.texts([second_greeting])[0].startswith("Hello, I'm Nzila")  # asked once
+    assert buyer.texts([tour])[0].startswith("Here is what I can do")
     row = reload(showroom, row)
     assert row.consent_given_at is not None
     assert row.consent_version == CONSENT_VERSION
