@@ -26,6 +26,7 @@ from dialogs.actions.support import catalog_sessions, language
 
 ERASURE_REASON: Final = "asked in chat"
 UNAVAILABLE: Final = "utter_privacy_unavailable"
+ASK_ERASURE: Final = "utter_ask_erasure"
 LANGUAGE_NAMES: Final = {"en": "English", "fr": "Français", "pt": "Português"}
 NOTHING: Final = "—"
 
@@ -135,7 +136,11 @@ class ActionMyData(Action):  # type: ignore[misc]
 
 class ActionEraseMyData(Action):  # type: ignore[misc]
     """The buyer confirmed "delete my data": the request is recorded and carried out at once,
-    then the Rasa conversation restarts so no slot keeps anything of theirs."""
+    then the Rasa conversation restarts so no slot keeps anything of theirs.
+
+    Only a yes to the question just asked counts: a "Yes, delete" button tapped later (still
+    shown in the chat) or a stale Twilio option number gets the question again.
+    """
 
     def name(self) -> str:
         return "action_erase_my_data"
@@ -143,6 +148,9 @@ class ActionEraseMyData(Action):  # type: ignore[misc]
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if not just_asked(tracker, ASK_ERASURE):  # an old "Yes, delete" button, or a stale number
+            dispatcher.utter_message(response=ASK_ERASURE)
+            return []
         with transaction(catalog_sessions()) as db_session:
             buyer = talking_buyer(db_session, tracker)
             if buyer is not None:
@@ -161,6 +169,23 @@ class ActionEraseMyData(Action):  # type: ignore[misc]
             SlotSet(LANGUAGE_SLOT, language(tracker)),
             FollowupAction("action_listen"),
         ]
+
+
+def just_asked(tracker: Tracker, response: str) -> bool:
+    """True if the bot's last action before the latest message was `response`."""
+    seen_the_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_the_message:
+                return False
+            seen_the_message = True
+        elif (
+            seen_the_message
+            and event.get("event") == "action"
+            and event.get("name") != "action_listen"
+        ):
+            return bool(event.get("name") == response)
+    return False
 
 
 def summary_fields(summary: DataSummary) -> dict[str, Any]:

@@ -199,11 +199,26 @@ def test_a_typed_no_after_the_question_keeps_everything_too(
 def test_without_our_worker_privacy_commands_answer_politely_and_change_nothing(
     rasa_stack: RasaStack,
 ) -> None:
-    turns, tracker = without_worker(
-        rasa_stack, ["my data", "STOP", "/give_consent", "/confirm_erasure"], {"language": "en"}
-    )
+    commands = ["my data", "STOP", "/give_consent", "delete my data", "/confirm_erasure"]
+    turns, tracker = without_worker(rasa_stack, commands, {"language": "en"})
 
     texts = [reply.text for replies in turns for reply in replies]
-    assert len(texts) == 4
+    assert len(texts) == 5
+    assert texts[3].startswith("Delete your data?")
+    del texts[3]
     assert all(text.startswith("Sorry, I can't find your account") for text in texts)
     assert not any(event["event"] == "restart" for event in tracker["events"])
+
+
+def test_an_old_yes_delete_button_tapped_later_asks_again_and_erases_nothing(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.TELEGRAM)
+    buyer.say("delete my data")
+    buyer.say("no")
+    buyer.say("thanks")
+
+    [question] = buyer.tap("/confirm_erasure", "Yes, delete")
+
+    assert buyer.texts([question])[0].startswith("Delete your data?")
+    assert buyer_row(showroom, buyer).erased_at is None
