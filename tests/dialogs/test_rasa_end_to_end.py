@@ -85,9 +85,12 @@ def test_help_offers_buttons(rasa_stack: RasaStack) -> None:
     [reply] = say(rasa_stack, "help", "en")
 
     assert reply.text.startswith("Here is what I can do")
+    assert 'STOP to stop alerts, "my data" to see what we hold, "delete my data"' in reply.text
     assert reply.buttons == [
-        Button(title="Start over", payload="/greet"),
-        Button(title="Goodbye", payload="/goodbye"),
+        Button(title="Find a vehicle", payload="/search_vehicles"),
+        Button(title="My watchlist", payload="/my_watchlist"),
+        Button(title="Talk to a human", payload="/human_handoff"),
+        Button(title="Language", payload="/lang"),
     ]
 
 
@@ -101,7 +104,11 @@ def test_gibberish_gets_the_fallback_with_buttons(rasa_stack: RasaStack) -> None
     [reply] = say(rasa_stack, "xqzv blorp kwijibo", "fr")
 
     assert reply.text.startswith("Désolé, je n'ai pas compris")
-    assert [button.payload for button in reply.buttons] == ["/help", "/greet"]
+    assert [button.payload for button in reply.buttons] == [
+        "/help",
+        "/search_vehicles",
+        "/human_handoff",
+    ]
 
 
 def test_a_yes_after_the_greeting_shows_how_it_works(rasa_stack: RasaStack) -> None:

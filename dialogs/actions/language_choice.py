@@ -1,0 +1,73 @@
+"""The buyer chooses the language: "français", "in English please", "/lang pt".
+
+The action sets the `language` slot and saves it on the buyer, so the worker keeps it on later
+turns; the rule then says `utter_language_changed`, rendered after the slot is set. A message
+naming no language gets the three languages as buttons instead.
+"""
+# rasa_sdk ships no py.typed, so its names are untyped (Any) here.
+# mypy: disable-error-code="import-untyped"
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from catalog.buyers import service as buyer_service
+from catalog.buyers.schemas import BuyerProfileIn
+from catalog.database import transaction
+from dialogs.actions.account import talking_buyer
+from dialogs.actions.language import LANGUAGE_SLOT, SUPPORTED_LANGUAGES
+from dialogs.actions.support import catalog_sessions
+
+# What buyers type for each language; the NLU synonyms map most, this catches the rest
+# ("/lang pt", which Rasa does not read as an intent with an entity).
+LANGUAGE_WORDS: Final = {
+    "en": ("en", "eng", "english", "anglais", "ingles", "inglês", "inglish", "engl"),
+    "fr": ("fr", "french", "francais", "français", "frances", "francês", "franca", "fransh"),
+    "pt": ("pt", "portuguese", "portugues", "português", "portugais", "portuguais", "portugese"),
+}
+_CODES: Final = {word: code for code, words in LANGUAGE_WORDS.items() for word in words}
+_WORD: Final = re.compile(r"[^\W\d_]+")
+
+
+def chosen_language(tracker: Tracker) -> str | None:
+    """The language the latest message names: its `language` entity, else a word of its text."""
+    message: dict[str, Any] = tracker.latest_message or {}
+    for entity in message.get("entities") or []:
+        if entity.get("entity") == LANGUAGE_SLOT:
+            code = _CODES.get(str(entity.get("value", "")).strip().lower())
+            if code in SUPPORTED_LANGUAGES:
+                return code
+    for word in _WORD.findall(str(message.get("text") or "").lower()):
+        if word in _CODES and word != "lang":
+            return _CODES[word]
+    return None
+
+
+class ActionChooseLanguage(Action):  # type: ignore[misc]
+    """Switch the conversation and the buyer's profile to the chosen language."""
+
+    def name(self) -> str:
+        return "action_choose_language"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        code = chosen_language(tracker)
+        if code is None:
+            dispatcher.utter_message(response="utter_ask_language")
+            return [FollowupAction("action_listen")]  # not utter_language_changed
+        with transaction(catalog_sessions()) as db_session:
+            buyer = talking_buyer(db_session, tracker)
+            if buyer is not None:
+                buyer_service.update_profile(
+                    db_session=db_session,
+                    buyer=buyer,
+                    profile_in=BuyerProfileIn.model_validate({"language": code}),
+                )
+        return [SlotSet(LANGUAGE_SLOT, code)]

@@ -1,0 +1,86 @@
+"""Asking for a person: the bot says an agent will answer, the conversation waits for an agent,
+Rasa pauses, and what the buyer says next goes to the agents' inbox with no bot reply."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import select
+
+from bots.messages import Channel
+from bots.worker import INBOX_STREAM
+from catalog.conversations.models import ChatMessage, ConversationState, MessageStatus
+from notifications.config import RedisSettings
+from notifications.redis import connect_redis
+from tests.conversations import Buyer, ChatFactory, Showroom
+from tests.dialogs.chat_support import conversation_of, tracker_of, without_worker
+from tests.rasa_stack import RasaStack
+
+
+def say_to_the_inbox(buyer: Buyer, text: str, redis_settings: RedisSettings) -> dict[str, str]:
+    """Send `text` and wait until the worker publishes it for the agents; the stream entry."""
+    redis = connect_redis(redis_settings)
+    before = redis.xlen(INBOX_STREAM)
+    buyer._harness.run([buyer.message(text)], until=lambda: redis.xlen(INBOX_STREAM) > before)
+    [(_, fields)] = redis.xrevrange(INBOX_STREAM, count=1)
+    return {key.decode(): value.decode() for key, value in fields.items()}
+
+
+def test_a_buyer_who_asks_for_a_human_gets_an_agent_and_no_more_bot_replies(
+    chat: ChatFactory, showroom: Showroom, rasa_stack: RasaStack, redis_settings: RedisSettings
+) -> None:
+    buyer = chat(Channel.WHATSAPP)
+    buyer.say("hello")
+
+    [handoff] = buyer.say("talk to a human")
+    conversation = conversation_of(showroom, buyer)
+    entry = say_to_the_inbox(buyer, "hello? anyone there?", redis_settings)
+    time.sleep(0.5)  # a bot reply, if any, would have been sent by now
+
+    assert buyer.texts([handoff])[0].startswith("OK, I'm passing you to a person on our team")
+    assert conversation.state is ConversationState.WAITING_AGENT
+    assert tracker_of(rasa_stack, conversation.key)["paused"] is True
+    with showroom.sessions() as db_session:
+        inbound = db_session.scalars(
+            select(ChatMessage)
+            .where(ChatMessage.conversation_id == conversation.id)
+            .order_by(ChatMessage.id.desc())
+            .limit(1)
+        ).one()
+    assert inbound.text == "hello? anyone there?"
+    assert inbound.status is MessageStatus.FOR_AGENT
+    assert entry == {"conversation_id": str(conversation.id), "message_id": str(inbound.id)}
+    assert len(buyer._harness.sent(buyer.chat)) == 2  # the greeting and the handoff only
+
+
+def test_a_french_telegram_buyer_asks_for_someone_and_is_answered_in_french(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.TELEGRAM)
+
+    [handoff] = buyer.say("je veux parler à quelqu'un", language_hint="fr")
+
+    assert buyer.texts([handoff])[0].startswith("D'accord, je vous passe une personne")
+    assert conversation_of(showroom, buyer).state is ConversationState.WAITING_AGENT
+
+
+def test_the_help_menus_talk_to_a_human_button_on_twilio_hands_over_in_portuguese(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.TWILIO)
+
+    [menu] = buyer.say("ajuda", language_hint="pt")
+    [handoff] = buyer.say("3")  # 3. Falar com atendente
+
+    assert "3. Falar com atendente" in buyer.texts([menu])[0]
+    assert buyer.texts([handoff])[0].startswith("Combinado, vou passá-lo a uma pessoa")
+    assert conversation_of(showroom, buyer).state is ConversationState.WAITING_AGENT
+
+
+def test_without_our_worker_a_handoff_request_is_declined_politely_and_the_bot_stays(
+    rasa_stack: RasaStack,
+) -> None:
+    [[reply]], tracker = without_worker(rasa_stack, ["agent please"], {"language": "en"})
+
+    assert reply.text.startswith("Sorry, I can't reach our team from here")
+    assert tracker["paused"] is False
