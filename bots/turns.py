@@ -19,7 +19,7 @@ from catalog.conversations.models import ChatMessage, ConversationState, Directi
 from catalog.database import transaction
 
 SUPPORTED_LANGUAGES = ("en", "fr", "pt")
-LANGUAGE_GUESS_MESSAGES = 3  # a buyer's first messages are read for their language
+LANGUAGE_GUESS_MESSAGES = 1  # only the first message: a later choice of English must stick
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def _buyer(db_session: Session, message: InboundMessage) -> Buyer:
 def _guess_language(
     db_session: Session, buyer: Buyer, conversation_id: int, message: InboundMessage
 ) -> None:
-    """A new buyer's first messages decide their language until they choose or consent."""
+    """A new buyer's first message decides their language (then they may choose another)."""
     if buyer.language != "en" or buyer.consent_given_at is not None or not message.text:
         return
     earlier = db_session.scalar(

@@ -54,6 +54,23 @@ def needs_notice(tracker: Tracker) -> bool:
         return buyer is not None and privacy_service.needs_consent(buyer)
 
 
+def first_message_of_session(tracker: Tracker) -> bool:
+    """True when the latest user message is the first of the conversation's current session."""
+    said = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            break
+        said += event.get("event") == "user"
+    return said <= 1
+
+
+def notice_first(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Before answering a session's first message that is not a greeting (a search, say), the
+    privacy notice for a buyer who has not accepted it: first contact always carries it."""
+    if first_message_of_session(tracker) and needs_notice(tracker):
+        dispatcher.utter_message(response="utter_privacy_notice")
+
+
 class ActionGiveConsent(Action):  # type: ignore[misc]
     """The buyer tapped "I agree": consent to the current notice, audited."""
 

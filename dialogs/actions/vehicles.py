@@ -34,6 +34,7 @@ from catalog.vehicles.schemas import SearchPage, VehicleFilters, VehicleSummary
 from catalog.vehicles.search import search_vehicles, similar_vehicles
 from catalog.vehicles.understanding import understand, understand_follow_up
 from catalog.vehicles.vocabulary import vocabulary_cache
+from dialogs.actions.privacy import notice_first
 from dialogs.actions.support import VEHICLE_SLOT, buyer_id, catalog_sessions, language
 from dialogs.actions.wording import money
 
@@ -233,6 +234,7 @@ class ActionSearchVehicles(_SearchAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         text = _text(tracker)
+        notice_first(dispatcher, tracker)
         with catalog_sessions()() as db_session:
             understood = understand(text, vocabulary=vocabulary_cache.get(db_session),
                                     rates=get_exchange_rates(),
@@ -264,6 +266,7 @@ class ActionUnclearMessage(_SearchAction):
             understood = understand(text, vocabulary=vocabulary_cache.get(db_session),
                                     rates=get_exchange_rates())  # fmt: skip
             if text and understood.mentioned:
+                notice_first(dispatcher, tracker)
                 try:
                     return self.show_page(dispatcher, tracker, db_session,
                                           filters=understood.filters,

@@ -88,7 +88,7 @@ def test_help_offers_buttons(rasa_stack: RasaStack) -> None:
     assert 'STOP to stop alerts, "my data" to see what we hold, "delete my data"' in reply.text
     assert reply.buttons == [
         Button(title="Find a vehicle", payload="/search_vehicles"),
-        Button(title="My watchlist", payload="/my_watchlist"),
+        Button(title="My watchlist", payload="/show_watchlist"),
         Button(title="Talk to a human", payload="/human_handoff"),
         Button(title="Language", payload="/lang"),
     ]

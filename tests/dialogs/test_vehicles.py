@@ -42,6 +42,12 @@ def vehicle_ids(record: dict[str, Any]) -> list[int]:
     return ids
 
 
+def agreed(buyer: Buyer) -> Buyer:
+    """A buyer who accepted the privacy notice (else a first search comes after the notice)."""
+    buyer.tap("/give_consent", "I agree")
+    return buyer
+
+
 def results(buyer: Buyer, text: str) -> tuple[str, dict[str, Any]]:
     """The heading and the results message of a search."""
     replies = buyer.say(text, replies=2)
@@ -53,7 +59,7 @@ def results(buyer: Buyer, text: str) -> tuple[str, dict[str, Any]]:
 def test_a_search_in_plain_english_lists_the_matching_vehicles_cheapest_first(
     chat: ChatFactory, showroom: Showroom
 ) -> None:
-    buyer = chat(Channel.TELEGRAM)
+    buyer = agreed(chat(Channel.TELEGRAM))
 
     heading, listing = results(buyer, "Toyota Hilux diesel under 20k")
 
@@ -66,7 +72,7 @@ def test_a_search_in_plain_english_lists_the_matching_vehicles_cheapest_first(
 def test_a_seven_seater_under_a_budget_finds_suvs_and_vans_with_enough_seats(
     chat: ChatFactory, showroom: Showroom
 ) -> None:
-    buyer = chat(Channel.WHATSAPP)
+    buyer = agreed(chat(Channel.WHATSAPP))
 
     _, listing = results(buyer, "I need a 7 seater SUV below $15,000")
 
@@ -76,7 +82,7 @@ def test_a_seven_seater_under_a_budget_finds_suvs_and_vans_with_enough_seats(
 def test_a_price_in_naira_is_converted_and_shown_back_in_naira(
     chat: ChatFactory, showroom: Showroom
 ) -> None:
-    buyer = chat(Channel.TWILIO)
+    buyer = agreed(chat(Channel.TWILIO))
 
     _, listing = buyer.say("abeg Corolla budget 12 million naira", replies=2)
 
@@ -114,7 +120,7 @@ def test_portuguese_search_and_a_follow_up_that_keeps_the_search(
 
 
 def test_only_automatic_narrows_the_last_search(chat: ChatFactory, showroom: Showroom) -> None:
-    buyer = chat(Channel.TELEGRAM)
+    buyer = agreed(chat(Channel.TELEGRAM))
     _, everything = results(buyer, "Toyota under 20k")
 
     _, automatic = results(buyer, "only automatic")
@@ -127,7 +133,7 @@ def test_only_automatic_narrows_the_last_search(chat: ChatFactory, showroom: Sho
 def test_more_shows_the_next_page_then_says_when_there_is_no_more(
     chat: ChatFactory, showroom: Showroom
 ) -> None:
-    buyer = chat(Channel.TELEGRAM)
+    buyer = agreed(chat(Channel.TELEGRAM))
     _, first = results(buyer, "Toyota")
     assert ("More", "/more_results") in choices(first)
 
@@ -143,7 +149,7 @@ def test_more_shows_the_next_page_then_says_when_there_is_no_more(
 def test_nothing_matching_offers_the_nearest_vehicles(
     chat: ChatFactory, showroom: Showroom
 ) -> None:
-    buyer = chat(Channel.TELEGRAM)
+    buyer = agreed(chat(Channel.TELEGRAM))
 
     heading, nearest = results(buyer, "Hilux under 5000 dollars")
 
@@ -154,7 +160,7 @@ def test_nothing_matching_offers_the_nearest_vehicles(
 def test_a_message_without_anything_to_search_asks_what_the_buyer_wants(
     chat: ChatFactory,
 ) -> None:
-    buyer = chat(Channel.TELEGRAM)
+    buyer = agreed(chat(Channel.TELEGRAM))
 
     [reply] = buyer.say("I'm looking for a car")
 
@@ -220,3 +226,16 @@ def test_details_show_the_price_in_the_buyers_own_currency_too(
     [details] = buyer.tap(details_payload(showroom, "corolla_2012"), "2012 Corolla")
 
     assert "$6,400 (≈ GH₵" in buyer.texts([details])[0]
+
+
+def test_a_first_contact_that_is_a_search_gets_the_privacy_notice_first(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.TELEGRAM)
+
+    notice, heading, listing = buyer.say("Toyota Hilux diesel under 20k", replies=3)
+
+    assert buyer.texts([notice])[0].startswith("🔒 Privacy")
+    assert choices(notice) == [("I agree", "/give_consent")]
+    assert buyer.texts([heading])[0].startswith("Here is what I have for")
+    assert showroom.ids["hilux_2012"] in vehicle_ids(listing)
