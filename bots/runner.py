@@ -20,6 +20,7 @@ from catalog.database import make_engine, make_session_factory
 from dialogs.client import RasaClient
 from dialogs.config import DialogSettings
 from dialogs.replicas import RasaReplicas
+from dialogs.tracker_store import TrackerStores
 from notifications.config import RedisSettings
 from notifications.redis import connect_async_redis
 
@@ -45,6 +46,7 @@ async def run_worker(
     consumer = consumer or f"{socket.gethostname()}-{os.getpid()}"
     redis = connect_async_redis(redis_settings)
     engine = make_engine(catalog.database_url)
+    tracker_stores = TrackerStores(dialogs.tracker_store_urls())
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
     async with httpx.AsyncClient(timeout=httpx.Timeout(15.0), limits=limits) as http:
         worker = ConversationWorker(
@@ -56,12 +58,14 @@ async def run_worker(
             ),
             adapters=build_adapters(channels, http, public_base_url),
             consumer=consumer,
+            engine_memory=tracker_stores,
             reclaim_idle_ms=reclaim_idle_ms,
         )
         logger.info("worker started", extra={"consumer": consumer})
         await worker.run(stop)
     await redis.aclose()
     engine.dispose()
+    tracker_stores.dispose()
     logger.info("worker stopped", extra={"consumer": consumer})
 
 

@@ -15,7 +15,13 @@ from bots.outbound.parts import OutboundPart
 from catalog.buyers import service as buyer_service
 from catalog.buyers.models import Buyer
 from catalog.conversations import service as conversation_service
-from catalog.conversations.models import ChatMessage, ConversationState, Direction, MessageStatus
+from catalog.conversations.models import (
+    ChatMessage,
+    Conversation,
+    ConversationState,
+    Direction,
+    MessageStatus,
+)
 from catalog.database import transaction
 
 SUPPORTED_LANGUAGES = ("en", "fr", "pt")
@@ -117,9 +123,15 @@ def _inbound_payload(message: InboundMessage) -> dict[str, Any]:
     return {key: value for key, value in fields.items() if value != ""}
 
 
+@dataclass(frozen=True)
+class TurnReplies:
+    pending: list[tuple[int, OutboundPart]]  # recorded replies the provider has not accepted
+    conversation_erased: bool  # the buyer's data was erased in this turn (or before)
+
+
 def record_parts(
     sessions: sessionmaker[Session], inbound_id: int, parts: list[OutboundPart]
-) -> list[tuple[int, OutboundPart]]:
+) -> TurnReplies:
     """Record the replies to send for this message (each becomes a pending outbound row), and
     return those the provider has not accepted yet, in order (one transaction for both)."""
     with transaction(sessions) as db_session:
@@ -133,23 +145,26 @@ def record_parts(
                     for part in parts
                 ],
             )
-        return _pending(db_session, inbound_id)
+        return _replies(db_session, inbound_id)
 
 
-def pending_parts(
-    sessions: sessionmaker[Session], inbound_id: int
-) -> list[tuple[int, OutboundPart]]:
+def pending_parts(sessions: sessionmaker[Session], inbound_id: int) -> TurnReplies:
     """The recorded replies to `inbound_id` that the provider has not accepted yet, in order."""
     with sessions() as db_session:
-        return _pending(db_session, inbound_id)
+        return _replies(db_session, inbound_id)
 
 
-def _pending(db_session: Session, inbound_id: int) -> list[tuple[int, OutboundPart]]:
+def _replies(db_session: Session, inbound_id: int) -> TurnReplies:
     rows = conversation_service.pending_replies(db_session=db_session, inbound_id=inbound_id)
-    return [
-        (row.id, OutboundPart(row.kind, row.text, row.payload["endpoint"], row.payload["body"]))
-        for row in rows
-    ]
+    inbound = db_session.get(ChatMessage, inbound_id)
+    conversation = inbound and db_session.get(Conversation, inbound.conversation_id)
+    return TurnReplies(
+        pending=[
+            (row.id, OutboundPart(row.kind, row.text, row.payload["endpoint"], row.payload["body"]))
+            for row in rows
+        ],
+        conversation_erased=bool(conversation and conversation.erased),
+    )
 
 
 def mark_sent(

@@ -60,6 +60,12 @@ class DialogEngine(Protocol):
         ...
 
 
+class EngineMemory(Protocol):
+    def forget(self, conversation_id: str) -> int:
+        """Delete everything the dialog engine recorded of the conversation (blocking I/O)."""
+        ...
+
+
 class ConversationWorker:
     def __init__(
         self,
@@ -70,6 +76,7 @@ class ConversationWorker:
         engine: DialogEngine,
         adapters: dict[Channel, ChannelAdapter],
         consumer: str,
+        engine_memory: EngineMemory | None = None,
         max_concurrent_turns: int = 32,
         reclaim_idle_ms: int = 60_000,
         ordering_wait_seconds: float = 30.0,
@@ -79,6 +86,7 @@ class ConversationWorker:
         self._redis = redis
         self._sessions = sessions
         self._engine = engine
+        self._engine_memory = engine_memory
         self._adapters = adapters
         self._consumer = consumer
         self._turns = asyncio.Semaphore(max_concurrent_turns)
@@ -193,12 +201,25 @@ class ConversationWorker:
             long_payloads: dict[str, str] = {}
             rendered = adapter.render(replies, message, long_payloads)
             await self._remember(message.conversation_key, rendered.numbered_options, long_payloads)
-            pending = await asyncio.to_thread(
+            recorded = await asyncio.to_thread(
                 turns.record_parts, self._sessions, start.inbound_id, rendered.parts
             )
         else:  # a retried turn: send what the provider has not accepted yet
-            pending = await asyncio.to_thread(turns.pending_parts, self._sessions, start.inbound_id)
-        await self._send(adapter, pending)
+            recorded = await asyncio.to_thread(
+                turns.pending_parts, self._sessions, start.inbound_id
+            )
+        if recorded.conversation_erased:
+            await self._forget(message.conversation_key)
+        await self._send(adapter, recorded.pending)
+
+    async def _forget(self, conversation: str) -> None:
+        """After an erasure, what the dialog engine recorded of the conversation goes (Rasa has
+        saved the turn by now, so none of it comes back), and the language it was told."""
+        events = 0
+        if self._engine_memory is not None:
+            events = await asyncio.to_thread(self._engine_memory.forget, conversation)
+        await self._redis.delete(_ENGINE_LANGUAGE.format(conversation=conversation))
+        logger.info("erased conversation forgotten", extra={"engine_events": events})
 
     async def _typing_later(self, adapter: ChannelAdapter, message: InboundMessage) -> None:
         await asyncio.sleep(self._typing_delay)

@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from catalog.config import DEV_SECRET_PREFIX, PROJECT_ROOT
+from dialogs.tracker_store import TRACKER_DB, replica_tracker_db, tracker_store_url
 
 
 class DialogSettings(BaseSettings):
@@ -38,12 +39,35 @@ class DialogSettings(BaseSettings):
     history_provider_token: SecretStr | None = Field(
         default=None, description="The history service's bearer token."
     )
+    # Rasa's tracker store, as dialogs/endpoints.yml reads it (erasure deletes from it too).
+    rasa_tracker_dialect: str = "sqlite"
+    rasa_tracker_db: str = str(PROJECT_ROOT / TRACKER_DB)
+    rasa_tracker_url: str = ""
     rasa_models_dir: Path = PROJECT_ROOT / "var" / "rasa" / "models"
     rasa_bin: Path = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
 
     @property
     def rasa_urls(self) -> list[str]:
         return [self.rasa_url, *self.rasa_replica_urls]
+
+    def tracker_store_urls(self) -> list[str]:
+        """Where each Rasa server keeps conversations: one database, or with local SQLite a file
+        per replica (as `nzila up` starts them)."""
+        stores = []
+        for number in range(len(self.rasa_urls)):
+            db = self.rasa_tracker_db
+            if self.rasa_tracker_dialect == "sqlite" and not self.rasa_tracker_url:
+                db = replica_tracker_db(db, number)
+            stores.append(
+                tracker_store_url(
+                    {
+                        "RASA_TRACKER_DIALECT": self.rasa_tracker_dialect,
+                        "RASA_TRACKER_DB": db,
+                        "RASA_TRACKER_URL": self.rasa_tracker_url,
+                    }
+                )
+            )
+        return list(dict.fromkeys(stores))
 
     @property
     def rasa_port(self) -> int:

@@ -18,12 +18,12 @@ from typing import IO, Final
 import httpx
 
 from dialogs.client import DialogError
+from dialogs.tracker_store import TRACKER_DB
 
 HOST: Final = "127.0.0.1"
 RASA_PORT: Final = 5005
 ACTION_SERVER_PORT: Final = 5055
 ACTIONS_PACKAGE: Final = "dialogs.actions"
-TRACKER_DB: Final = Path("var/rasa/tracker.db")
 STOP_GRACE_SECONDS: Final = 10.0
 _POLL_SECONDS: Final = 0.25
 

@@ -49,6 +49,7 @@ class Harness:
             ),
             adapters=build_adapters(self.channels, http, PUBLIC_URL),
             consumer=options.pop("consumer", "test-worker"),
+            engine_memory=self.rasa.tracker_stores,
             **options,
         )
 

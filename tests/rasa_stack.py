@@ -24,6 +24,7 @@ from dialogs.rasa_process import (
     stop,
     wait_until_ready,
 )
+from dialogs.tracker_store import TrackerStores
 from dialogs.training import train_if_changed
 from tests.servers import free_port
 
@@ -47,6 +48,7 @@ class RasaStack:
     # Where the actions ask for vehicle history reports: nothing listens there unless a test
     # serves a fake history service on this port (so by default the service is "down").
     history_provider_port: int
+    tracker_stores: TrackerStores  # Rasa's SQL tracker store (SQLite), read and erased directly
 
 
 @pytest.fixture(scope="session")
@@ -99,8 +101,10 @@ def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
             try:
                 status = f"http://127.0.0.1:{rasa_port}/status?token={AUTH_TOKEN}"
                 ready(status, 180, rasa, rasa_log)
+                trackers = TrackerStores([f"sqlite:///{workdir / 'tracker.db'}"])
                 yield RasaStack(f"http://127.0.0.1:{rasa_port}", AUTH_TOKEN, action_log,
-                                database_url, media_dir, history_port)  # fmt: skip
+                                database_url, media_dir, history_port, trackers)  # fmt: skip
+                trackers.dispose()
             finally:
                 stop(rasa)
         finally:

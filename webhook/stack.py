@@ -11,6 +11,7 @@ from bots.config import get_channel_settings
 from catalog.config import PROJECT_ROOT
 from dialogs.config import DialogSettings, get_dialog_settings
 from dialogs.rasa_process import tracker_store_env
+from dialogs.tracker_store import TRACKER_DB, replica_tracker_db
 from dialogs.training import latest_model
 from notifications.config import get_redis_settings
 from notifications.redis import connect_redis
@@ -71,10 +72,8 @@ def _rasa_service(
     port = dialogs.rasa_port + number
     environment = dict(os.environ)
     if number and environment.get("RASA_TRACKER_DIALECT", "sqlite") == "sqlite":
-        environment.setdefault("RASA_TRACKER_DB", str(PROJECT_ROOT / "var" / "rasa" / "tracker.db"))
-        environment["RASA_TRACKER_DB"] = environment["RASA_TRACKER_DB"].replace(
-            ".db", f"-{number}.db"
-        )
+        environment.setdefault("RASA_TRACKER_DB", str(PROJECT_ROOT / TRACKER_DB))
+        environment["RASA_TRACKER_DB"] = replica_tracker_db(environment["RASA_TRACKER_DB"], number)
     tracker_env = tracker_store_env(PROJECT_ROOT, environment)
     return Service(
         "rasa" if number == 0 else f"rasa-{number}",

@@ -45,6 +45,9 @@ def _enum(cls: type[enum.StrEnum], name: str) -> Enum:
     )
 
 
+ERASED_KEY_PREFIX = "erased:"  # an erased buyer's conversation: "erased:<id>", naming nobody
+
+
 class Conversation(Base):
     __tablename__ = "conversations"
 
@@ -60,6 +63,11 @@ class Conversation(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_message_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def erased(self) -> bool:
+        """Its buyer's data was erased: the key and chat id no longer name them."""
+        return self.key.startswith(ERASED_KEY_PREFIX)
 
 
 class ChatMessage(Base):

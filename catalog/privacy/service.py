@@ -16,7 +16,12 @@ from sqlalchemy.orm import Session
 
 from catalog.buyers import service as buyer_service
 from catalog.buyers.models import Buyer
-from catalog.conversations.models import ChatMessage, Conversation, Direction
+from catalog.conversations.models import (
+    ERASED_KEY_PREFIX,
+    ChatMessage,
+    Conversation,
+    Direction,
+)
 from catalog.database import utcnow
 from catalog.errors import InvalidInput
 from catalog.privacy.models import PrivacyAction, PrivacyAuditEntry
@@ -178,7 +183,7 @@ def erase_buyer(*, db_session: Session, buyer_id: int, reason: str) -> ErasureRe
     ).all()
     messages = _blank_messages(db_session, [c.id for c in conversations])
     for conversation in conversations:
-        conversation.key = f"erased:{conversation.id}"  # unique, and names nobody
+        conversation.key = f"{ERASED_KEY_PREFIX}{conversation.id}"  # unique, and names nobody
         conversation.chat_id = ""
     watchlist = _rowcount(
         db_session.execute(delete(WatchlistEntry).where(WatchlistEntry.buyer_id == buyer_id))
