@@ -22,7 +22,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from catalog.database import transaction
-from catalog.errors import InvalidVin, NotFound
+from catalog.errors import InvalidVin
 from catalog.media import service as media_service
 from catalog.media.schemas import media_url
 from catalog.money import get_exchange_rates
@@ -40,6 +40,7 @@ from catalog.vehicles.vin import (
 from catalog.vehicles.vocabulary import vocabulary_cache
 from catalog.watchlist import service as watchlist_service
 from catalog.watchlist.schemas import SavedSearchIn
+from dialogs.actions.choice import current_vehicle, listed
 from dialogs.actions.extras_wording import (
     history_text,
     search_text,
@@ -67,17 +68,6 @@ _VIN_LIKE: Final = re.compile(r"\b(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Z
 def payload(intent: str, vehicle_id: int) -> str:
     """A button payload naming the vehicle: /show_photos{"vehicle_id":"12"}."""
     return f'/{intent}{{"vehicle_id":"{vehicle_id}"}}'
-
-
-def current_vehicle(tracker: Tracker, db_session: Session) -> Vehicle | None:
-    """The listed vehicle the buyer is looking at, if any (drafts are not public)."""
-    value = tracker.get_slot(VEHICLE_SLOT)
-    try:
-        vehicle_id = int(str(value))
-        vehicle = vehicle_service.get(db_session=db_session, vehicle_id=vehicle_id)
-    except (ValueError, NotFound):
-        return None
-    return None if vehicle.status is ListingStatus.DRAFT else vehicle
 
 
 def _vehicle_words(vehicle: Vehicle) -> dict[str, str]:
@@ -128,7 +118,8 @@ class _PhotosAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
         dispatcher.utter_message(json_message={"gallery": urls})
         dispatcher.utter_message(response="utter_photos" if end < total else "utter_photos_last",
                                  first=start + 1, last=end, total=total, **words)  # fmt: skip
-        return [SlotSet(PHOTOS_SLOT, {"vehicle_id": str(vehicle.id), "shown": end})]
+        return [SlotSet(PHOTOS_SLOT, {"vehicle_id": str(vehicle.id), "shown": end}),
+                SlotSet(VEHICLE_SLOT, str(vehicle.id))]  # fmt: skip
 
 
 class ActionShowPhotos(_PhotosAction):
@@ -251,7 +242,9 @@ class _BuyersAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
     def name(self) -> str: ...
 
     @abstractmethod
-    def for_buyer(self, dispatcher: CollectingDispatcher, tracker: Tracker, buyer: int) -> None:
+    def for_buyer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, buyer: int
+    ) -> list[EventType]:
         """Do it for `buyer`."""
 
     async def run(
@@ -260,9 +253,8 @@ class _BuyersAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
         buyer = buyer_id(tracker)
         if buyer is None:
             dispatcher.utter_message(response="utter_buyer_unknown")
-        else:
-            self.for_buyer(dispatcher, tracker, buyer)
-        return []
+            return []
+        return self.for_buyer(dispatcher, tracker, buyer)
 
 
 class ActionWatchVehicle(_BuyersAction):
@@ -271,14 +263,17 @@ class ActionWatchVehicle(_BuyersAction):
     def name(self) -> str:
         return "action_watch_vehicle"
 
-    def for_buyer(self, dispatcher: CollectingDispatcher, tracker: Tracker, buyer: int) -> None:
+    def for_buyer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, buyer: int
+    ) -> list[EventType]:
         with transaction(catalog_sessions()) as db_session:
             vehicle = current_vehicle(tracker, db_session)
             if vehicle is None:
                 dispatcher.utter_message(response="utter_pick_vehicle_first")
-                return
+                return []
             watchlist_service.watch(db_session=db_session, buyer_id=buyer, vehicle_id=vehicle.id)
             dispatcher.utter_message(response="utter_watching", **_vehicle_words(vehicle))
+            return [SlotSet(VEHICLE_SLOT, str(vehicle.id))]
 
 
 class ActionShowWatchlist(_BuyersAction):
@@ -287,10 +282,12 @@ class ActionShowWatchlist(_BuyersAction):
     def name(self) -> str:
         return "action_show_watchlist"
 
-    def for_buyer(self, dispatcher: CollectingDispatcher, tracker: Tracker, buyer: int) -> None:
+    def for_buyer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, buyer: int
+    ) -> list[EventType]:
         with catalog_sessions()() as db_session:
-            _list_watched(dispatcher, tracker, db_session, buyer, response="utter_watchlist",
-                          intent="vehicle_details")  # fmt: skip
+            return _list_watched(dispatcher, tracker, db_session, buyer,
+                                 response="utter_watchlist", intent="vehicle_details")  # fmt: skip
 
 
 class ActionUnwatchVehicle(_BuyersAction):
@@ -299,16 +296,19 @@ class ActionUnwatchVehicle(_BuyersAction):
     def name(self) -> str:
         return "action_unwatch_vehicle"
 
-    def for_buyer(self, dispatcher: CollectingDispatcher, tracker: Tracker, buyer: int) -> None:
+    def for_buyer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, buyer: int
+    ) -> list[EventType]:
         with transaction(catalog_sessions()) as db_session:
             vehicle = current_vehicle(tracker, db_session)
             if vehicle is not None and watchlist_service.unwatch(
                 db_session=db_session, buyer_id=buyer, vehicle_id=vehicle.id
             ):
                 dispatcher.utter_message(response="utter_unwatched", vehicle=vehicle.title)
-                return
-            _list_watched(dispatcher, tracker, db_session, buyer,
-                          response="utter_unwatch_which", intent="unwatch_vehicle")  # fmt: skip
+                return [SlotSet(VEHICLE_SLOT, str(vehicle.id))]
+            return _list_watched(dispatcher, tracker, db_session, buyer,
+                                 response="utter_unwatch_which",
+                                 intent="unwatch_vehicle")  # fmt: skip
 
 
 def _list_watched(
@@ -319,13 +319,13 @@ def _list_watched(
     *,
     response: str,
     intent: str,
-) -> None:
-    """The first WATCHLIST_SHOWN watched vehicles as lines, each with a button sending `intent`
-    for it; or that the watchlist is empty."""
+) -> list[EventType]:
+    """The first WATCHLIST_SHOWN watched vehicles as numbered lines, each with a button sending
+    `intent` for it (remembered, so "number 2" means the second); or that the list is empty."""
     watched = watchlist_service.get_watched_vehicles(db_session=db_session, buyer_id=buyer)
     if not watched:
         dispatcher.utter_message(response="utter_watchlist_empty")
-        return
+        return []
     lang, shown = language(tracker), watched[:WATCHLIST_SHOWN]
     lines = "\n".join(f"{number}. {vehicle_line(vehicle, lang)}"
                       for number, vehicle in enumerate(shown, start=1))  # fmt: skip
@@ -333,6 +333,7 @@ def _list_watched(
                for vehicle in shown]  # fmt: skip
     dispatcher.utter_message(response=response, count=len(watched), vehicles=lines,
                              buttons=buttons)  # fmt: skip
+    return [listed([vehicle.id for vehicle in shown])]
 
 
 # --- Saved searches -----------------------------------------------------------------------------
@@ -345,16 +346,19 @@ class ActionSaveSearch(_BuyersAction):
     def name(self) -> str:
         return "action_save_search"
 
-    def for_buyer(self, dispatcher: CollectingDispatcher, tracker: Tracker, buyer: int) -> None:
+    def for_buyer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, buyer: int
+    ) -> list[EventType]:
         text = str((tracker.latest_message or {}).get("text") or "")
         with transaction(catalog_sessions()) as db_session:
             understood = understand(text, vocabulary=vocabulary_cache.get(db_session),
                                     rates=get_exchange_rates())  # fmt: skip
             if not understood.mentioned:
                 dispatcher.utter_message(response="utter_ask_saved_search")
-                return
+                return []
             described = search_text(understood.filters, language(tracker))
             search_in = SavedSearchIn(label=described[:200], filters=understood.filters)
             watchlist_service.save_search(db_session=db_session, buyer_id=buyer,
                                           search_in=search_in)  # fmt: skip
         dispatcher.utter_message(response="utter_search_saved", search=described)
+        return []

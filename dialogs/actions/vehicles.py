@@ -28,12 +28,12 @@ from sqlalchemy.orm import Session
 from catalog.buyers import service as buyer_service
 from catalog.errors import InvalidFilter, NotFound
 from catalog.money import ExchangeRates, get_exchange_rates
-from catalog.vehicles import service as vehicle_service
 from catalog.vehicles.models import Vehicle
 from catalog.vehicles.schemas import SearchPage, VehicleFilters, VehicleSummary
 from catalog.vehicles.search import search_vehicles, similar_vehicles
 from catalog.vehicles.understanding import understand, understand_follow_up
 from catalog.vehicles.vocabulary import vocabulary_cache
+from dialogs.actions.choice import current_vehicle, listed
 from dialogs.actions.privacy import notice_first
 from dialogs.actions.support import VEHICLE_SLOT, buyer_id, catalog_sessions, language
 from dialogs.actions.wording import money
@@ -165,13 +165,32 @@ def _more_button(lang: str) -> dict[str, str]:
 def _lines(
     items: Sequence[VehicleSummary], lang: str, currency: str | None, rates: ExchangeRates
 ) -> str:
-    """The results as text too, for channels that show buttons as short titles only."""
+    """The results as text too, for channels that show buttons as short titles only; numbered
+    as the buttons are, so "number 2" means the second (dialogs/actions/choice.py)."""
     return "\n".join(
-        f"• {item.title} — {price_text(item.price_cents, item.currency, lang, currency, rates)}, "
+        f"{number}. {item.title} — "
+        f"{price_text(item.price_cents, item.currency, lang, currency, rates)}, "
         f"{item.mileage_km:,} km, {LABELS[lang].get(item.fuel.value, item.fuel.value)}, "
         f"{LABELS[lang].get(item.transmission.value, item.transmission.value)}"
-        for item in items
+        for number, item in enumerate(items, start=1)
     )
+
+
+def _show_list(
+    dispatcher: CollectingDispatcher,
+    items: Sequence[VehicleSummary],
+    lang: str,
+    currency: str | None,
+    *,
+    more: bool = False,
+) -> EventType:
+    """Show vehicles as numbered lines with a button each (and "More"); remember the list."""
+    rates = get_exchange_rates()
+    buttons = _result_buttons(items, lang, currency, rates)
+    if more:
+        buttons.append(_more_button(lang))
+    dispatcher.utter_message(text=_lines(items, lang, currency, rates), buttons=buttons)
+    return listed([item.id for item in items])
 
 
 class _SearchAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
@@ -191,24 +210,18 @@ class _SearchAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
         query: str,
     ) -> list[EventType]:
         lang = language(tracker)
-        rates = get_exchange_rates()
         page = search_vehicles(db_session=db_session, filters=filters, limit=PAGE_SIZE)
         if page.items:
-            buttons = _result_buttons(page.items, lang, currency, rates)
-            if page.next_cursor:
-                buttons.append(_more_button(lang))
             dispatcher.utter_message(response="utter_search_results", query=query)
-            dispatcher.utter_message(text=_lines(page.items, lang, currency, rates),
-                                     buttons=buttons)  # fmt: skip
-            return _search_events(filters, query, currency, page)
+            shown = _show_list(dispatcher, page.items, lang, currency, more=bool(page.next_cursor))
+            return [*_search_events(filters, query, currency, page), shown]
         nearest = self.nearest(db_session, filters)
-        if nearest:
-            dispatcher.utter_message(response="utter_no_results", query=query)
-            buttons = _result_buttons(nearest, lang, currency, rates)
-            dispatcher.utter_message(text=_lines(nearest, lang, currency, rates), buttons=buttons)
-        else:
+        if not nearest:
             dispatcher.utter_message(response="utter_nothing_close", query=query)
-        return _search_events(filters, query, currency, page)
+            return _search_events(filters, query, currency, page)
+        dispatcher.utter_message(response="utter_no_results", query=query)
+        shown = _show_list(dispatcher, nearest, lang, currency)
+        return [*_search_events(filters, query, currency, page), shown]
 
     @staticmethod
     def nearest(db_session: Session, filters: VehicleFilters) -> list[VehicleSummary]:
@@ -336,7 +349,6 @@ class ActionMoreResults(Action):  # type: ignore[misc]
             dispatcher.utter_message(response="utter_no_more_results" if filters else
                                      "utter_ask_search")  # fmt: skip
             return []
-        lang, rates = language(tracker), get_exchange_rates()
         with catalog_sessions()() as db_session:
             try:
                 page = search_vehicles(db_session=db_session, filters=filters,
@@ -347,12 +359,10 @@ class ActionMoreResults(Action):  # type: ignore[misc]
         if not page.items:
             dispatcher.utter_message(response="utter_no_more_results")
             return [SlotSet(CURSOR_SLOT, None)]
-        buttons = _result_buttons(page.items, lang, currency, rates)
-        if page.next_cursor:
-            buttons.append(_more_button(lang))
         dispatcher.utter_message(response="utter_more_results", query=query)
-        dispatcher.utter_message(text=_lines(page.items, lang, currency, rates), buttons=buttons)
-        return [SlotSet(CURSOR_SLOT, page.next_cursor)]
+        shown = _show_list(dispatcher, page.items, language(tracker), currency,
+                           more=bool(page.next_cursor))  # fmt: skip
+        return [SlotSet(CURSOR_SLOT, page.next_cursor), shown]
 
 
 def _local_currency(tracker: Tracker, db_session: Session) -> str | None:
@@ -366,14 +376,6 @@ def _local_currency(tracker: Tracker, db_session: Session) -> str | None:
     try:
         return buyer_service.get(db_session=db_session, buyer_id=buyer).currency
     except NotFound:
-        return None
-
-
-def _vehicle(tracker: Tracker, db_session: Session) -> Vehicle | None:
-    raw = tracker.get_slot(VEHICLE_SLOT)
-    try:
-        return vehicle_service.get(db_session=db_session, vehicle_id=int(str(raw)))
-    except (TypeError, ValueError, NotFound):
         return None
 
 
@@ -428,7 +430,7 @@ class ActionVehicleDetails(Action):  # type: ignore[misc]
     ) -> list[EventType]:
         lang = language(tracker)
         with catalog_sessions()() as db_session:
-            vehicle = _vehicle(tracker, db_session)
+            vehicle = current_vehicle(tracker, db_session)
             if vehicle is None:
                 dispatcher.utter_message(response="utter_no_vehicle")
                 return []
@@ -445,22 +447,20 @@ class ActionSimilarVehicles(Action):  # type: ignore[misc]
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        lang, rates = language(tracker), get_exchange_rates()
         _, _, currency = _saved(tracker)
         with catalog_sessions()() as db_session:
-            vehicle = _vehicle(tracker, db_session)
+            vehicle = current_vehicle(tracker, db_session)
             if vehicle is None:
                 dispatcher.utter_message(response="utter_no_vehicle")
                 return []
             title = f"{vehicle.year} {vehicle.make} {vehicle.model}"
             similar = similar_vehicles(db_session=db_session, vehicle=vehicle)
+        chosen = SlotSet(VEHICLE_SLOT, str(vehicle.id))
         if not similar:
             dispatcher.utter_message(response="utter_no_similar", title=title)
-            return []
+            return [chosen]
         dispatcher.utter_message(response="utter_similar_vehicles", title=title)
-        buttons = _result_buttons(similar, lang, currency, rates)
-        dispatcher.utter_message(text=_lines(similar, lang, currency, rates), buttons=buttons)
-        return []
+        return [chosen, _show_list(dispatcher, similar, language(tracker), currency)]
 
 
 __all__ = [

@@ -11,7 +11,9 @@ import pytest
 from bots.messages import Channel
 from catalog.buyers import service as buyer_service
 from catalog.database import transaction
+from catalog.watchlist import service as watchlist_service
 from tests.conversations import Buyer, ChatFactory, Showroom
+from tests.dialogs.chat_support import buyer_row
 
 
 def choices(record: dict[str, Any]) -> list[tuple[str, str]]:
@@ -198,6 +200,68 @@ def test_similar_vehicles_are_of_the_same_kind_and_price(
 
     assert buyer.texts([heading])[0] == "Vehicles like 2017 Toyota RAV4:"
     assert vehicle_ids(similar) == [showroom.ids["pilot_2016"]]  # an SUV within 35%, 3 years
+
+
+def test_number_2_in_the_buyers_words_opens_the_second_result(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = agreed(chat(Channel.WHATSAPP))
+    _, listing = results(buyer, "Toyota")
+    first, second = vehicle_ids(listing)[:2]
+    assert buyer.texts([listing])[0].startswith("1. ")  # numbered as the rows are
+
+    buyer.tap(details_payload(showroom, "sienna_2011"), "2011 Sienna")  # looked at another one
+    [details] = buyer.say("details of number 2")
+
+    titles = {vehicle_id: key for key, vehicle_id in showroom.ids.items()}
+    assert showroom.vehicle(titles[second]).vin in buyer.texts([details])[0]
+    [details] = buyer.say("show me details of the first one")
+    assert showroom.vehicle(titles[first]).vin in buyer.texts([details])[0]
+
+
+def test_la_deuxieme_after_similar_vehicles_names_the_second_of_that_list(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.TELEGRAM)
+    buyer.tap(details_payload(showroom, "rav4_2017"))
+    _, similar = buyer.tap(
+        f'/similar_vehicles{{"vehicle_id":"{showroom.ids["rav4_2017"]}"}}', "Similar", replies=2
+    )
+    [only] = vehicle_ids(similar)
+
+    [details] = buyer.say("les détails de la première", language_hint="fr")
+    [past_the_end] = buyer.say("les détails du numéro 4", language_hint="fr")
+
+    titles = {vehicle_id: key for key, vehicle_id in showroom.ids.items()}
+    assert showroom.vehicle(titles[only]).vin in buyer.texts([details])[0]
+    assert buyer.texts([past_the_end])[0].startswith("Choisissez d'abord un véhicule")
+
+
+def test_follow_the_second_result_then_remove_number_1_of_the_watchlist_in_portuguese(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.WHATSAPP)
+    buyer.say("olá", language_hint="pt")
+    buyer.tap("/give_consent", "Aceito")
+    _, listing = buyer.say("quero um Toyota", replies=2, language_hint="pt")
+    first, second = vehicle_ids(listing)[:2]
+
+    buyer.say("segue o segundo", language_hint="pt")
+    buyer.say("segue o primeiro", language_hint="pt")
+    [watchlist] = buyer.say("a minha lista", language_hint="pt")
+    [removed] = buyer.say("tira o número 1 da lista", language_hint="pt")  # of the watchlist
+
+    assert [payload for _, payload in choices(watchlist)] == [
+        f'/vehicle_details{{"vehicle_id":"{vehicle_id}"}}' for vehicle_id in (second, first)
+    ]
+    titles = {vehicle_id: key for key, vehicle_id in showroom.ids.items()}
+    removed_title = showroom.vehicle(titles[second]).title
+    assert buyer.texts([removed]) == [f"Removido da sua lista: {removed_title}."]
+    with showroom.sessions() as db_session:
+        watched = watchlist_service.get_watched_vehicles(
+            db_session=db_session, buyer_id=buyer_row(showroom, buyer).id
+        )
+    assert [vehicle.id for vehicle in watched] == [first]
 
 
 def test_details_without_a_chosen_vehicle_say_what_to_do(chat: ChatFactory) -> None:
