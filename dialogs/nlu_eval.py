@@ -13,8 +13,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import subprocess
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from typing import Any, Final
 import yaml  # type: ignore[import-untyped]
 
 from dialogs.client import DialogError
+from dialogs.rasa_process import run_rasa_command
 from dialogs.training import CONFIG, DOMAIN
 
 LANGUAGES: Final = ("en", "fr", "pt")
@@ -36,7 +35,6 @@ DEFAULT_TIMEOUT_SECONDS: Final = 600.0
 _ANNOTATION: Final = re.compile(
     r"\[(?P<text>[^\]]+)\](?:\((?P<entity>[^)]+)\)|(?P<json>\{[^}]*\}))"
 )
-_ERROR_TAIL_LINES: Final = 25
 
 
 class NluEvalError(DialogError):
@@ -343,28 +341,4 @@ def _run_rasa_test(
         "--domain", str(project_root / DOMAIN), "--out", str(out), "--successes", "--no-plot",
     ]  # fmt: skip
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
-    try:
-        # A session of its own: on timeout the whole group goes, whatever rasa started.
-        process = subprocess.Popen(  # noqa: S603 - our own command line, no shell
-            command, cwd=project_root, env=env, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-    except OSError as error:
-        raise NluEvalError(f"cannot run {rasa_bin}: {error}") from error
-    try:
-        output, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        output, _ = process.communicate()
-        raise NluEvalError(
-            f"rasa test nlu took more than {timeout:.0f} s and was stopped\n{_tail(output)}"
-        ) from None
-    if process.returncode != 0:
-        raise NluEvalError(
-            f"rasa test nlu failed with exit code {process.returncode}\n{_tail(output)}"
-        )
-
-
-def _tail(output: bytes | None) -> str:
-    lines = (output or b"").decode(errors="replace").splitlines()
-    return "\n".join(lines[-_ERROR_TAIL_LINES:])
+    run_rasa_command(command, cwd=project_root, env=env, timeout=timeout, error=NluEvalError)

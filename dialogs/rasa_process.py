@@ -7,6 +7,7 @@ Each server runs in its own process group, so stopping it also stops the workers
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import signal
 import subprocess
@@ -30,8 +31,52 @@ _POLL_SECONDS: Final = 0.25
 Output = IO[bytes] | int | None
 
 
+_ERROR_TAIL_LINES: Final = 25
+
+
 class ServerStartError(DialogError):
     """A server exited, or did not answer its readiness URL in time."""
+
+
+def run_rasa_command(
+    command: list[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    timeout: float,
+    error: type[DialogError],
+) -> None:
+    """Run a one-off Rasa command (``rasa train``, ``rasa test nlu``) to its end.
+
+    Raises:
+        error: the command could not start, failed, or ran past `timeout` (then its whole
+            process group is killed); the message ends with the tail of its output.
+    """
+    words = itertools.takewhile(lambda word: not word.startswith("-"), command[1:])
+    what = " ".join([Path(command[0]).name, *words])  # "rasa test nlu"
+    try:
+        # A session of its own: on timeout the whole group goes, whatever rasa started.
+        process = subprocess.Popen(  # noqa: S603 - our own command line, no shell
+            command, cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    except OSError as cause:
+        raise error(f"cannot run {command[0]}: {cause}") from cause
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        output, _ = process.communicate()
+        raise error(
+            f"{what} took more than {timeout:.0f} s and was stopped\n{_tail(output)}"
+        ) from None
+    if process.returncode != 0:
+        raise error(f"{what} failed with exit code {process.returncode}\n{_tail(output)}")
+
+
+def _tail(output: bytes | None) -> str:
+    lines = (output or b"").decode(errors="replace").splitlines()
+    return "\n".join(lines[-_ERROR_TAIL_LINES:])
 
 
 def tracker_store_env(project_root: Path, env: Mapping[str, str]) -> dict[str, str]:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import signal
-import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
@@ -20,6 +18,7 @@ from pathlib import Path
 from typing import Final
 
 from dialogs.client import DialogError
+from dialogs.rasa_process import run_rasa_command
 
 MODEL_PREFIX: Final = "nzila-"
 MODEL_SUFFIX: Final = ".tar.gz"
@@ -29,7 +28,6 @@ DOMAIN: Final = Path("dialogs/domain")  # a folder: one file per feature, merged
 DATA_DIRS: Final = (Path("dialogs/data"), Path("nlu"))
 # The trainer's own pins: another Rasa version must not reuse a model it did not make.
 TRAINER_PINS: Final = Path("dialogs/rasa-requirements.txt")
-_ERROR_TAIL_LINES: Final = 25
 
 
 class TrainingError(DialogError):
@@ -149,33 +147,4 @@ def _run_rasa_train(
         # Rasa's component cache (reused when only some inputs change) stays beside the models.
         "RASA_CACHE_DIRECTORY": str(out_dir.parent / ".rasa-cache"),
     }
-    try:
-        # A session of its own: on timeout the whole group goes, whatever rasa started.
-        process = subprocess.Popen(  # noqa: S603 - our own command line, no shell
-            command,
-            cwd=project_root,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    except OSError as error:
-        raise TrainingError(f"cannot run {rasa_bin}: {error}") from error
-    try:
-        output, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        output, _ = process.communicate()
-        raise TrainingError(
-            f"rasa train took more than {timeout:.0f} s and was stopped\n{_tail(output)}"
-        ) from None
-    if process.returncode != 0:
-        raise TrainingError(
-            f"rasa train failed with exit code {process.returncode}\n{_tail(output)}"
-        )
-
-
-def _tail(output: bytes | None) -> str:
-    lines = (output or b"").decode(errors="replace").splitlines()
-    return "\n".join(lines[-_ERROR_TAIL_LINES:])
+    run_rasa_command(command, cwd=project_root, env=env, timeout=timeout, error=TrainingError)
