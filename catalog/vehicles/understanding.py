@@ -36,7 +36,7 @@ later pass never reads the same words again:
      ends: "5-8k", "5 to 8 million naira"). Prices are converted to US cents; below $100, above
      $10,000,000, negative or in a currency without an exchange rate, they are refused.
    Bounds in the wrong order are swapped; a bound that contradicts an earlier one is refused.
-6. "cheaper", "moins cher", "mais barato": `Understood.wants_cheaper` (used by `refine`).
+6. "cheaper", "moins cher", "mais barato": `Understood.wants_cheaper` (for follow-ups).
 7. A currency named without an amount ("prices in naira") becomes the buyer's currency.
 8. Whatever is left, except stop words, is reported as not understood, one entry per run of
    consecutive words, in the buyer's own spelling.
@@ -45,14 +45,14 @@ Only one make, model, fuel... per search: a second, different one is reported as
 (body types add up: "SUV or pickup"). "MT" after a year is a manual gearbox, after an amount
 meticais; "auto" after an article ("une auto") is a car, not a gearbox.
 
-Follow-ups (`refine`) keep the previous search and replace what the new message names, group by
-group: make and model together (a new make alone clears the model: "any Toyota instead?"), the
-year bounds together ("what about 2018?" replaces the years), the price bounds together, the
-body types together, and each other filter alone ("only automatic" adds a gearbox). "cheaper
-ones?" lowers the price ceiling: to the whole dollar below the cheapest price the buyer was shown
-(`cheapest_shown_cents`) when given, never above the current ceiling; else to 80 % of the current
-ceiling; with neither, nothing changes and "cheaper" is reported as unsupported. A price floor
-above the new ceiling is dropped.
+Follow-ups (`understand_follow_up`) keep the previous search and replace what the new message
+names, group by group: make and model together (a new make alone clears the model: "any Toyota
+instead?"), the year bounds together ("what about 2018?" replaces the years), the price bounds
+together, the body types together, and each other filter alone ("only automatic" adds a gearbox).
+"cheaper ones?" lowers the price ceiling: to the whole dollar below the cheapest price the buyer
+was shown (`cheapest_shown_cents`) when given, never above the current ceiling; else to 80 % of the
+current ceiling; with neither, nothing changes and "cheaper" is reported as unsupported. A price
+floor above the new ceiling is dropped.
 """
 
 from __future__ import annotations
@@ -1223,23 +1223,3 @@ def _cheaper_ceiling(ceiling: int | None, cheapest_shown: int | None) -> int | N
     if ceiling is not None:
         return ceiling * CHEAPER_PERCENT // 100 // 100 * 100
     return None
-
-
-def refine(
-    previous: VehicleFilters,
-    text: str,
-    *,
-    vocabulary: Vocabulary,
-    rates: ExchangeRates,
-    entities: Sequence[Mapping[str, Any]] | None = None,
-    cheapest_shown_cents: int | None = None,
-) -> VehicleFilters:
-    """The previous search changed by a follow-up ("cheaper ones?", "what about 2018?")."""
-    return understand_follow_up(
-        previous,
-        text,
-        vocabulary=vocabulary,
-        rates=rates,
-        entities=entities,
-        cheapest_shown_cents=cheapest_shown_cents,
-    ).filters

@@ -13,7 +13,6 @@ from catalog.vehicles.understanding import (
     Understood,
     Unread,
     UnreadReason,
-    refine,
     understand,
     understand_follow_up,
 )
@@ -397,7 +396,9 @@ PREVIOUS = VehicleFilters(
 
 
 def follow(text: str, **kwargs: Any) -> VehicleFilters:
-    return refine(PREVIOUS, text, vocabulary=VOCABULARY, rates=RATES, **kwargs)
+    return understand_follow_up(
+        PREVIOUS, text, vocabulary=VOCABULARY, rates=RATES, **kwargs
+    ).filters
 
 
 @pytest.mark.parametrize("text", ["cheaper ones?", "moins cher ?", "mais barato?", "cheaper"])
@@ -414,7 +415,9 @@ def test_cheaper_goes_below_the_cheapest_vehicle_shown() -> None:
 
 def test_cheaper_drops_a_floor_above_the_new_ceiling() -> None:
     previous = PREVIOUS.model_copy(update={"price_min_cents": 9_000_00})
-    refined = refine(previous, "moins cher", vocabulary=VOCABULARY, rates=RATES)
+    refined = understand_follow_up(
+        previous, "moins cher", vocabulary=VOCABULARY, rates=RATES
+    ).filters
     assert (refined.price_min_cents, refined.price_max_cents) == (None, 8_000_00)
 
 
@@ -457,7 +460,9 @@ def test_a_new_make_of_another_brand_replaces_make_and_clears_model() -> None:
 
 def test_a_new_model_brings_its_make() -> None:
     previous = PREVIOUS.model_copy(update={"make": "Honda", "model": "Civic"})
-    refined = refine(previous, "what about Camry", vocabulary=VOCABULARY, rates=RATES)
+    refined = understand_follow_up(
+        previous, "what about Camry", vocabulary=VOCABULARY, rates=RATES
+    ).filters
     assert (refined.make, refined.model) == ("Toyota", "Camry")
 
 
