@@ -33,7 +33,7 @@ from catalog.vehicles.models import Vehicle
 from dialogs.config import DialogSettings
 from notifications.config import RedisSettings
 from tests.factories import make_dealer, make_vehicle, valid_vin
-from tests.harness import Harness, _text_of
+from tests.harness import Harness, _text_of, telegram, twilio, whatsapp
 from tests.rasa_stack import RasaStack
 from tests.servers import channel_settings
 from webhook.app import create_app
@@ -170,14 +170,11 @@ class Buyer:
 
     def message(self, text: str, **fields: Any) -> InboundMessage:
         """A parsed message from this buyer, for `send` (fields as InboundMessage takes them)."""
-        values: dict[str, Any] = {"kind": InboundKind.TEXT, **fields}
-        ids = {Channel.TELEGRAM: str(uuid.uuid4().int % 10**12),
-               Channel.WHATSAPP: f"wamid.{uuid.uuid4().hex}",
-               Channel.TWILIO: f"SM{uuid.uuid4().hex}"}  # fmt: skip
-        user_id = self.user if self.channel is Channel.TELEGRAM else f"+{self.user}"
-        return InboundMessage(channel=self.channel, message_id=ids[self.channel],
-                              user_id=user_id, chat_id=self.chat, text=text,
-                              **values)  # fmt: skip
+        if self.channel is Channel.TELEGRAM:
+            return telegram(text, int(self.user), **fields)
+        if self.channel is Channel.WHATSAPP:
+            return whatsapp(text, self.user, **fields)
+        return twilio(text, self.user, **fields)
 
 
 ChatFactory = Callable[[Channel], Buyer]

@@ -144,10 +144,11 @@ def whatsapp(text: str, number: str, **extra: Any) -> InboundMessage:
                           user_id=f"+{number}", chat_id=number, text=text, **values)  # fmt: skip
 
 
-def twilio(text: str, number: str) -> InboundMessage:
+def twilio(text: str, number: str, **extra: Any) -> InboundMessage:
+    values: dict[str, Any] = {"kind": InboundKind.TEXT, **extra}
     return InboundMessage(channel=Channel.TWILIO, message_id=f"SM{uuid.uuid4().hex}",
-                          user_id=f"+{number}", chat_id=f"whatsapp:+{number}",
-                          kind=InboundKind.TEXT, text=text)  # fmt: skip
+                          user_id=f"+{number}", chat_id=f"whatsapp:+{number}", text=text,
+                          **values)  # fmt: skip
 
 
 def telegram(text: str, user: int, **extra: Any) -> InboundMessage:
