@@ -3,6 +3,7 @@ who is talking, in which conversation, what they said, and the replies still to 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,9 +24,33 @@ from catalog.conversations.models import (
     MessageStatus,
 )
 from catalog.database import transaction
+from catalog.privacy import service as privacy_service
 
 SUPPORTED_LANGUAGES = ("en", "fr", "pt")
+# Opt-out keywords honoured even while an agent has the conversation (the bot, which understands
+# every other way of saying it, is paused then): carriers' and WhatsApp's usual ones, en/fr/pt.
+OPT_OUT_KEYWORDS = frozenset(
+    {
+        "stop",
+        "stop all",
+        "stopall",
+        "unsubscribe",
+        "arret",
+        "arrêt",
+        "arrete",
+        "arrête",
+        "desabonner",
+        "désabonner",
+        "parar",
+        "pare",
+    }
+)
 LANGUAGE_GUESS_MESSAGES = 1  # only the first message: a later choice of English must stick
+
+
+def is_opt_out_keyword(text: str) -> bool:
+    """The whole message is an opt-out keyword ("STOP", "Unsubscribe", "arrêt", "parar")."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split()) in OPT_OUT_KEYWORDS
 
 
 @dataclass(frozen=True)
@@ -50,16 +75,19 @@ def start_turn(sessions: sessionmaker[Session], message: InboundMessage) -> Turn
             buyer_id=buyer.id,
         )
         _guess_language(db_session, buyer, conversation.id, message)
-        inbound = conversation_service.record_inbound(
+        recorded = conversation_service.record_inbound(
             db_session=db_session,
             conversation=conversation,
             provider_message_id=message.message_id,
             kind=message.kind.value,
             text=message.text,
             payload=_inbound_payload(message),
-        ) or _existing(db_session, message)
+        )
+        inbound = recorded or _existing(db_session, message)
         if conversation.state is not ConversationState.BOT:
             inbound.status = MessageStatus.FOR_AGENT
+            if recorded and is_opt_out_keyword(message.text):  # the bot is paused: honour it here
+                privacy_service.stop_alerts(db_session=db_session, buyer_id=buyer.id)
         return TurnStart(
             conversation_id=conversation.id,
             state=conversation.state,

@@ -10,10 +10,17 @@ from sqlalchemy import select
 from bots.messages import Channel
 from bots.worker import INBOX_STREAM
 from catalog.conversations.models import ChatMessage, ConversationState, MessageStatus
+from catalog.privacy.models import PrivacyAction
 from notifications.config import RedisSettings
 from notifications.redis import connect_redis
 from tests.conversations import Buyer, ChatFactory, Showroom
-from tests.dialogs.chat_support import conversation_of, tracker_of, without_worker
+from tests.dialogs.chat_support import (
+    audit,
+    buyer_row,
+    conversation_of,
+    tracker_of,
+    without_worker,
+)
 from tests.rasa_stack import RasaStack
 
 
@@ -51,6 +58,34 @@ def test_a_buyer_who_asks_for_a_human_gets_an_agent_and_no_more_bot_replies(
     assert inbound.status is MessageStatus.FOR_AGENT
     assert entry == {"conversation_id": str(conversation.id), "message_id": str(inbound.id)}
     assert len(buyer._harness.sent(buyer.chat)) == 2  # the greeting and the handoff only
+
+
+def test_stop_while_an_agent_has_the_conversation_turns_alerts_off_and_still_reaches_the_agent(
+    chat: ChatFactory, showroom: Showroom, redis_settings: RedisSettings
+) -> None:
+    buyer = chat(Channel.TWILIO)
+    buyer.say("talk to a human")
+    conversation = conversation_of(showroom, buyer)
+
+    say_to_the_inbox(buyer, "arrêt", redis_settings)
+    entry = say_to_the_inbox(buyer, "STOP", redis_settings)  # said twice: audited once each
+
+    row = buyer_row(showroom, buyer)
+    assert row.opted_out_at is not None
+    assert audit(showroom, row.id) == [PrivacyAction.OPT_OUT, PrivacyAction.OPT_OUT]
+    assert entry["conversation_id"] == str(conversation.id)
+    assert len(buyer._harness.sent(buyer.chat)) == 1  # the handoff reply only: the bot is paused
+
+
+def test_a_sentence_with_stop_in_it_during_a_handoff_is_only_for_the_agent(
+    chat: ChatFactory, showroom: Showroom, redis_settings: RedisSettings
+) -> None:
+    buyer = chat(Channel.WHATSAPP)
+    buyer.say("talk to a human")
+
+    say_to_the_inbox(buyer, "stop, I want the blue one instead", redis_settings)
+
+    assert buyer_row(showroom, buyer).opted_out_at is None
 
 
 def test_a_french_telegram_buyer_asks_for_someone_and_is_answered_in_french(
