@@ -44,6 +44,22 @@ def vehicle_ids(record: dict[str, Any]) -> list[int]:
     return ids
 
 
+def key_of(showroom: Showroom, vehicle_id: int) -> str:
+    """The showroom's name for a vehicle id ("hilux_2016")."""
+    return next(key for key, known in showroom.ids.items() if known == vehicle_id)
+
+
+def vin_of(showroom: Showroom, vehicle_id: int) -> str:
+    return showroom.vehicle(key_of(showroom, vehicle_id)).vin
+
+
+def similar_to(buyer: Buyer, showroom: Showroom, key: str) -> list[dict[str, Any]]:
+    """Open a vehicle's details, then tap its "Similar" button: the heading and the list."""
+    buyer.tap(details_payload(showroom, key))
+    payload = f'/similar_vehicles{{"vehicle_id":"{showroom.ids[key]}"}}'
+    return buyer.tap(payload, "Similar", replies=2)
+
+
 def agreed(buyer: Buyer) -> Buyer:
     """A buyer who accepted the privacy notice (else a first search comes after the notice)."""
     buyer.tap("/give_consent", "I agree")
@@ -192,11 +208,8 @@ def test_similar_vehicles_are_of_the_same_kind_and_price(
     chat: ChatFactory, showroom: Showroom
 ) -> None:
     buyer = chat(Channel.TELEGRAM)
-    buyer.tap(details_payload(showroom, "rav4_2017"))
 
-    heading, similar = buyer.tap(
-        f'/similar_vehicles{{"vehicle_id":"{showroom.ids["rav4_2017"]}"}}', "Similar", replies=2
-    )
+    heading, similar = similar_to(buyer, showroom, "rav4_2017")
 
     assert buyer.texts([heading])[0] == "Vehicles like 2017 Toyota RAV4:"
     assert vehicle_ids(similar) == [showroom.ids["pilot_2016"]]  # an SUV within 35%, 3 years
@@ -213,27 +226,22 @@ def test_number_2_in_the_buyers_words_opens_the_second_result(
     buyer.tap(details_payload(showroom, "sienna_2011"), "2011 Sienna")  # looked at another one
     [details] = buyer.say("details of number 2")
 
-    titles = {vehicle_id: key for key, vehicle_id in showroom.ids.items()}
-    assert showroom.vehicle(titles[second]).vin in buyer.texts([details])[0]
+    assert vin_of(showroom, second) in buyer.texts([details])[0]
     [details] = buyer.say("show me details of the first one")
-    assert showroom.vehicle(titles[first]).vin in buyer.texts([details])[0]
+    assert vin_of(showroom, first) in buyer.texts([details])[0]
 
 
-def test_la_deuxieme_after_similar_vehicles_names_the_second_of_that_list(
+def test_la_premiere_after_similar_vehicles_is_the_first_of_that_list_and_past_its_end_none(
     chat: ChatFactory, showroom: Showroom
 ) -> None:
     buyer = chat(Channel.TELEGRAM)
-    buyer.tap(details_payload(showroom, "rav4_2017"))
-    _, similar = buyer.tap(
-        f'/similar_vehicles{{"vehicle_id":"{showroom.ids["rav4_2017"]}"}}', "Similar", replies=2
-    )
+    _, similar = similar_to(buyer, showroom, "rav4_2017")
     [only] = vehicle_ids(similar)
 
     [details] = buyer.say("les détails de la première", language_hint="fr")
     [past_the_end] = buyer.say("les détails du numéro 4", language_hint="fr")
 
-    titles = {vehicle_id: key for key, vehicle_id in showroom.ids.items()}
-    assert showroom.vehicle(titles[only]).vin in buyer.texts([details])[0]
+    assert vin_of(showroom, only) in buyer.texts([details])[0]
     assert buyer.texts([past_the_end])[0].startswith("Choisissez d'abord un véhicule")
 
 
@@ -254,8 +262,7 @@ def test_follow_the_second_result_then_remove_number_1_of_the_watchlist_in_portu
     assert [payload for _, payload in choices(watchlist)] == [
         f'/vehicle_details{{"vehicle_id":"{vehicle_id}"}}' for vehicle_id in (second, first)
     ]
-    titles = {vehicle_id: key for key, vehicle_id in showroom.ids.items()}
-    removed_title = showroom.vehicle(titles[second]).title
+    removed_title = showroom.vehicle(key_of(showroom, second)).title
     assert buyer.texts([removed]) == [f"Removido da sua lista: {removed_title}."]
     with showroom.sessions() as db_session:
         watched = watchlist_service.get_watched_vehicles(
