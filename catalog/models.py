@@ -1,5 +1,6 @@
 """Every table, imported in one place so that metadata and Alembic see them all."""
 
+from catalog.auctions.models import Auction, AuctionBid
 from catalog.buyers.models import Buyer
 from catalog.conversations.models import ChatMessage, Conversation
 from catalog.database import Base
@@ -10,6 +11,8 @@ from catalog.vehicles.models import Vehicle
 from catalog.watchlist.models import SavedSearch, WatchlistEntry
 
 __all__ = [
+    "Auction",
+    "AuctionBid",
     "Base",
     "Buyer",
     "ChatMessage",
