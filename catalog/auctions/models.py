@@ -82,6 +82,8 @@ class Auction(Base):
     runner_up_max_cents: Mapped[int | None] = mapped_column(BigInteger)
     bids_accepted: Mapped[int] = mapped_column(Integer, default=0)
     bought_now: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bids are stamped after the lock, never before this (clocks of several workers may differ).
+    last_bid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Bumped by every bid: taking the row's write lock first serialises bids on one auction.
     version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -53,6 +53,7 @@ def upgrade() -> None:
         sa.Column("runner_up_max_cents", sa.BigInteger(), nullable=True),
         sa.Column("bids_accepted", sa.Integer(), nullable=False),
         sa.Column("bought_now", sa.Boolean(), nullable=False),
+        sa.Column("last_bid_at", UTCDateTime(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("closed_at", UTCDateTime(), nullable=True),
