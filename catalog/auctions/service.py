@@ -200,13 +200,16 @@ def accepted_bids(*, db_session: Session, auction_id: int) -> list[Bid]:
 
 def _locked(db_session: Session, auction_id: int) -> Auction:
     """The auction, with its write lock held until the caller's transaction ends."""
-    bumped = db_session.execute(
-        update(Auction).where(Auction.id == auction_id).values(version=Auction.version + 1)
+    bump = (
+        update(Auction)
+        .where(Auction.id == auction_id)
+        .values(version=Auction.version + 1)
+        .returning(Auction)  # one round trip takes the lock and reads the row
+        .execution_options(populate_existing=True)
     )
-    if not getattr(bumped, "rowcount", 0):
+    auction = db_session.scalars(bump).one_or_none()
+    if auction is None:
         raise NotFound(f"no auction {auction_id}")
-    auction = db_session.get(Auction, auction_id, populate_existing=True)
-    assert auction is not None  # the UPDATE just found it, and we hold its lock
     return auction
 
 
