@@ -136,23 +136,61 @@ def place_bid(
     Raises:
         NotFound: no such auction.
     """
+    unlocked = get(db_session=db_session, auction_id=auction_id)
+    early = _repeated(db_session, unlocked, idempotency_key) or _refused_before_locking(
+        unlocked, buyer_id, amount_cents, kind
+    )
+    if early is not None:
+        return early
     auction = _locked(db_session, auction_id)
-    if idempotency_key is not None:
-        earlier = db_session.scalars(
-            select(AuctionBid).where(AuctionBid.idempotency_key == idempotency_key)
-        ).first()
-        if earlier is not None:
-            return BidResult(Accepted(state_of(auction, _stamp(auction))), earlier.id, True)
-    now = _stamp(auction)
-    state = state_of(auction, now)
-    if auction.result is not AuctionResult.OPEN:  # closed or cancelled: no more bids
-        return BidResult(Refused(Refusal.ENDED, state))
-    bid = Bid(bidder_id=buyer_id, amount_cents=amount_cents, placed_at=now, kind=kind)
-    decision = place(terms_of(auction), state, bid)
+    repeated = _repeated(db_session, auction, idempotency_key)  # a twin that was in flight
+    if repeated is not None:
+        return repeated
+    decision, bid = _decide(auction, buyer_id, amount_cents, kind)
     if isinstance(decision, Refused):
         return BidResult(decision)
     stored = _store(db_session, auction, bid, decision.state, idempotency_key)
     return BidResult(decision, stored.id)
+
+
+# Refusals that stay true once true: prices and minimums only rise, an ended auction stays
+# ended, a buy-now offer once gone never comes back. Seen on an unlocked read, they need no lock.
+_FINAL_REFUSALS = frozenset({Refusal.ENDED, Refusal.BELOW_MINIMUM, Refusal.BUY_NOW_UNAVAILABLE})
+
+
+def _repeated(db_session: Session, auction: Auction, key: str | None) -> BidResult | None:
+    """The bid already placed with this idempotency key (a provider's retry), if any."""
+    if key is None:
+        return None
+    earlier = db_session.scalars(select(AuctionBid.id).where(AuctionBid.idempotency_key == key))
+    bid_id = earlier.first()
+    if bid_id is None:
+        return None
+    return BidResult(Accepted(state_of(auction, _stamp(auction))), bid_id, repeated=True)
+
+
+def _refused_before_locking(
+    auction: Auction, buyer_id: int, amount_cents: int, kind: BidKind
+) -> BidResult | None:
+    """A refusal the unlocked row already proves (most bids lost in a race): no lock, no write.
+    A bid from the leader is always decided under the lock (they may have been outbid since)."""
+    if auction.leader_id == buyer_id:
+        return None
+    decision, _ = _decide(auction, buyer_id, amount_cents, kind)
+    if isinstance(decision, Refused) and decision.reason in _FINAL_REFUSALS:
+        return BidResult(decision)
+    return None
+
+
+def _decide(
+    auction: Auction, buyer_id: int, amount_cents: int, kind: BidKind
+) -> tuple[Accepted | Refused, Bid]:
+    now = _stamp(auction)
+    bid = Bid(bidder_id=buyer_id, amount_cents=amount_cents, placed_at=now, kind=kind)
+    state = state_of(auction, now)
+    if auction.result is not AuctionResult.OPEN:  # closed or cancelled: no more bids
+        return Refused(Refusal.ENDED, state), bid
+    return place(terms_of(auction), state, bid), bid
 
 
 def close(*, db_session: Session, auction_id: int, now: datetime | None = None) -> Outcome | None:

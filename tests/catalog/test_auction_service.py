@@ -94,6 +94,34 @@ def test_the_same_chat_message_twice_places_one_bid(sessions: sessionmaker[Sessi
     assert row(sessions, auction_id).bids_accepted == 1
 
 
+def test_a_retried_message_is_still_one_bid_after_the_buyer_was_outbid(
+    sessions: sessionmaker[Session],
+) -> None:
+    auction_id = live_auction(sessions)
+    ama, kofi = buyers(sessions, 2)
+    first = bid(sessions, auction_id, ama, 1_500_00, idempotency_key="telegram:77")
+    bid(sessions, auction_id, kofi, 3_000_00)
+
+    again = bid(sessions, auction_id, ama, 1_500_00, idempotency_key="telegram:77")
+
+    assert (again.repeated, again.bid_id) == (True, first.bid_id)
+    assert row(sessions, auction_id).bids_accepted == 2
+
+
+def test_a_bid_already_beaten_on_the_unlocked_row_is_refused_without_a_write(
+    sessions: sessionmaker[Session],
+) -> None:
+    auction_id = live_auction(sessions)
+    ama, kofi = buyers(sessions, 2)
+    bid(sessions, auction_id, ama, 2_000_00)
+    version = row(sessions, auction_id).version
+
+    late = bid(sessions, auction_id, kofi, 1_000_00)
+
+    assert isinstance(late.decision, Refused) and late.decision.minimum_cents == 1_050_00
+    assert row(sessions, auction_id).version == version  # no lock was taken
+
+
 def test_buy_now_sells_at_once_and_every_later_bid_is_refused(
     sessions: sessionmaker[Session],
 ) -> None:
