@@ -16,7 +16,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -25,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from catalog.database import Base, UTCDateTime, utcnow
+from catalog.database import Base, UTCDateTime, string_enum, utcnow
 
 
 class AuctionResult(enum.StrEnum):
@@ -36,17 +35,6 @@ class AuctionResult(enum.StrEnum):
     ON_APPROVAL = "on_approval"  # ended below the reserve: the dealer decides
     NOT_SOLD = "not_sold"
     CANCELLED = "cancelled"
-
-
-def _enum(cls: type[enum.StrEnum], name: str) -> Enum:
-    return Enum(
-        cls,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-        name=name,
-    )
 
 
 class Auction(Base):
@@ -62,7 +50,7 @@ class Auction(Base):
         ForeignKey("vehicles.id", ondelete="RESTRICT"), index=True
     )
     result: Mapped[AuctionResult] = mapped_column(
-        _enum(AuctionResult, "auction_result"), default=AuctionResult.OPEN
+        string_enum(AuctionResult, "auction_result"), default=AuctionResult.OPEN
     )
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())  # as scheduled

@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from catalog.database import Base, UTCDateTime, utcnow
+from catalog.database import Base, UTCDateTime, string_enum, utcnow
 
 
 class ConversationState(enum.StrEnum):
@@ -34,17 +34,6 @@ class MessageStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-def _enum(cls: type[enum.StrEnum], name: str) -> Enum:
-    return Enum(
-        cls,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-        name=name,
-    )
-
-
 ERASED_KEY_PREFIX = "erased:"  # an erased buyer's conversation: "erased:<id>", naming nobody
 
 
@@ -59,7 +48,7 @@ class Conversation(Base):
         ForeignKey("buyers.id", ondelete="SET NULL"), index=True
     )
     state: Mapped[ConversationState] = mapped_column(
-        _enum(ConversationState, "conversation_state"), default=ConversationState.BOT
+        string_enum(ConversationState, "conversation_state"), default=ConversationState.BOT
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_message_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -83,7 +72,7 @@ class ChatMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(20))
-    direction: Mapped[Direction] = mapped_column(_enum(Direction, "direction"))
+    direction: Mapped[Direction] = mapped_column(string_enum(Direction, "direction"))
     provider_message_id: Mapped[str | None] = mapped_column(String(128))
     # Outbound only: "<inbound message id>:<reply number>", so a retried turn sends nothing twice.
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
@@ -93,7 +82,7 @@ class ChatMessage(Base):
     kind: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text, default="")
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[MessageStatus] = mapped_column(_enum(MessageStatus, "message_status"))
+    status: Mapped[MessageStatus] = mapped_column(string_enum(MessageStatus, "message_status"))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error_code: Mapped[str | None] = mapped_column(String(40))
     error_detail: Mapped[str | None] = mapped_column(String(500))

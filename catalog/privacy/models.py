@@ -9,10 +9,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from catalog.database import Base, UTCDateTime, utcnow
+from catalog.database import Base, UTCDateTime, string_enum, utcnow
 
 
 class PrivacyAction(enum.StrEnum):
@@ -31,15 +31,6 @@ class PrivacyAuditEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     # RESTRICT: a buyer row is blanked on erasure, never deleted, so its audit trail stays whole.
     buyer_id: Mapped[int] = mapped_column(ForeignKey("buyers.id", ondelete="RESTRICT"))
-    action: Mapped[PrivacyAction] = mapped_column(
-        Enum(
-            PrivacyAction,
-            native_enum=False,
-            create_constraint=True,
-            length=20,
-            values_callable=lambda members: [m.value for m in members],
-            name="privacy_action",
-        )
-    )
+    action: Mapped[PrivacyAction] = mapped_column(string_enum(PrivacyAction, "privacy_action"))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     detail: Mapped[str] = mapped_column(String(200), default="")

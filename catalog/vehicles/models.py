@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from catalog.database import Base, UTCDateTime, utcnow
+from catalog.database import Base, UTCDateTime, string_enum, utcnow
 
 if TYPE_CHECKING:
     from catalog.dealers.models import Dealer
@@ -78,18 +78,6 @@ class ListingStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-def _enum(cls: type[enum.StrEnum]) -> Enum:
-    # Stored as the lowercase value in a VARCHAR with a CHECK: portable and readable in SQL.
-    return Enum(
-        cls,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-        name=cls.__name__.lower(),
-    )
-
-
 class Vehicle(Base):
     __tablename__ = "vehicles"
     __table_args__ = (
@@ -121,19 +109,19 @@ class Vehicle(Base):
     model_key: Mapped[str] = mapped_column(String(60))
     trim: Mapped[str] = mapped_column(String(80), default="")
     year: Mapped[int] = mapped_column(Integer)
-    body_type: Mapped[BodyType] = mapped_column(_enum(BodyType))
-    fuel: Mapped[Fuel] = mapped_column(_enum(Fuel))
-    transmission: Mapped[Transmission] = mapped_column(_enum(Transmission))
-    drive: Mapped[Drive] = mapped_column(_enum(Drive))
+    body_type: Mapped[BodyType] = mapped_column(string_enum(BodyType))
+    fuel: Mapped[Fuel] = mapped_column(string_enum(Fuel))
+    transmission: Mapped[Transmission] = mapped_column(string_enum(Transmission))
+    drive: Mapped[Drive] = mapped_column(string_enum(Drive))
     engine: Mapped[str] = mapped_column(String(60), default="")  # "2.8L I4 turbo diesel"
     seats: Mapped[int | None] = mapped_column(Integer)
     mileage_km: Mapped[int] = mapped_column(Integer)
     colour: Mapped[str] = mapped_column(String(40), default="")
-    condition: Mapped[Condition] = mapped_column(_enum(Condition))
-    title_status: Mapped[TitleStatus] = mapped_column(_enum(TitleStatus))
+    condition: Mapped[Condition] = mapped_column(string_enum(Condition))
+    title_status: Mapped[TitleStatus] = mapped_column(string_enum(TitleStatus))
     damage_notes: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
-    steering: Mapped[Steering] = mapped_column(_enum(Steering), default=Steering.LHD)
+    steering: Mapped[Steering] = mapped_column(string_enum(Steering), default=Steering.LHD)
 
     # Shipping dimensions: RoRo is charged by volume, containers by fit.
     length_mm: Mapped[int | None] = mapped_column(Integer)
@@ -150,7 +138,7 @@ class Vehicle(Base):
     export_port: Mapped[str] = mapped_column(String(80))  # "Baltimore, MD"
 
     status: Mapped[ListingStatus] = mapped_column(
-        _enum(ListingStatus), default=ListingStatus.AVAILABLE
+        string_enum(ListingStatus), default=ListingStatus.AVAILABLE
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
