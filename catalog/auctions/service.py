@@ -108,10 +108,11 @@ def terms_of(auction: Auction) -> AuctionTerms:
     )
 
 
-def state_of(auction: Auction, now: datetime) -> AuctionState:
-    """The auction as the engine sees it at `now`, from the running totals of its row."""
+def state_of(auction: Auction, now: datetime, terms: AuctionTerms | None = None) -> AuctionState:
+    """The auction as the engine sees it at `now`, from the running totals of its row (`terms`:
+    the row's, when the caller has built them already)."""
     return resume(
-        terms_of(auction),
+        terms or terms_of(auction),
         as_of=now,
         leader_id=auction.leader_id,
         leader_max_cents=auction.leader_max_cents,
@@ -187,10 +188,11 @@ def _decide(
 ) -> tuple[Accepted | Refused, Bid]:
     now = _stamp(auction)
     bid = Bid(bidder_id=buyer_id, amount_cents=amount_cents, placed_at=now, kind=kind)
-    state = state_of(auction, now)
+    terms = terms_of(auction)
+    state = state_of(auction, now, terms)
     if auction.result is not AuctionResult.OPEN:  # closed or cancelled: no more bids
         return Refused(Refusal.ENDED, state), bid
-    return place(terms_of(auction), state, bid), bid
+    return place(terms, state, bid), bid
 
 
 def close(*, db_session: Session, auction_id: int, now: datetime | None = None) -> Outcome | None:
@@ -200,7 +202,8 @@ def close(*, db_session: Session, auction_id: int, now: datetime | None = None) 
     now = now or utcnow()
     if auction.result is not AuctionResult.OPEN:
         return None
-    result = outcome(terms_of(auction), state_of(auction, now), now)
+    terms = terms_of(auction)
+    result = outcome(terms, state_of(auction, now, terms), now)
     if result is None:
         return None
     auction.result, auction.closed_at = _CLOSED_AS[result], now
