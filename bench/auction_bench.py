@@ -29,6 +29,7 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
 from bench._common import append_results, command_line, fresh_dir, percentile
+from catalog.auctions import bidders as bidder_service
 from catalog.auctions import service as auction_service
 from catalog.auctions.engine import Accepted, place, replay
 from catalog.auctions.models import AuctionBid
@@ -118,6 +119,10 @@ def setup(url: str, bidders: int) -> tuple[int, list[int]]:
         ids = [buyer_service.get_or_create_by_whatsapp(db_session=db_session,
                                                         number=f"+2348099{n:06d}").id
                for n in range(bidders)]  # fmt: skip
+        for buyer_id in ids:  # terms accepted, a limit no bench bid reaches
+            bidder_service.accept_terms(db_session=db_session, buyer_id=buyer_id)
+            bidder_service.set_limit(db_session=db_session, buyer_id=buyer_id,
+                                     limit_cents=10**12, by="bench")  # fmt: skip
         auction_id = auction.id
     engine.dispose()
     return auction_id, ids

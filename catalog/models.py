@@ -1,6 +1,6 @@
 """Every table, imported in one place so that metadata and Alembic see them all."""
 
-from catalog.auctions.models import Auction, AuctionBid
+from catalog.auctions.models import Auction, AuctionBid, AuctionEvent, Bidder
 from catalog.buyers.models import Buyer
 from catalog.conversations.models import ChatMessage, Conversation
 from catalog.database import Base
@@ -13,7 +13,9 @@ from catalog.watchlist.models import SavedSearch, WatchlistEntry
 __all__ = [
     "Auction",
     "AuctionBid",
+    "AuctionEvent",
     "Base",
+    "Bidder",
     "Buyer",
     "ChatMessage",
     "Conversation",

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from catalog.auctions import bidders
 from catalog.buyers import service as buyer_service
 from catalog.buyers.models import Buyer
 from catalog.dealers import service as dealer_service
@@ -71,3 +72,11 @@ def make_vehicle(db_session: Session, dealer: Dealer, **overrides: Any) -> Vehic
 def make_buyer(db_session: Session, number: str | None = None) -> Buyer:
     number = number or f"+23480{next(_serials):08d}"
     return buyer_service.get_or_create_by_whatsapp(db_session=db_session, number=number)
+
+
+def make_bidder(db_session: Session, *, limit_cents: int = 10_000_000_00) -> Buyer:
+    """A buyer who accepted the bidding terms, with a limit no test bid reaches unless set."""
+    buyer = make_buyer(db_session)
+    bidders.accept_terms(db_session=db_session, buyer_id=buyer.id)
+    bidders.set_limit(db_session=db_session, buyer_id=buyer.id, limit_cents=limit_cents, by="test")
+    return buyer

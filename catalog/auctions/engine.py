@@ -44,6 +44,9 @@ class Refusal(StrEnum):
     LOWER_THAN_OWN_MAX = "lower_than_own_max"  # the leader's new maximum is at or below the old
     BUY_NOW_UNAVAILABLE = "buy_now_unavailable"
     NOT_THE_BUY_NOW_PRICE = "not_the_buy_now_price"
+    # About the bidder, not the auction: checked by the service (bidders.py), never the engine.
+    TERMS_NOT_ACCEPTED = "terms_not_accepted"
+    OVER_LIMIT = "over_limit"  # `Refused.available_cents` is what the bidder may still bid
 
 
 class Outcome(StrEnum):
@@ -148,11 +151,13 @@ class Refused:
 
     `minimum_cents` is the lowest maximum that bidder could place instead: the minimum next bid
     for BELOW_MINIMUM, one cent above their own maximum for LOWER_THAN_OWN_MAX, else None.
+    `available_cents` is the bidder's remaining buying power, for OVER_LIMIT.
     """
 
     reason: Refusal
     state: AuctionState
     minimum_cents: int | None = None
+    available_cents: int | None = None
 
 
 def replay(terms: AuctionTerms, bids: Iterable[Bid], *, now: datetime) -> AuctionState:

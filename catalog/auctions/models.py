@@ -76,6 +76,16 @@ class Auction(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The sale, once there is one: who bought, at what price (the price, the buy-now price or
+    # an accepted counter-offer), and when payment is due.
+    winner_id: Mapped[int | None] = mapped_column(ForeignKey("buyers.id", ondelete="RESTRICT"))
+    sold_price_cents: Mapped[int | None] = mapped_column(BigInteger)
+    payment_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # On approval: the dealer answers by this time (else not sold); a counter-offer waits for
+    # the high bidder's answer until the same deadline.
+    approval_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    counter_cents: Mapped[int | None] = mapped_column(BigInteger)
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class AuctionBid(Base):
@@ -98,3 +108,63 @@ class AuctionBid(Base):
     # What the bid did, for the buyer's history and the alerts: the price after it, and who led.
     price_after_cents: Mapped[int] = mapped_column(BigInteger)
     leader_after_id: Mapped[int] = mapped_column(Integer)
+
+
+class Bidder(Base):
+    """What a buyer needs to bid: the terms accepted (which version, when) and a bidding limit
+    (a deposit recorded by staff times the multiplier, or a limit staff set outright)."""
+
+    __tablename__ = "bidders"
+
+    buyer_id: Mapped[int] = mapped_column(
+        ForeignKey("buyers.id", ondelete="CASCADE"), primary_key=True
+    )
+    terms_version: Mapped[str | None] = mapped_column(String(20))
+    terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deposit_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    limit_cents: Mapped[int | None] = mapped_column(BigInteger)  # overrides deposit x multiplier
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AuctionEventKind(enum.StrEnum):
+    """What an auction tells people: each kind is one alert (notifications send them)."""
+
+    OUTBID = "outbid"  # to the bidder who lost the lead: the new minimum, a one-tap rebid
+    EXTENDED = "extended"  # to every bidder: a late bid moved the end
+    ENDING_SOON = "ending_soon"  # 1 h and 10 min before the end, to bidders and watchers
+    WON = "won"  # to the buyer: price, fees, payment instructions and deadline
+    LOST = "lost"  # to every other bidder when the auction is sold or closed
+    RESERVE_NOT_MET = "reserve_not_met"  # to the high bidder: the dealer decides
+    APPROVAL_REQUESTED = "approval_requested"  # to the dealer: approve, counter or reject
+    DEALER_DECISION = "dealer_decision"  # to the high bidder (and the dealer's own record)
+    COUNTER_ANSWERED = "counter_answered"  # to the dealer: the buyer took or declined a counter
+    CANCELLED = "cancelled"  # to bidders and watchers, with the reason
+
+
+class AuctionEvent(Base):
+    """An alert to deliver, written in the transaction that caused it (an outbox): nothing
+    happens to an auction without its alerts, and `key` makes each alert happen once."""
+
+    __tablename__ = "auction_events"
+    __table_args__ = (
+        UniqueConstraint("key"),
+        Index("ix_auction_events_undelivered", "delivered_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    auction_id: Mapped[int] = mapped_column(
+        ForeignKey("auctions.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[AuctionEventKind] = mapped_column(
+        string_enum(AuctionEventKind, "auction_event_kind")
+    )
+    # Exactly one recipient: a buyer, or the dealer selling the vehicle.
+    buyer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("buyers.id", ondelete="CASCADE"), index=True
+    )
+    dealer_id: Mapped[int | None] = mapped_column(ForeignKey("dealers.id", ondelete="CASCADE"))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    key: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from catalog.auctions import bidders, events
 from catalog.auctions.engine import (
     Accepted,
     AuctionState,
@@ -30,10 +32,12 @@ from catalog.auctions.engine import (
     place,
     resume,
 )
+from catalog.auctions.events import Alert
+from catalog.auctions.fees import AuctionSettings, business_days_after, get_auction_settings
 from catalog.auctions.increments import DEFAULT_INCREMENTS, IncrementTable
-from catalog.auctions.models import Auction, AuctionBid, AuctionResult
+from catalog.auctions.models import Auction, AuctionBid, AuctionEventKind, AuctionResult
 from catalog.database import utcnow
-from catalog.errors import NotFound
+from catalog.errors import InvalidInput, NotFound
 
 _CLOSED_AS = {
     Outcome.SOLD: AuctionResult.SOLD,
@@ -131,18 +135,27 @@ def place_bid(
     amount_cents: int,
     kind: BidKind = BidKind.MAX_BID,
     idempotency_key: str | None = None,
+    settings: AuctionSettings | None = None,
 ) -> BidResult:
     """Place a maximum bid (or buy now) in the caller's transaction, under the auction's lock.
+
+    The bidder must have accepted the current terms, and the bid must fit their buying power
+    (bidders.py). Alerts it causes (outbid, extended, won and lost after a buy-now) are
+    recorded in the same transaction.
 
     Raises:
         NotFound: no such auction.
     """
+    settings = settings or get_auction_settings()
     unlocked = get(db_session=db_session, auction_id=auction_id)
     early = _repeated(db_session, unlocked, idempotency_key) or _refused_before_locking(
         unlocked, buyer_id, amount_cents, kind
     )
     if early is not None:
         return early
+    if not bidders.has_accepted_terms(db_session=db_session, buyer_id=buyer_id, settings=settings):
+        state = state_of(unlocked, _stamp(unlocked))
+        return BidResult(Refused(Refusal.TERMS_NOT_ACCEPTED, state))
     auction = _locked(db_session, auction_id)
     repeated = _repeated(db_session, auction, idempotency_key)  # a twin that was in flight
     if repeated is not None:
@@ -150,8 +163,70 @@ def place_bid(
     decision, bid = _decide(auction, buyer_id, amount_cents, kind)
     if isinstance(decision, Refused):
         return BidResult(decision)
-    stored = _store(db_session, auction, bid, decision.state, idempotency_key)
+    power = bidders.buying_power(db_session=db_session, buyer_id=buyer_id,
+                                 excluding_auction_id=auction_id, settings=settings)  # fmt: skip
+    if amount_cents > power.available_cents:
+        state = state_of(auction, bid.placed_at)
+        refusal = Refused(Refusal.OVER_LIMIT, state, available_cents=power.available_cents)
+        return BidResult(refusal)
+    ends_before = auction.current_ends_at
+    stored = _store(
+        db_session, auction, bid, decision.state, key=idempotency_key, settings=settings
+    )
+    events.record(db_session, auction.id, _bid_alerts(db_session, auction, stored, decision,
+                                                      ends_before))  # fmt: skip
     return BidResult(decision, stored.id)
+
+
+def _bid_alerts(
+    db_session: Session, auction: Auction, bid: AuctionBid, decision: Accepted,
+    ends_before: datetime,
+) -> list[Alert]:  # fmt: skip
+    state = decision.state
+    alerts: list[Alert] = []
+    if decision.outbid_id is not None and state.status is not AuctionStatus.BOUGHT_NOW:
+        payload = {"price_cents": state.current_price_cents,
+                   "minimum_next_bid_cents": state.minimum_next_bid_cents,
+                   "ends_at": state.ends_at.isoformat()}  # fmt: skip
+        alerts.append(Alert(AuctionEventKind.OUTBID, f"outbid:{bid.id}",
+                            buyer_id=decision.outbid_id, payload=payload))  # fmt: skip
+    if state.status is AuctionStatus.BOUGHT_NOW:
+        alerts += _sale_alerts(db_session, auction)
+    elif state.ends_at > ends_before:
+        payload = {"ends_at": state.ends_at.isoformat(), "price_cents": state.current_price_cents}
+        alerts += [
+            Alert(AuctionEventKind.EXTENDED, f"extended:{bid.id}:{buyer}", buyer_id=buyer,
+                  payload=payload)
+            for buyer in events.bidders_of(db_session, auction.id) if buyer != bid.buyer_id
+        ]  # fmt: skip
+    return alerts
+
+
+def _sale_alerts(db_session: Session, auction: Auction) -> list[Alert]:
+    """Won to the buyer (price, payment deadline), lost to every other bidder."""
+    assert auction.winner_id is not None and auction.sold_price_cents is not None
+    won = {"price_cents": auction.sold_price_cents, "bought_now": auction.bought_now,
+           "payment_due_at": _iso(auction.payment_due_at)}  # fmt: skip
+    alerts = [Alert(AuctionEventKind.WON, f"won:{auction.id}", buyer_id=auction.winner_id,
+                    payload=won)]  # fmt: skip
+    lost = {"price_cents": auction.sold_price_cents}
+    alerts += [
+        Alert(AuctionEventKind.LOST, f"lost:{auction.id}:{buyer}", buyer_id=buyer, payload=lost)
+        for buyer in events.bidders_of(db_session, auction.id)
+        if buyer != auction.winner_id
+    ]
+    return alerts
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _sell(auction: Auction, buyer_id: int, price_cents: int, now: datetime,
+          settings: AuctionSettings) -> None:  # fmt: skip
+    auction.result, auction.closed_at = AuctionResult.SOLD, auction.closed_at or now
+    auction.winner_id, auction.sold_price_cents = buyer_id, price_cents
+    auction.payment_due_at = business_days_after(now, settings.payment_business_days)
 
 
 # Refusals that stay true once true: prices and minimums only rise, an ended auction stays
@@ -195,27 +270,232 @@ def _decide(
     return place(terms, state, bid), bid
 
 
-def close(*, db_session: Session, auction_id: int, now: datetime | None = None) -> Outcome | None:
+def close(
+    *, db_session: Session, auction_id: int, now: datetime | None = None,
+    settings: AuctionSettings | None = None,
+) -> Outcome | None:  # fmt: skip
     """Settle an auction whose end has passed, once: the outcome if this call closed it, else
-    None (still running, already closed or cancelled)."""
+    None (still running, already closed or cancelled). Records won / lost, or reserve not met
+    and the dealer's approval request, with the sale or the approval deadline."""
+    settings = settings or get_auction_settings()
     auction = _locked(db_session, auction_id)
     now = now or utcnow()
     if auction.result is not AuctionResult.OPEN:
         return None
     terms = terms_of(auction)
-    result = outcome(terms, state_of(auction, now, terms), now)
+    state = state_of(auction, now, terms)
+    result = outcome(terms, state, now)
     if result is None:
         return None
     auction.result, auction.closed_at = _CLOSED_AS[result], now
+    alerts: list[Alert] = []
+    if result is Outcome.SOLD:
+        assert state.leader_id is not None and state.current_price_cents is not None
+        _sell(auction, state.leader_id, state.current_price_cents, now, settings)
+        alerts = _sale_alerts(db_session, auction)
+    elif result is Outcome.ON_APPROVAL:
+        auction.approval_deadline_at = now + timedelta(hours=settings.approval_hours)
+        alerts = _approval_alerts(db_session, auction, state)
+    events.record(db_session, auction.id, alerts)
     return result
 
 
-def cancel(*, db_session: Session, auction_id: int, now: datetime | None = None) -> bool:
-    """Cancel an open auction (staff or dealer); False when it was already settled."""
+def _approval_alerts(db_session: Session, auction: Auction, state: AuctionState) -> list[Alert]:
+    assert state.leader_id is not None
+    deadline = _iso(auction.approval_deadline_at)
+    payload = {"price_cents": state.current_price_cents, "deadline_at": deadline}
+    alerts = [
+        Alert(AuctionEventKind.RESERVE_NOT_MET, f"reserve:{auction.id}",
+              buyer_id=state.leader_id, payload=payload),
+        Alert(AuctionEventKind.APPROVAL_REQUESTED, f"approval:{auction.id}",
+              dealer_id=events.dealer_of(db_session, auction.vehicle_id),
+              payload={**payload, "reserve_cents": auction.reserve_cents,
+                       "bidder_id": state.leader_id}),
+    ]  # fmt: skip
+    lost = {"price_cents": state.current_price_cents}
+    alerts += [
+        Alert(AuctionEventKind.LOST, f"lost:{auction.id}:{buyer}", buyer_id=buyer, payload=lost)
+        for buyer in events.bidders_of(db_session, auction.id)
+        if buyer != state.leader_id
+    ]
+    return alerts
+
+
+class DealerDecision(StrEnum):
+    APPROVE = "approve"
+    COUNTER = "counter"
+    REJECT = "reject"
+
+
+class NotYours(InvalidInput):
+    """The auction is not this dealer's (or, for a counter-offer, this buyer's) to answer."""
+
+
+class NotAwaiting(InvalidInput):
+    """The auction is not waiting for this answer (already decided, expired or not on approval)."""
+
+
+def decide(
+    *, db_session: Session, auction_id: int, dealer_id: int, decision: DealerDecision,
+    counter_cents: int | None = None, now: datetime | None = None,
+    settings: AuctionSettings | None = None,
+) -> Auction:  # fmt: skip
+    """The dealer's answer to an auction on approval: approve (sold to the high bidder at the
+    price), reject (not sold) or counter (the high bidder may take it at `counter_cents` until
+    a new deadline).
+
+    Raises:
+        NotYours: the vehicle is another dealer's.
+        NotAwaiting: not on approval, a counter already made, or past the deadline.
+        InvalidInput: a counter-offer not above the high bid.
+    """
+    settings, now = settings or get_auction_settings(), now or utcnow()
+    auction = _locked(db_session, auction_id)
+    if events.dealer_of(db_session, auction.vehicle_id) != dealer_id:
+        raise NotYours(f"auction {auction_id} is not this dealer's")
+    if not _awaiting(auction, now) or auction.counter_cents is not None:
+        raise NotAwaiting(f"auction {auction_id} is not waiting for the dealer's decision")
+    leader, price = auction.leader_id, auction.current_price_cents
+    assert leader is not None and price is not None  # on approval: there is a high bid
+    payload: dict[str, Any] = {"decision": decision.value, "price_cents": price}
+    if decision is DealerDecision.APPROVE:
+        _sell(auction, leader, price, now, settings)
+        alerts = _sale_alerts(db_session, auction)
+        payload["payment_due_at"] = _iso(auction.payment_due_at)
+    elif decision is DealerDecision.REJECT:
+        auction.result = AuctionResult.NOT_SOLD
+        alerts = []
+    else:
+        if counter_cents is None or counter_cents <= price:
+            raise InvalidInput("a counter-offer must be above the high bid")
+        auction.counter_cents = counter_cents
+        auction.approval_deadline_at = now + timedelta(hours=settings.approval_hours)
+        payload |= {
+            "counter_cents": counter_cents,
+            "deadline_at": _iso(auction.approval_deadline_at),
+        }
+        alerts = []
+    alerts.append(Alert(AuctionEventKind.DEALER_DECISION, f"decision:{auction.id}:{decision.value}",
+                        buyer_id=leader, payload=payload))  # fmt: skip
+    events.record(db_session, auction.id, alerts)
+    return auction
+
+
+def answer_counter(
+    *, db_session: Session, auction_id: int, buyer_id: int, accept: bool,
+    now: datetime | None = None, settings: AuctionSettings | None = None,
+) -> Auction:  # fmt: skip
+    """The high bidder takes or declines the dealer's counter-offer.
+
+    Raises:
+        NotYours: the buyer is not the high bidder.
+        NotAwaiting: no counter-offer waiting, or past its deadline.
+    """
+    settings, now = settings or get_auction_settings(), now or utcnow()
+    auction = _locked(db_session, auction_id)
+    if auction.leader_id != buyer_id:
+        raise NotYours(f"auction {auction_id}'s counter-offer is not this buyer's")
+    if not _awaiting(auction, now) or auction.counter_cents is None:
+        raise NotAwaiting(f"auction {auction_id} has no counter-offer waiting")
+    alerts: list[Alert] = []
+    if accept:
+        _sell(auction, buyer_id, auction.counter_cents, now, settings)
+        alerts = _sale_alerts(db_session, auction)
+    else:
+        auction.result = AuctionResult.NOT_SOLD
+    payload = {"accepted": accept, "counter_cents": auction.counter_cents}
+    alerts.append(Alert(AuctionEventKind.COUNTER_ANSWERED, f"countered:{auction.id}",
+                        dealer_id=events.dealer_of(db_session, auction.vehicle_id),
+                        payload=payload))  # fmt: skip
+    events.record(db_session, auction.id, alerts)
+    return auction
+
+
+def _awaiting(auction: Auction, now: datetime) -> bool:
+    deadline = auction.approval_deadline_at
+    return auction.result is AuctionResult.ON_APPROVAL and deadline is not None and now < deadline
+
+
+def expire_approvals(*, db_session: Session, now: datetime, limit: int = 100) -> list[int]:
+    """Auctions on approval whose deadline passed unanswered become not sold (told to both)."""
+    due = db_session.scalars(
+        select(Auction.id)
+        .where(Auction.result == AuctionResult.ON_APPROVAL, Auction.approval_deadline_at <= now)
+        .order_by(Auction.approval_deadline_at)
+        .limit(limit)
+    )
+    expired = []
+    for auction_id in list(due):
+        auction = _locked(db_session, auction_id)
+        if auction.result is not AuctionResult.ON_APPROVAL or _awaiting(auction, now):
+            continue
+        auction.result = AuctionResult.NOT_SOLD
+        payload = {"decision": "expired", "counter_cents": auction.counter_cents}
+        dealer = events.dealer_of(db_session, auction.vehicle_id)
+        events.record(db_session, auction.id, [
+            Alert(AuctionEventKind.DEALER_DECISION, f"decision:{auction.id}:expired",
+                  buyer_id=auction.leader_id, payload=payload),
+            Alert(AuctionEventKind.DEALER_DECISION, f"decision:{auction.id}:expired:dealer",
+                  dealer_id=dealer, payload=payload),
+        ])  # fmt: skip
+        expired.append(auction_id)
+    return expired
+
+
+ENDING_SOON_WINDOWS = (timedelta(hours=1), timedelta(minutes=10))
+
+
+def announce_ending_soon(*, db_session: Session, now: datetime, limit: int = 500) -> int:
+    """Record "ending soon" for live auctions within 1 h or 10 min of their end, to bidders and
+    watchers, once per window (a late-discovered auction gets only the nearest window's alert).
+    Returns how many auctions were announced."""
+    widest = max(ENDING_SOON_WINDOWS)
+    due = db_session.scalars(
+        select(Auction)
+        .where(Auction.result == AuctionResult.OPEN, Auction.starts_at <= now,
+               Auction.current_ends_at > now, Auction.current_ends_at <= now + widest)
+        .order_by(Auction.current_ends_at)
+        .limit(limit)
+    )  # fmt: skip
+    count = 0
+    for auction in list(due):
+        left = auction.current_ends_at - now
+        window = min(w for w in ENDING_SOON_WINDOWS if left <= w)
+        minutes = int(window.total_seconds() // 60)
+        recipients = dict.fromkeys(
+            events.bidders_of(db_session, auction.id)
+            + events.watchers_of(db_session, auction.vehicle_id)
+        )
+        payload = {"ends_at": auction.current_ends_at.isoformat(), "window_minutes": minutes,
+                   "price_cents": auction.current_price_cents}  # fmt: skip
+        events.record(db_session, auction.id, [
+            Alert(AuctionEventKind.ENDING_SOON, f"ending:{auction.id}:{minutes}:{buyer}",
+                  buyer_id=buyer, payload=payload)
+            for buyer in recipients
+        ])  # fmt: skip
+        count += 1
+    return count
+
+
+def cancel(
+    *, db_session: Session, auction_id: int, reason: str = "", now: datetime | None = None
+) -> bool:
+    """Cancel an open auction (staff or dealer), telling its bidders and watchers why; False
+    when it was already settled."""
     auction = _locked(db_session, auction_id)
     if auction.result is not AuctionResult.OPEN:
         return False
     auction.result, auction.closed_at = AuctionResult.CANCELLED, now or utcnow()
+    auction.cancel_reason = reason or None
+    recipients = dict.fromkeys(
+        events.bidders_of(db_session, auction.id)
+        + events.watchers_of(db_session, auction.vehicle_id)
+    )
+    events.record(db_session, auction.id, [
+        Alert(AuctionEventKind.CANCELLED, f"cancelled:{auction.id}:{buyer}", buyer_id=buyer,
+              payload={"reason": reason})
+        for buyer in recipients
+    ])  # fmt: skip
     return True
 
 
@@ -261,8 +541,9 @@ def _stamp(auction: Auction) -> datetime:
 
 
 def _store(
-    db_session: Session, auction: Auction, bid: Bid, after: AuctionState, key: str | None
-) -> AuctionBid:
+    db_session: Session, auction: Auction, bid: Bid, after: AuctionState, *, key: str | None,
+    settings: AuctionSettings,
+) -> AuctionBid:  # fmt: skip
     assert after.leader_id is not None and after.current_price_cents is not None  # accepted
     row = AuctionBid(auction_id=auction.id, buyer_id=bid.bidder_id, kind=bid.kind.value,
                      amount_cents=bid.amount_cents, placed_at=bid.placed_at,
@@ -276,7 +557,7 @@ def _store(
     auction.last_bid_at = bid.placed_at
     if after.status is AuctionStatus.BOUGHT_NOW:  # buy-it-now ends the auction at once
         auction.bought_now = True
-        auction.result, auction.closed_at = AuctionResult.SOLD, bid.placed_at
+        _sell(auction, bid.bidder_id, bid.amount_cents, bid.placed_at, settings)
     db_session.flush()
     return row
 

@@ -16,7 +16,7 @@ from catalog.auctions.models import Auction, AuctionResult
 from catalog.database import transaction, utcnow
 from catalog.errors import NotFound
 from tests.auction_reference import ReferenceAuction
-from tests.factories import make_buyer, make_dealer, make_vehicle
+from tests.factories import make_bidder, make_dealer, make_vehicle
 
 
 def live_auction(sessions: sessionmaker[Session], **terms: int | None) -> int:
@@ -33,7 +33,7 @@ def live_auction(sessions: sessionmaker[Session], **terms: int | None) -> int:
 
 def buyers(sessions: sessionmaker[Session], count: int) -> list[int]:
     with transaction(sessions) as db_session:
-        return [make_buyer(db_session).id for _ in range(count)]
+        return [make_bidder(db_session).id for _ in range(count)]
 
 
 def bid(

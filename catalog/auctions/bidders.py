@@ -1,0 +1,105 @@
+"""Who may bid, and how much: the terms accepted and the bidding limit.
+
+A buyer's first bid waits until they accept the current terms (fees, payment within the
+configured business days, bids are binding). Their limit is what staff set outright, or the
+recorded deposit times the multiplier, or the default for buyers with no deposit. The limit is
+buying power across auctions: the maximums with which the buyer leads other open auctions count
+against it, so a buyer cannot commit more than their deposit covers by bidding on many lots.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from catalog.auctions.fees import AuctionSettings, get_auction_settings
+from catalog.auctions.models import Auction, AuctionResult, Bidder
+from catalog.database import utcnow
+
+
+@dataclass(frozen=True)
+class BuyingPower:
+    limit_cents: int
+    committed_cents: int  # maximums leading other open auctions
+
+    @property
+    def available_cents(self) -> int:
+        return max(self.limit_cents - self.committed_cents, 0)
+
+
+def profile(*, db_session: Session, buyer_id: int) -> Bidder | None:
+    return db_session.get(Bidder, buyer_id)
+
+
+def _profile_for_update(db_session: Session, buyer_id: int, by: str) -> Bidder:
+    bidder = db_session.get(Bidder, buyer_id)
+    if bidder is None:
+        bidder = Bidder(buyer_id=buyer_id, deposit_cents=0)
+        db_session.add(bidder)
+    bidder.updated_by, bidder.updated_at = by, utcnow()
+    return bidder
+
+
+def has_accepted_terms(
+    *, db_session: Session, buyer_id: int, settings: AuctionSettings | None = None
+) -> bool:
+    version = (settings or get_auction_settings()).terms_version
+    bidder = db_session.get(Bidder, buyer_id)
+    return bidder is not None and bidder.terms_version == version
+
+
+def accept_terms(
+    *, db_session: Session, buyer_id: int, now: datetime | None = None,
+    settings: AuctionSettings | None = None,
+) -> Bidder:  # fmt: skip
+    """Record that the buyer accepted the current terms (again, if the version changed)."""
+    bidder = _profile_for_update(db_session, buyer_id, by="buyer")
+    bidder.terms_version = (settings or get_auction_settings()).terms_version
+    bidder.terms_accepted_at = now or utcnow()
+    db_session.flush()
+    return bidder
+
+
+def record_deposit(*, db_session: Session, buyer_id: int, deposit_cents: int, by: str) -> Bidder:
+    """Staff record the deposit a buyer paid (replacing the previous amount)."""
+    if deposit_cents < 0:
+        raise ValueError("a deposit cannot be negative")
+    bidder = _profile_for_update(db_session, buyer_id, by)
+    bidder.deposit_cents = deposit_cents
+    db_session.flush()
+    return bidder
+
+
+def set_limit(*, db_session: Session, buyer_id: int, limit_cents: int | None, by: str) -> Bidder:
+    """Staff set a limit outright (None: back to deposit x multiplier)."""
+    if limit_cents is not None and limit_cents < 0:
+        raise ValueError("a limit cannot be negative")
+    bidder = _profile_for_update(db_session, buyer_id, by)
+    bidder.limit_cents = limit_cents
+    db_session.flush()
+    return bidder
+
+
+def limit_of(bidder: Bidder | None, settings: AuctionSettings | None = None) -> int:
+    settings = settings or get_auction_settings()
+    if bidder is not None and bidder.limit_cents is not None:
+        return bidder.limit_cents
+    deposit = bidder.deposit_cents if bidder is not None else 0
+    return max(settings.default_limit_cents, deposit * settings.deposit_multiplier)
+
+
+def buying_power(
+    *, db_session: Session, buyer_id: int, excluding_auction_id: int | None = None,
+    settings: AuctionSettings | None = None,
+) -> BuyingPower:  # fmt: skip
+    """The buyer's limit and what their leading maximums on other open auctions commit of it."""
+    query = select(func.coalesce(func.sum(Auction.leader_max_cents), 0)).where(
+        Auction.leader_id == buyer_id, Auction.result == AuctionResult.OPEN
+    )
+    if excluding_auction_id is not None:
+        query = query.where(Auction.id != excluding_auction_id)
+    committed = int(db_session.scalar(query) or 0)
+    return BuyingPower(limit_of(db_session.get(Bidder, buyer_id), settings), committed)
