@@ -297,6 +297,8 @@ def _metadata(message: InboundMessage, start: turns.TurnStart) -> dict[str, Any]
         "buyer_id": start.buyer_id,
         "conversation_id": start.conversation_id,
         "kind": message.kind.value,
+        # The provider's id of this message: what makes a bid from it idempotent.
+        "message_id": f"{message.channel.value}:{message.message_id}",
     }
     if message.kind is InboundKind.START and message.payload:
         metadata["start_payload"] = message.payload

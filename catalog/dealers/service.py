@@ -43,3 +43,8 @@ def upsert_by_name(*, db_session: Session, dealer_in: DealerIn) -> Dealer:
         setattr(dealer, field, value)
     db_session.flush()
     return dealer
+
+
+def get_by_telegram_chat(*, db_session: Session, chat_id: int) -> Dealer | None:
+    """The dealer whose alerts go to this Telegram chat (their private chat: their user id)."""
+    return db_session.scalars(select(Dealer).where(Dealer.telegram_chat_id == chat_id)).first()

@@ -33,6 +33,7 @@ from catalog.vehicles.schemas import SearchPage, VehicleFilters, VehicleSummary
 from catalog.vehicles.search import search_vehicles, similar_vehicles
 from catalog.vehicles.understanding import understand, understand_follow_up
 from catalog.vehicles.vocabulary import vocabulary_cache
+from dialogs.actions.auctions import details_line as auction_line
 from dialogs.actions.choice import current_vehicle, listed
 from dialogs.actions.privacy import notice_first
 from dialogs.actions.support import VEHICLE_SLOT, buyer_id, catalog_sessions, language
@@ -436,6 +437,9 @@ class ActionVehicleDetails(Action):  # type: ignore[misc]
                 return []
             currency = _local_currency(tracker, db_session)
             text = details_text(vehicle, lang, currency, get_exchange_rates())
+            auction = auction_line(db_session, vehicle, buyer_id(tracker), lang)
+            if auction is not None:
+                text += "\n🔨 " + auction
             dispatcher.utter_message(text=text, buttons=details_buttons(vehicle.id, lang))
             return [SlotSet(VEHICLE_SLOT, str(vehicle.id))]
 
