@@ -26,7 +26,9 @@ from dialogs.actions.auctions_wording import fee_lines, time_left, usd
         ("bid", None, None),
     ],
 )
-def test_a_bid_is_read_from_the_buyers_words(text: str, lot: int | None, amount: int | None) -> None:
+def test_a_bid_is_read_from_the_buyers_words(
+    text: str, lot: int | None, amount: int | None
+) -> None:
     found, rest = lot_in(text)
     assert found == lot
     assert amount_in(rest) == amount
