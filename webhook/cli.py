@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bots.simulator.cli import chat_app
+from catalog.auctions import management
 from catalog.config import get_catalog_settings
-from catalog.database import make_engine, make_session_factory, transaction
-from catalog.errors import InvalidFilter, InvalidInput
+from catalog.database import make_engine, make_session_factory, transaction, utcnow
+from catalog.errors import InvalidFilter, InvalidInput, NotFound
 from catalog.media.storage import MediaStore
 from catalog.migrate import upgrade
 from webhook.config import AppSettings, get_app_settings
+
+T = TypeVar("T")
 
 app = typer.Typer(
     help="Nzila: messaging-first vehicle export bot.",
@@ -28,6 +34,12 @@ app = typer.Typer(
 import_app = typer.Typer(help="Import dealers' data.", no_args_is_help=True)
 app.add_typer(import_app, name="import", help="Import dealers' inventory from files.")
 telegram_app = typer.Typer(help="Telegram bot set-up.", no_args_is_help=True)
+auctions_app = typer.Typer(help="Staff: auctions and bidders.", no_args_is_help=True)
+app.add_typer(
+    auctions_app,
+    name="auctions",
+    help="Staff: schedule, list, show and cancel auctions; record deposits and limits.",
+)
 app.add_typer(telegram_app, name="telegram", help="Telegram bot set-up (webhook registration).")
 app.add_typer(
     chat_app, name="chat", help="Chat with the bot as a WhatsApp, Twilio or Telegram user would."
@@ -37,6 +49,16 @@ app.add_typer(
 def _sessions() -> sessionmaker[Session]:
     settings = get_catalog_settings()
     return make_session_factory(make_engine(settings.database_url))
+
+
+@contextmanager
+def _database() -> Iterator[sessionmaker[Session]]:
+    """Sessions on the configured database, its connections closed when the command is done."""
+    engine = make_engine(get_catalog_settings().database_url)
+    try:
+        yield make_session_factory(engine)
+    finally:
+        engine.dispose()
 
 
 @app.command()
@@ -51,8 +73,9 @@ def migrate() -> None:
 def seed(
     vehicles: Annotated[int, typer.Option(help="How many demo vehicles.")] = 320,
     photos: Annotated[bool, typer.Option(help="Draw 20-50 photos per vehicle.")] = True,
+    auctions: Annotated[bool, typer.Option(help="Auction about a quarter of them.")] = True,
 ) -> None:
-    """Write the demo inventory: dealers, vehicles and photo galleries (idempotent)."""
+    """Write the demo inventory: dealers, vehicles, photo galleries and auctions (idempotent)."""
     from catalog.demo.seed import seed_demo
 
     settings = get_catalog_settings()
@@ -62,11 +85,13 @@ def seed(
         store=MediaStore(settings.media_dir),
         vehicle_count=vehicles,
         photos=photos,
+        auctions=auctions,
         progress=typer.echo,
     )
     typer.echo(
         f"seeded: {report.dealers} dealers, {report.vehicles_created} vehicles created, "
-        f"{report.vehicles_updated} updated, {report.photos_added} photos added"
+        f"{report.vehicles_updated} updated, {report.photos_added} photos added, "
+        f"{report.auctions_created} auctions scheduled"
     )
 
 
@@ -319,7 +344,7 @@ def up(
         int, typer.Option(min=1, max=8, help="Rasa servers (conversations are pinned to one).")
     ] = 1,
 ) -> None:
-    """Run everything: web app, worker, Rasa, action server and fake providers (Ctrl-C stops)."""
+    """Run everything: web app, worker, scheduler, Rasa, actions, fake providers (Ctrl-C stops)."""
     from webhook.devstack import run_stack
     from webhook.stack import build_services, embedded_redis_url
 
@@ -339,6 +364,202 @@ def up(
         )
 
     raise typer.Exit(run_stack(services, on_ready=ready))
+
+
+@app.command()
+def scheduler(
+    interval: Annotated[float, typer.Option(min=0.05, help="Seconds between passes.")] = 1.0,
+) -> None:
+    """Run the auction scheduler: close ended auctions, expire approvals, remind endings."""
+    import signal
+    import threading
+
+    from catalog.logs import configure_logging
+    from notifications.scheduler import run_scheduler
+
+    _checked_settings()
+    configure_logging()
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):  # finish the current pass, then stop
+        signal.signal(signum, lambda _signum, _frame: stop.set())
+    with _database() as sessions:
+        run_scheduler(sessions, interval_seconds=interval, stop_event=stop)
+
+
+# --- `nzila auctions`: staff schedule, list, show and cancel auctions ---------------------------
+
+
+@auctions_app.command("create")
+def auctions_create(
+    *,
+    vehicle_id: Annotated[int, typer.Option(help="The vehicle to auction.")],
+    starting_bid: Annotated[str, typer.Option(help="In dollars: 5200 or 5,200.50.")],
+    starts_at: Annotated[str | None, typer.Option(help="ISO-8601 UTC (default: now).")] = None,
+    starts_in: Annotated[str | None, typer.Option(help="Or a delay: 30m, 2h, 1d.")] = None,
+    ends_at: Annotated[str | None, typer.Option(help="ISO-8601 UTC.")] = None,
+    duration: Annotated[str | None, typer.Option(help="Or from the start: 90m, 48h, 3d.")] = None,
+    reserve: Annotated[str | None, typer.Option(help="Lowest price the dealer accepts.")] = None,
+    buy_now: Annotated[str | None, typer.Option(help="Buy-it-now price in dollars.")] = None,
+    soft_close_seconds: Annotated[
+        int, typer.Option(min=0, help="A late bid extends the end by this much.")
+    ] = management.DEFAULT_SOFT_CLOSE_SECONDS,
+) -> None:
+    """Schedule an auction for a vehicle (amounts in dollars, times ISO-8601 UTC)."""
+    now = utcnow()
+    with _refusals():
+        start, end = management.auction_window(
+            now=now, starts_at=_maybe(management.parse_time, starts_at),
+            starts_in=_maybe(management.parse_duration, starts_in),
+            ends_at=_maybe(management.parse_time, ends_at),
+            duration=_maybe(management.parse_duration, duration),
+        )  # fmt: skip
+        with _database() as sessions, transaction(sessions) as db_session:
+            auction = management.schedule(
+                db_session=db_session, vehicle_id=vehicle_id, starts_at=start, ends_at=end,
+                starting_bid_cents=management.parse_dollars(starting_bid),
+                reserve_cents=_maybe(management.parse_dollars, reserve),
+                buy_now_cents=_maybe(management.parse_dollars, buy_now),
+                soft_close_seconds=soft_close_seconds, now=now,
+            )  # fmt: skip
+            created = management.show(db_session=db_session, auction_id=auction.id, now=now)
+    typer.echo(f"scheduled auction #{created.auction.id}")
+    _echo_auction(created.auction)
+
+
+@auctions_app.command("list")
+def auctions_list(
+    open_only: Annotated[bool, typer.Option("--open", help="Only open auctions.")] = False,
+    limit: Annotated[int, typer.Option(min=1)] = 200,
+) -> None:
+    """One line per auction: open ones ending soonest first, else newest first."""
+    with _database() as sessions, sessions() as db_session:
+        views = management.list_auctions(db_session=db_session, open_only=open_only, limit=limit)
+    for view in views:
+        price = management.dollars(view.current_price_cents) if view.current_price_cents else "-"
+        typer.echo(
+            f"#{view.id:<6} {view.status:<11} {view.vehicle_title[:36]:<36} "
+            f"price {price:>12}  ends {_when(view.current_ends_at)}  {view.bids_accepted} bids"
+        )
+    if not views:
+        typer.echo("no auction" + (" open" if open_only else ""))
+
+
+@auctions_app.command("show")
+def auctions_show(auction_id: Annotated[int, typer.Argument(help="The auction's id.")]) -> None:
+    """An auction's terms (reserve included), price, leader and every accepted bid."""
+    with _refusals(), _database() as sessions, sessions() as db_session:
+        detail = management.show(db_session=db_session, auction_id=auction_id)
+    _echo_auction(detail.auction)
+    typer.echo(f"bids ({len(detail.bids)}):")
+    for bid in detail.bids:
+        typer.echo(
+            f"  {_when(bid.placed_at)}  buyer #{bid.buyer_id:<6} {bid.kind:<7} "
+            f"max {management.dollars(bid.amount_cents):>12} -> price "
+            f"{management.dollars(bid.price_after_cents)}, leader #{bid.leader_after_id}"
+        )
+
+
+@auctions_app.command("cancel")
+def auctions_cancel(
+    auction_id: Annotated[int, typer.Argument(help="The auction's id.")],
+    reason: Annotated[str, typer.Option(help="Told to its bidders and watchers.")],
+) -> None:
+    """Cancel an open auction; its bidders and watchers are told the reason."""
+    with _refusals(), _database() as sessions, transaction(sessions) as db_session:
+        view = management.cancel(db_session=db_session, auction_id=auction_id, reason=reason)
+    typer.echo(f"cancelled auction #{view.id} ({view.vehicle_title}): {view.cancel_reason}")
+
+
+@auctions_app.command("deposit")
+def auctions_deposit(
+    buyer_id: Annotated[int, typer.Argument(help="The buyer's id.")],
+    amount: Annotated[str, typer.Argument(help="The deposit paid, in dollars.")],
+    by: Annotated[str | None, typer.Option(help="Who records it (default: cli:$USER).")] = None,
+) -> None:
+    """Record the deposit a buyer paid (it replaces the previous amount)."""
+    with _refusals(), _database() as sessions, transaction(sessions) as db_session:
+        bidder = management.record_deposit(db_session=db_session, buyer_id=buyer_id,
+                                           deposit_cents=management.parse_dollars(amount),
+                                           by=by or _operator())  # fmt: skip
+    _echo_bidder(bidder)
+
+
+@auctions_app.command("limit")
+def auctions_limit(
+    buyer_id: Annotated[int, typer.Argument(help="The buyer's id.")],
+    amount: Annotated[str, typer.Argument(help="In dollars, or none: deposit x multiplier.")],
+    by: Annotated[str | None, typer.Option(help="Who sets it (default: cli:$USER).")] = None,
+) -> None:
+    """Set a buyer's bidding limit outright, or `none` to go back to deposit x multiplier."""
+    with _refusals(), _database() as sessions, transaction(sessions) as db_session:
+        limit = None if amount.strip().lower() == "none" else management.parse_dollars(amount)
+        bidder = management.set_limit(db_session=db_session, buyer_id=buyer_id,
+                                      limit_cents=limit, by=by or _operator())  # fmt: skip
+    _echo_bidder(bidder)
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """Input the catalog refuses (an unknown id, impossible terms): a clear line, exit code 2."""
+    try:
+        yield
+    except (NotFound, InvalidInput) as refused:
+        typer.echo(f"refused: {refused}", err=True)
+        raise typer.Exit(2) from refused
+
+
+def _maybe(parse: Callable[[str], T], text: str | None) -> T | None:
+    return None if text is None else parse(text)
+
+
+def _operator() -> str:
+    return "cli:" + (os.environ.get("USER") or os.environ.get("LOGNAME") or "unknown")
+
+
+def _when(moment: datetime | None) -> str:
+    return "-" if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _echo_auction(view: management.AuctionView) -> None:
+    money = management.dollars
+    reserve, buy_now, price = "none", "none", "no bid yet"
+    if view.reserve_cents is not None:
+        reserve = f"{money(view.reserve_cents)} ({'met' if view.reserve_met else 'not met'})"
+    if view.buy_now_cents is not None:
+        buy_now = money(view.buy_now_cents) + (" (available)" if view.buy_now_available else "")
+    if view.current_price_cents is not None:
+        price = f"{money(view.current_price_cents)}, leader buyer #{view.leader_id}"
+    extended = view.ends_at != view.current_ends_at
+    lines = [
+        f"auction #{view.id}: {view.vehicle_title} (vehicle #{view.vehicle_id}, "
+        f"dealer #{view.dealer_id})",
+        f"  status        {view.status}",
+        f"  runs          {_when(view.starts_at)} -> {_when(view.current_ends_at)}"
+        + (f" (extended from {_when(view.ends_at)})" if extended else ""),
+        f"  starting bid  {money(view.starting_bid_cents)}   reserve {reserve}   buy now {buy_now}",
+        f"  price         {price}; {view.bids_accepted} bids; next minimum "
+        f"{money(view.minimum_next_bid_cents)}",
+    ]
+    if view.winner_id is not None and view.sold_price_cents is not None:
+        lines.append(
+            f"  sold          to buyer #{view.winner_id} at {money(view.sold_price_cents)}, "
+            f"payment due {_when(view.payment_due_at)}"
+        )
+    if view.status == "on_approval":
+        lines.append(f"  approval by   {_when(view.approval_deadline_at)}")
+    if view.cancel_reason:
+        lines.append(f"  cancelled     {view.cancel_reason}")
+    typer.echo("\n".join(lines))
+
+
+def _echo_bidder(bidder: management.BidderView) -> None:
+    money = management.dollars
+    outright = " (set outright)" if bidder.limit_set_cents is not None else ""
+    typer.echo(
+        f"buyer #{bidder.buyer_id}: deposit {money(bidder.deposit_cents)}, limit "
+        f"{money(bidder.limit_cents)}{outright}; {money(bidder.committed_cents)} committed, "
+        f"{money(bidder.available_cents)} available (by {bidder.updated_by})"
+    )
 
 
 @telegram_app.command("set-webhook")
@@ -372,6 +593,7 @@ def check_config() -> None:
 def _checked_settings() -> AppSettings:
     from bots.config import get_channel_settings
     from dialogs.config import get_dialog_settings
+    from inbox.config import get_inbox_settings
     from notifications.config import get_redis_settings
     from webhook.config import check_production_backends
 
@@ -386,6 +608,7 @@ def _checked_settings() -> AppSettings:
             get_redis_settings(),
             get_channel_settings(),
             get_dialog_settings(),
+            get_inbox_settings(),
         )
         if problems:
             typer.echo("refusing to start in production: " + "; ".join(problems), err=True)

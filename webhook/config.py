@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bots.config import ChannelSettings
 from catalog.config import DEV_SECRET_PREFIX, CatalogSettings
 from dialogs.config import DialogSettings
+from inbox.config import InboxSettings
 from notifications.config import RedisSettings
 
 
@@ -61,8 +62,9 @@ def check_production_backends(
     redis: RedisSettings,
     channels: ChannelSettings | None = None,
     dialogs: DialogSettings | None = None,
+    inbox: InboxSettings | None = None,
 ) -> list[str]:
-    """What a production deployment lacks: real backends and real channel secrets."""
+    """What a production deployment lacks: real backends and real channel and staff secrets."""
     problems = []
     if catalog.database_url.startswith("sqlite"):
         problems.append("DATABASE_URL must point at PostgreSQL in production")
@@ -73,6 +75,8 @@ def check_production_backends(
                         channels.development_secrets())  # fmt: skip
     if dialogs is not None and DEV_SECRET_PREFIX in dialogs.rasa_auth_token.get_secret_value():
         problems.append("RASA_AUTH_TOKEN still has its development value")
+    if inbox is not None:
+        problems.extend(inbox.production_problems())
     return problems
 
 

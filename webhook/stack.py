@@ -61,6 +61,7 @@ def build_services(
         Service("worker", [*nzila, "worker"], env=env,
                 ready_url=(f"http://127.0.0.1:{channels.worker_metrics_port}/metrics"
                            if channels.worker_metrics_port else None)),
+        Service("scheduler", [*nzila, "scheduler"], env=env),  # closes auctions, reminds endings
     ]  # fmt: skip
 
 

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import os
+import random
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from catalog.database import refresh_statistics, transaction
+from catalog.auctions import management as auction_management
+from catalog.auctions import service as auction_service
+from catalog.auctions.models import Auction, AuctionResult
+from catalog.database import refresh_statistics, transaction, utcnow
 from catalog.dealers import service as dealer_service
 from catalog.demo.inventory import DEMO_DEALERS, demo_vehicles
 from catalog.media import service as media_service
@@ -29,6 +34,9 @@ from catalog.vehicles.service import Upserted
 
 DEMO_VEHICLE_COUNT = 320
 MIN_PHOTOS, MAX_PHOTOS = 20, 50
+LIVE_AUCTION_SHARE = 0.25  # of demo vehicles with a live auction
+SCHEDULED_AUCTIONS = 2  # starting later, for a feel of what is coming
+AUCTION_SEED = 2026
 
 Progress = Callable[[str], None]
 
@@ -39,6 +47,7 @@ class SeedReport:
     vehicles_created: int = 0
     vehicles_updated: int = 0
     photos_added: int = 0
+    auctions_created: int = 0
 
 
 def seed_demo(
@@ -47,10 +56,13 @@ def seed_demo(
     store: MediaStore,
     vehicle_count: int = DEMO_VEHICLE_COUNT,
     photos: bool = True,
+    auctions: bool = True,
     workers: int | None = None,
     progress: Progress = lambda message: None,
+    now: datetime | None = None,
 ) -> SeedReport:
-    """Write the demo inventory. Safe to run again: rows are upserted, galleries completed."""
+    """Write the demo inventory and its auctions. Safe to run again: rows are upserted,
+    galleries completed, and only demo vehicles without an open auction get a new one."""
     report = SeedReport()
     with transaction(sessions) as db_session:
         dealer_ids = [
@@ -58,15 +70,68 @@ def seed_demo(
             for demo in DEMO_DEALERS
         ]
         report.dealers = len(dealer_ids)
+        vehicle_ids = []
         for vehicle_in in demo_vehicles(dealer_ids, vehicle_count):
-            _, outcome = vehicle_service.upsert_by_vin(db_session=db_session, vehicle_in=vehicle_in)
+            vehicle, outcome = vehicle_service.upsert_by_vin(
+                db_session=db_session, vehicle_in=vehicle_in
+            )
+            vehicle_ids.append(vehicle.id)
             report.vehicles_created += outcome is Upserted.CREATED
             report.vehicles_updated += outcome is Upserted.UPDATED
     refresh_statistics(sessions)
     progress(f"{report.dealers} dealers, {vehicle_count} vehicles in the catalog")
+    if auctions:
+        report.auctions_created = _seed_auctions(sessions, vehicle_ids, now or utcnow())
+        progress(f"{report.auctions_created} demo auctions scheduled")
     if photos:
         report.photos_added = _seed_photos(sessions, store, workers, progress)
     return report
+
+
+def _seed_auctions(sessions: sessionmaker[Session], vehicle_ids: list[int], now: datetime) -> int:
+    """A live auction on about a quarter of the demo vehicles and a few starting later, the same
+    vehicles every run; a vehicle whose demo auction has ended (closed here if the scheduler has
+    not yet) gets a fresh one, and one with an open auction is left alone."""
+    chosen = sorted(vehicle_ids)
+    random.Random(AUCTION_SEED).shuffle(chosen)
+    live = max(1, round(len(chosen) * LIVE_AUCTION_SHARE)) if chosen else 0
+    plans = [(vehicle_id, index >= live) for index, vehicle_id in
+             enumerate(chosen[: live + SCHEDULED_AUCTIONS])]  # fmt: skip
+    created = 0
+    for vehicle_id, later in plans:
+        with transaction(sessions) as db_session:
+            created += _demo_auction(db_session, vehicle_id, now, later=later)
+    return created
+
+
+def _demo_auction(db_session: Session, vehicle_id: int, now: datetime, *, later: bool) -> bool:
+    """Schedule the vehicle's demo auction unless it has one still to run; True if scheduled."""
+    for auction_id in db_session.scalars(
+        select(Auction.id).where(Auction.vehicle_id == vehicle_id,
+                                 Auction.result == AuctionResult.OPEN)
+    ).all():  # fmt: skip
+        auction_service.close(db_session=db_session, auction_id=auction_id, now=now)
+    if auction_management.open_auction_of(db_session=db_session, vehicle_id=vehicle_id):
+        return False  # still scheduled or running
+    vehicle = vehicle_service.get(db_session=db_session, vehicle_id=vehicle_id)
+    if not auction_management.auctionable(vehicle):
+        return False
+    rng = random.Random(f"{AUCTION_SEED}:{vehicle.vin}")  # the same terms every run
+    price = vehicle.price_cents
+    starts_at = now + timedelta(hours=rng.randint(2, 12)) if later else now - timedelta(hours=1)
+    ends_at = (starts_at if later else now) + timedelta(minutes=rng.randint(2 * 60, 72 * 60))
+    reserve = _round_to_50_dollars(price * rng.uniform(0.8, 0.9)) if rng.random() < 0.5 else None
+    buy_now = _round_to_50_dollars(price * 1.1) if rng.random() < 0.4 else None
+    auction_management.schedule(
+        db_session=db_session, vehicle_id=vehicle_id, starts_at=starts_at, ends_at=ends_at,
+        starting_bid_cents=_round_to_50_dollars(price * rng.uniform(0.4, 0.6)),
+        reserve_cents=reserve, buy_now_cents=buy_now, now=now,
+    )  # fmt: skip
+    return True
+
+
+def _round_to_50_dollars(cents: float) -> int:
+    return max(1, round(cents / 50_00)) * 50_00
 
 
 def photo_count(vin: str) -> int:
