@@ -18,6 +18,8 @@ from catalog.config import CatalogSettings, get_catalog_settings
 from catalog.database import make_engine, make_session_factory
 from catalog.media.storage import MediaStore
 from dialogs.config import DialogSettings, get_dialog_settings
+from inbox import api as staff_api
+from inbox.config import InboxSettings, get_inbox_settings
 from notifications.config import RedisSettings, get_redis_settings
 from notifications.redis import connect_async_redis, connect_redis
 from webhook import gallery, health, home, simulator
@@ -31,6 +33,8 @@ def create_app(
     redis_settings: RedisSettings | None = None,
     channel_settings: ChannelSettings | None = None,
     dialog_settings: DialogSettings | None = None,
+    *,
+    inbox_settings: InboxSettings | None = None,
 ) -> FastAPI:
     """Build the app. Connections open at start-up (lifespan), so building it does no I/O."""
     app_settings = app_settings or get_app_settings()
@@ -38,6 +42,7 @@ def create_app(
     redis_settings = redis_settings or get_redis_settings()
     channel_settings = channel_settings or get_channel_settings()
     dialog_settings = dialog_settings or get_dialog_settings()
+    inbox_settings = inbox_settings or get_inbox_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -54,6 +59,7 @@ def create_app(
     app.state.settings = app_settings
     app.state.channel_settings = channel_settings
     app.state.dialog_settings = dialog_settings
+    app.state.inbox_settings = inbox_settings
     app.state.sessions = make_session_factory(engine)
     app.state.media_store = MediaStore(catalog_settings.media_dir)
     app.state.redis = _lazy_redis(redis_settings)
@@ -61,6 +67,7 @@ def create_app(
     app.include_router(home.router)
     app.include_router(gallery.router)
     app.include_router(simulator.router)
+    app.include_router(staff_api.router)
     for webhooks in (telegram, whatsapp, twilio):
         app.include_router(webhooks.router)
     app.add_route("/metrics", _metrics, include_in_schema=False)
