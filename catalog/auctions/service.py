@@ -38,6 +38,7 @@ from catalog.auctions.increments import DEFAULT_INCREMENTS, IncrementTable
 from catalog.auctions.models import Auction, AuctionBid, AuctionEventKind, AuctionResult
 from catalog.database import utcnow
 from catalog.errors import InvalidInput, NotFound
+from catalog.vehicles.models import ListingStatus, Vehicle
 
 _CLOSED_AS = {
     Outcome.SOLD: AuctionResult.SOLD,
@@ -227,6 +228,11 @@ def _sell(auction: Auction, buyer_id: int, price_cents: int, now: datetime,
     auction.result, auction.closed_at = AuctionResult.SOLD, auction.closed_at or now
     auction.winner_id, auction.sold_price_cents = buyer_id, price_cents
     auction.payment_due_at = business_days_after(now, settings.payment_business_days)
+    # The vehicle leaves the stock buyers search (sold, not yet paid: staff may relist it).
+    db_session = Session.object_session(auction)
+    assert db_session is not None
+    db_session.execute(update(Vehicle).where(Vehicle.id == auction.vehicle_id)
+                       .values(status=ListingStatus.SOLD))  # fmt: skip
 
 
 # Refusals that stay true once true: prices and minimums only rise, an ended auction stays

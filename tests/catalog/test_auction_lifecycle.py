@@ -16,6 +16,7 @@ from catalog.auctions.fees import AuctionSettings, FeeTable, business_days_after
 from catalog.auctions.models import AuctionEventKind, AuctionResult
 from catalog.database import transaction, utcnow
 from catalog.errors import InvalidInput
+from catalog.vehicles.models import ListingStatus, Vehicle
 from catalog.watchlist import service as watchlist_service
 from tests.factories import make_bidder, make_buyer, make_dealer, make_vehicle
 
@@ -185,6 +186,8 @@ def test_buying_now_sells_at_once_and_tells_the_others(sessions: sessionmaker[Se
         assert auction.result is AuctionResult.SOLD
         assert (auction.winner_id, auction.sold_price_cents) == (kofi, 8_000_00)
         assert auction.payment_due_at is not None and auction.payment_due_at > utcnow()
+        vehicle = db_session.get(Vehicle, auction.vehicle_id)
+        assert vehicle is not None and vehicle.status is ListingStatus.SOLD  # out of search
     assert sorted(alerts(sessions, auction_id)) == [("lost", ama, None), ("won", kofi, None)]
 
 
