@@ -67,6 +67,7 @@ from dialogs.actions.support import (
 )
 
 LOT_SLOT: Final = "bid_lot"
+_SMALLEST_BID_CENTS: Final = 25_00
 LISTED_LOTS: Final = 8
 # "lot 12", "lot #12", "lot no. 12", "lote nº 12", "lot number 12", "#12" (after folding)
 _LOT: Final = re.compile(
@@ -106,7 +107,8 @@ def amount_in(text: str) -> int | None:
     if price is None or price.minor <= 0:
         return None
     usd_cents = get_exchange_rates().convert(price, CATALOG_CURRENCY).minor
-    return usd_cents - usd_cents % 100 if usd_cents >= 100 else None
+    # Below this, a number is a place in a list ("bid on number 2"), not a vehicle's price.
+    return usd_cents - usd_cents % 100 if usd_cents >= _SMALLEST_BID_CENTS else None
 
 
 def _int_entity(tracker: Tracker, name: str) -> int | None:
@@ -153,22 +155,22 @@ class _Found:
 
 
 def _find(tracker: Tracker, db_session: Session, request: _Request) -> _Found:
-    """The auction the buyer means: a lot they name, else the vehicle of a button, else the lot
-    they were talking about, else the vehicle they are looking at."""
+    """The auction the buyer means: a lot they name, else the vehicle of a button or the one
+    they are looking at (the lot they were talking about, if it is that vehicle's, else the
+    vehicle's current auction), else the lot they were talking about."""
     if request.lot is not None:
         auction = queries.find(db_session=db_session, auction_id=request.lot)
         if auction is None:
             return _Found(None, None, request.lot)
         return _Found(auction, queries.vehicle_of(db_session=db_session, auction=auction), None)
-    vehicle = None
-    if request.vehicle_id is not None:
-        vehicle = db_session.get(Vehicle, request.vehicle_id)
-    slot_lot = tracker.get_slot(LOT_SLOT)
-    if vehicle is None and slot_lot and str(slot_lot).isdigit():
-        auction = queries.find(db_session=db_session, auction_id=int(slot_lot))
-        if auction is not None:
-            return _Found(auction, queries.vehicle_of(db_session=db_session, auction=auction), None)
-    vehicle = vehicle or current_vehicle(tracker, db_session)
+    vehicle = (db_session.get(Vehicle, request.vehicle_id) if request.vehicle_id is not None
+               else current_vehicle(tracker, db_session))  # fmt: skip
+    slot_lot = str(tracker.get_slot(LOT_SLOT) or "")
+    talked_about = (queries.find(db_session=db_session, auction_id=int(slot_lot))
+                    if slot_lot.isdigit() else None)  # fmt: skip
+    if talked_about is not None and (vehicle is None or talked_about.vehicle_id == vehicle.id):
+        return _Found(talked_about, queries.vehicle_of(db_session=db_session,
+                                                       auction=talked_about), None)  # fmt: skip
     if vehicle is None:
         return _Found(None, None, None)
     auction = queries.latest_for_vehicle(db_session=db_session, vehicle_id=vehicle.id)

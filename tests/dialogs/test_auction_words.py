@@ -23,6 +23,7 @@ from dialogs.actions.auctions_wording import fee_lines, time_left, usd
         ("put 3000 for #45", 45, 3_000_00),
         ("my max is 3.1 million naira", None, 2_000_00),  # 3,100,000 NGN at 1,550 per dollar
         ("bid on lot 88", 88, None),
+        ("bid on number 2", None, None),  # a place in the list, not $2
         ("bid", None, None),
     ],
 )

@@ -254,3 +254,17 @@ def test_the_terms_and_fees_can_be_read_before_bidding(chat: ChatFactory) -> Non
     text = text_of(buyer, terms)
     assert "Bids are binding" in text and "Payment within 3 business days" in text
     assert [title for title, _ in choices(terms)] == ["I accept"]
+
+
+def test_a_maximum_applies_to_the_vehicle_in_view(chat: ChatFactory, showroom: Showroom) -> None:
+    earlier = new_lot(showroom, "rav4_2017")
+    in_view = new_lot(showroom, "prado_2014")
+    buyer = bidder(chat, showroom)
+    [status] = buyer.tap(f'/current_bid{{"lot":"{earlier}"}}', "RAV4")
+    assert f"Lot {earlier} · 2017 Toyota RAV4" in text_of(buyer, status)
+
+    buyer.tap(details_payload(showroom, "prado_2014"), "2014 Prado")  # now looking at the Prado
+    [summary] = buyer.say("my max is 1500")
+
+    assert f"Please confirm your bid on lot {in_view} · 2014 Toyota Land Cruiser Prado" in text_of(
+        buyer, summary)  # fmt: skip
