@@ -435,10 +435,11 @@ def auctions_list(
     with _database() as sessions, sessions() as db_session:
         views = management.list_auctions(db_session=db_session, open_only=open_only, limit=limit)
     for view in views:
-        price = management.dollars(view.current_price_cents) if view.current_price_cents else "-"
+        price = management.dollars(view.current_price_cents or view.starting_bid_cents)
+        price = price if view.current_price_cents else f"from {price}"
         typer.echo(
             f"#{view.id:<6} {view.status:<11} {view.vehicle_title[:36]:<36} "
-            f"price {price:>12}  ends {_when(view.current_ends_at)}  {view.bids_accepted} bids"
+            f"price {price:>15}  ends {_when(view.current_ends_at)}  {view.bids_accepted} bids"
         )
     if not views:
         typer.echo("no auction" + (" open" if open_only else ""))

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Final
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.auctions import bidders
@@ -324,11 +324,6 @@ def cancel(
         result = auction_service.get(db_session=db_session, auction_id=auction_id).result
         raise AlreadySettled(f"auction {auction_id} is already {result.value}")
     return show(db_session=db_session, auction_id=auction_id, now=now).auction
-
-
-def count_open(*, db_session: Session) -> int:
-    query = select(func.count()).select_from(Auction).where(Auction.result == AuctionResult.OPEN)
-    return int(db_session.scalar(query) or 0)
 
 
 # --- What a bidder may bid ----------------------------------------------------------------------

@@ -92,7 +92,7 @@ def _seed_auctions(sessions: sessionmaker[Session], vehicle_ids: list[int], now:
     """A live auction on about a quarter of the demo vehicles and a few starting later, the same
     vehicles every run; a vehicle whose demo auction has ended (closed here if the scheduler has
     not yet) gets a fresh one, and one with an open auction is left alone."""
-    chosen = sorted(vehicle_ids)
+    chosen = list(vehicle_ids)  # in the demo inventory's order: the same picks on any database
     random.Random(AUCTION_SEED).shuffle(chosen)
     live = max(1, round(len(chosen) * LIVE_AUCTION_SHARE)) if chosen else 0
     plans = [(vehicle_id, index >= live) for index, vehicle_id in
