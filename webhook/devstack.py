@@ -48,7 +48,7 @@ class Stack:
 
     def say(self, name: str, line: str, colour: str = "1") -> None:
         with self._lock:
-            self._out.write(f"\033[{colour}m{name:>8}\033[0m | {line}\n")
+            self._out.write(f"\033[{colour}m{name:>9}\033[0m | {line}\n")
             self._out.flush()
 
     def start(self) -> None:
