@@ -210,13 +210,19 @@ def _sale_alerts(db_session: Session, auction: Auction) -> list[Alert]:
            "payment_due_at": _iso(auction.payment_due_at)}  # fmt: skip
     alerts = [Alert(AuctionEventKind.WON, f"won:{auction.id}", buyer_id=auction.winner_id,
                     payload=won)]  # fmt: skip
-    lost = {"price_cents": auction.sold_price_cents}
-    alerts += [
-        Alert(AuctionEventKind.LOST, f"lost:{auction.id}:{buyer}", buyer_id=buyer, payload=lost)
+    return alerts + _lost_alerts(db_session, auction, auction.winner_id, auction.sold_price_cents)
+
+
+def _lost_alerts(
+    db_session: Session, auction: Auction, high_bidder: int, price_cents: int | None
+) -> list[Alert]:
+    """Lost, to every bidder but the one who won (or awaits the dealer's decision)."""
+    return [
+        Alert(AuctionEventKind.LOST, f"lost:{auction.id}:{buyer}", buyer_id=buyer,
+              payload={"price_cents": price_cents})
         for buyer in events.bidders_of(db_session, auction.id)
-        if buyer != auction.winner_id
-    ]
-    return alerts
+        if buyer != high_bidder
+    ]  # fmt: skip
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -318,13 +324,7 @@ def _approval_alerts(db_session: Session, auction: Auction, state: AuctionState)
               payload={**payload, "reserve_cents": auction.reserve_cents,
                        "bidder_id": state.leader_id}),
     ]  # fmt: skip
-    lost = {"price_cents": state.current_price_cents}
-    alerts += [
-        Alert(AuctionEventKind.LOST, f"lost:{auction.id}:{buyer}", buyer_id=buyer, payload=lost)
-        for buyer in events.bidders_of(db_session, auction.id)
-        if buyer != state.leader_id
-    ]
-    return alerts
+    return alerts + _lost_alerts(db_session, auction, state.leader_id, state.current_price_cents)
 
 
 class DealerDecision(StrEnum):
