@@ -59,10 +59,12 @@ DESIGN_INTENTS = {
     "opt_out", "opt_in", "my_data", "delete_my_data",
     # handoff, language
     "human_handoff", "choose_language",
+    # auctions
+    "place_bid", "current_bid", "buy_now", "my_bids", "auctions_ending", "auction_terms",
 }  # fmt: skip
 DESIGN_ENTITIES = {
     "make", "model", "year", "price", "body_type", "fuel", "transmission", "seats", "steering",
-    "colour", "mileage", "vin", "language",
+    "colour", "mileage", "vin", "language", "lot",
 }  # fmt: skip
 
 
