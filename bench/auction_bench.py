@@ -81,9 +81,20 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, float | str
     for worker in workers:
         worker.join()
     accepted, disagreements = check(url, auction_id)
+    if backend == "postgresql":
+        drop_database(args.postgres_url, url)
     return {"backend": backend, "bids": len(latencies), "accepted": accepted,
             "rate": len(latencies) / args.seconds, "p50": percentile(latencies, 50) * 1000,
             "p99": percentile(latencies, 99) * 1000, "disagree": disagreements}  # fmt: skip
+
+
+def drop_database(postgres_url: str, url: str) -> None:
+    """The run's own PostgreSQL database goes once its bids are checked."""
+    admin = make_engine(postgres_url).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        name = make_url(url).database
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def database(backend: str, postgres_url: str) -> str:

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from catalog.auctions.engine import Refusal
 from catalog.auctions.fees import AuctionSettings, get_auction_settings
 from catalog.auctions.models import Auction, AuctionResult, Bidder
 from catalog.database import utcnow
@@ -85,10 +86,16 @@ def set_limit(*, db_session: Session, buyer_id: int, limit_cents: int | None, by
 
 def limit_of(bidder: Bidder | None, settings: AuctionSettings | None = None) -> int:
     settings = settings or get_auction_settings()
-    if bidder is not None and bidder.limit_cents is not None:
-        return bidder.limit_cents
-    deposit = bidder.deposit_cents if bidder is not None else 0
-    return max(settings.default_limit_cents, deposit * settings.deposit_multiplier)
+    if bidder is None:
+        return _limit(None, 0, settings)
+    return _limit(bidder.limit_cents, bidder.deposit_cents, settings)
+
+
+def _limit(limit_cents: int | None, deposit_cents: int, settings: AuctionSettings) -> int:
+    """A limit staff set outright, else the deposit's multiple, never below the default."""
+    if limit_cents is not None:
+        return limit_cents
+    return max(settings.default_limit_cents, deposit_cents * settings.deposit_multiplier)
 
 
 def buying_power(
@@ -103,3 +110,30 @@ def buying_power(
         query = query.where(Auction.id != excluding_auction_id)
     committed = int(db_session.scalar(query) or 0)
     return BuyingPower(limit_of(db_session.get(Bidder, buyer_id), settings), committed)
+
+
+def screen(
+    *, db_session: Session, buyer_id: int, auction_id: int, amount_cents: int,
+    settings: AuctionSettings | None = None,
+) -> tuple[Refusal, int] | None:  # fmt: skip
+    """Whether this buyer may bid `amount_cents` on the auction, as far as the bidder goes: None,
+    (TERMS_NOT_ACCEPTED, 0), or (OVER_LIMIT, what they can still commit). One round trip, read
+    before the auction's lock is taken: it is about the buyer's profile and their other
+    auctions, not this auction's bids."""
+    settings = settings or get_auction_settings()
+    committed = (
+        select(func.coalesce(func.sum(Auction.leader_max_cents), 0))
+        .where(Auction.leader_id == buyer_id, Auction.result == AuctionResult.OPEN,
+               Auction.id != auction_id)
+        .scalar_subquery()
+    )  # fmt: skip
+    row = db_session.execute(
+        select(Bidder.terms_version, Bidder.limit_cents, Bidder.deposit_cents, committed)
+        .where(Bidder.buyer_id == buyer_id)
+    ).first()  # fmt: skip
+    if row is None or row[0] != settings.terms_version:
+        return (Refusal.TERMS_NOT_ACCEPTED, 0)
+    _, limit_cents, deposit_cents, committed_cents = row
+    limit = _limit(limit_cents, deposit_cents, settings)
+    available = max(limit - int(committed_cents), 0)
+    return (Refusal.OVER_LIMIT, available) if amount_cents > available else None

@@ -40,13 +40,14 @@ def record(db_session: Session, auction_id: int, alerts: Iterable[Alert]) -> Non
          "created_at": utcnow()}
         for alert in alerts
     ]  # fmt: skip
-    if not rows:
-        return
-    dialect = postgresql if db_session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(AuctionEvent).values(rows).on_conflict_do_nothing(index_elements=["key"])
-    )
-    db_session.execute(statement)
+    if rows:  # one statement per dialect, compiled once: this runs under the auction's lock
+        db_session.execute(_INSERT_NEW[db_session.get_bind().dialect.name], rows)
+
+
+_INSERT_NEW = {
+    "postgresql": postgresql.insert(AuctionEvent).on_conflict_do_nothing(index_elements=["key"]),
+    "sqlite": sqlite.insert(AuctionEvent).on_conflict_do_nothing(index_elements=["key"]),
+}
 
 
 def bidders_of(db_session: Session, auction_id: int) -> list[int]:

@@ -111,10 +111,9 @@ def preview_bid(
     decision = place(terms, state, bid)
     if isinstance(decision, Refused):
         return decision
-    if not bidders.has_accepted_terms(db_session=db_session, buyer_id=buyer_id, settings=settings):
-        return Refused(Refusal.TERMS_NOT_ACCEPTED, state)
-    power = bidders.buying_power(db_session=db_session, buyer_id=buyer_id,
-                                 excluding_auction_id=auction.id, settings=settings)  # fmt: skip
-    if amount_cents > power.available_cents:
-        return Refused(Refusal.OVER_LIMIT, state, available_cents=power.available_cents)
-    return None
+    screened = bidders.screen(db_session=db_session, buyer_id=buyer_id, auction_id=auction.id,
+                              amount_cents=amount_cents, settings=settings)  # fmt: skip
+    if screened is None:
+        return None
+    why, available = screened
+    return Refused(why, state, available_cents=available)

@@ -154,9 +154,11 @@ def place_bid(
     )
     if early is not None:
         return early
-    if not bidders.has_accepted_terms(db_session=db_session, buyer_id=buyer_id, settings=settings):
-        state = state_of(unlocked, _stamp(unlocked))
-        return BidResult(Refused(Refusal.TERMS_NOT_ACCEPTED, state))
+    screened = bidders.screen(db_session=db_session, buyer_id=buyer_id, auction_id=auction_id,
+                              amount_cents=amount_cents, settings=settings)  # fmt: skip
+    if screened is not None:  # about the bidder: checked before the lock, holding it shorter
+        (why, available), state = screened, state_of(unlocked, _stamp(unlocked))
+        return BidResult(Refused(why, state, available_cents=available))
     auction = _locked(db_session, auction_id)
     repeated = _repeated(db_session, auction, idempotency_key)  # a twin that was in flight
     if repeated is not None:
@@ -164,12 +166,6 @@ def place_bid(
     decision, bid = _decide(auction, buyer_id, amount_cents, kind)
     if isinstance(decision, Refused):
         return BidResult(decision)
-    power = bidders.buying_power(db_session=db_session, buyer_id=buyer_id,
-                                 excluding_auction_id=auction_id, settings=settings)  # fmt: skip
-    if amount_cents > power.available_cents:
-        state = state_of(auction, bid.placed_at)
-        refusal = Refused(Refusal.OVER_LIMIT, state, available_cents=power.available_cents)
-        return BidResult(refusal)
     ends_before = auction.current_ends_at
     stored = _store(
         db_session, auction, bid, decision.state, key=idempotency_key, settings=settings
