@@ -16,7 +16,6 @@ Lots are auction ids. The lot a buyer talks about is remembered in the `bid_lot`
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from abc import ABCMeta, abstractmethod
 from dataclasses import dataclass
@@ -65,6 +64,7 @@ from dialogs.actions.support import (
     language,
     metadata,
 )
+from notifications.auction_alerts import button_payload as _payload
 
 LOT_SLOT: Final = "bid_lot"
 _SMALLEST_BID_CENTS: Final = 25_00
@@ -137,11 +137,6 @@ def _message_key(tracker: Tracker) -> str:
         "message_id"
     ) or f"{tracker.sender_id}:{len(tracker.events)}"  # fmt: skip
     return hashlib.sha256(str(source).encode()).hexdigest()[:8]
-
-
-def _payload(intent: str, **entities: object) -> str:
-    return f"/{intent}" + json.dumps({k: str(v) for k, v in entities.items()},
-                                     separators=(",", ":"))  # fmt: skip
 
 
 # --- Finding the auction ---------------------------------------------------------------------

@@ -22,6 +22,7 @@ from catalog.auctions.models import AuctionBid, AuctionEventKind, AuctionResult
 from catalog.database import transaction, utcnow
 from catalog.dealers.models import Dealer
 from catalog.vehicles.models import ListingStatus, Vehicle
+from notifications.auction_alerts import render
 from tests.conversations import Buyer, ChatFactory, Showroom
 from tests.dialogs.chat_support import buyer_row
 from tests.dialogs.test_extras import parse
@@ -268,3 +269,56 @@ def test_a_maximum_applies_to_the_vehicle_in_view(chat: ChatFactory, showroom: S
 
     assert f"Please confirm your bid on lot {in_view} · 2014 Toyota Land Cruiser Prado" in text_of(
         buyer, summary)  # fmt: skip
+
+
+def alert_buttons(showroom: Showroom, lot: int, kind: AuctionEventKind) -> dict[str, str]:
+    """The buttons of the newest alert of this kind, as the alert worker would send them."""
+    with showroom.sessions() as db_session:
+        rows = [row for row in events.of_auction(db_session=db_session, auction_id=lot)
+                if row.kind is kind]  # fmt: skip
+        return dict(render(db_session, rows[-1]).buttons)
+
+
+def test_the_buttons_of_the_alerts_work_in_chat(chat: ChatFactory, showroom: Showroom) -> None:
+    lot = new_lot(showroom, "camry_2015", reserve_cents=5_000_00)
+    buyer = bidder(chat, showroom)
+    me = buyer_row(showroom, buyer).id
+    with transaction(showroom.sessions) as db_session:
+        auction_service.place_bid(db_session=db_session, auction_id=lot, buyer_id=me,
+                                  amount_cents=2_000_00)  # fmt: skip
+    rival(showroom, lot, 3_000_00)
+
+    # Outbid: the one-tap rebid opens the summary at the new minimum (it never bids by itself).
+    [summary] = buyer.tap(alert_buttons(showroom, lot, AuctionEventKind.OUTBID)["Bid $2,100"])
+    assert f"Please confirm your bid on lot {lot}" in text_of(buyer, summary)
+    assert "Your maximum bid: $2,100" in text_of(buyer, summary)
+
+    # Closed below the reserve: the dealer counters from the alert, the buyer takes it.
+    with transaction(showroom.sessions) as db_session:
+        bidders.record_deposit(db_session=db_session, buyer_id=me, deposit_cents=500_00,
+                               by="staff")  # $5,000 of buying power  # fmt: skip
+        auction_service.place_bid(db_session=db_session, auction_id=lot, buyer_id=me,
+                                  amount_cents=4_000_00)  # fmt: skip
+        auction_service.close(db_session=db_session, auction_id=lot,
+                              now=utcnow() + timedelta(hours=4))  # fmt: skip
+    dealer = agreed(chat(Channel.TELEGRAM))
+    with transaction(showroom.sessions) as db_session:
+        vehicle = db_session.get(Vehicle, showroom.ids["camry_2015"])
+        assert vehicle is not None
+        dealer_row = db_session.get(Dealer, vehicle.dealer_id)
+        assert dealer_row is not None
+        dealer_row.telegram_chat_id = int(dealer.user)
+    try:
+        with relisted_after(showroom, "camry_2015"):
+            asked = alert_buttons(showroom, lot, AuctionEventKind.APPROVAL_REQUESTED)
+            assert list(asked) == ["Approve $3,050", "Counter $4,050", "Reject"]
+            [countered] = dealer.tap(asked["Counter $4,050"], "Counter $4,050")
+            assert f"Counter-offer of $4,050 sent for lot {lot}" in text_of(dealer, countered)
+            offer = alert_buttons(showroom, lot, AuctionEventKind.DEALER_DECISION)
+            [deal] = buyer.tap(offer["Accept $4,050"], "Accept $4,050")
+            assert f"Deal! Lot {lot} is yours for $4,050" in text_of(buyer, deal)
+    finally:
+        with transaction(showroom.sessions) as db_session:
+            dealer_row = db_session.get(Dealer, vehicle.dealer_id)
+            assert dealer_row is not None
+            dealer_row.telegram_chat_id = None
