@@ -43,6 +43,25 @@ def relisted_after(showroom: Showroom, key: str) -> Iterator[None]:
             vehicle.status = ListingStatus.AVAILABLE
 
 
+@contextmanager
+def dealer_of(showroom: Showroom, key: str, person: Buyer) -> Iterator[None]:
+    """This Telegram user is, for the test, the dealer selling the vehicle."""
+
+    def link(chat_id: int | None) -> None:
+        with transaction(showroom.sessions) as db_session:
+            vehicle = db_session.get(Vehicle, showroom.ids[key])
+            assert vehicle is not None
+            dealer = db_session.get(Dealer, vehicle.dealer_id)
+            assert dealer is not None
+            dealer.telegram_chat_id = chat_id
+
+    link(int(person.user))
+    try:
+        yield
+    finally:
+        link(None)
+
+
 def new_lot(
     showroom: Showroom, key: str, *, starts_in: timedelta = -timedelta(hours=1),
     ends_in: timedelta = timedelta(hours=3), **terms: int,
@@ -225,23 +244,11 @@ def test_the_dealer_approves_a_lot_below_the_reserve_from_telegram(
     assert f"Lot {lot} is not one of your vehicles" in text_of(stranger, refused)
 
     dealer = agreed(chat(Channel.TELEGRAM))
-    with transaction(showroom.sessions) as db_session:
-        vehicle = db_session.get(Vehicle, showroom.ids["hilux_2012"])
-        assert vehicle is not None
-        row = db_session.get(Dealer, vehicle.dealer_id)
-        assert row is not None
-        row.telegram_chat_id = int(dealer.user)
-    try:
-        with relisted_after(showroom, "hilux_2012"):
-            [approved] = dealer.tap(f'/dealer_approve{{"lot":"{lot}"}}', "Approve")
-            assert f"Approved: lot {lot} is sold for $1,000" in text_of(dealer, approved)
-            [twice] = dealer.tap(f'/dealer_reject{{"lot":"{lot}"}}', "Reject")
-            assert "not waiting for your decision" in text_of(dealer, twice)
-    finally:
-        with transaction(showroom.sessions) as db_session:
-            row = db_session.get(Dealer, vehicle.dealer_id)
-            assert row is not None
-            row.telegram_chat_id = None
+    with dealer_of(showroom, "hilux_2012", dealer), relisted_after(showroom, "hilux_2012"):
+        [approved] = dealer.tap(f'/dealer_approve{{"lot":"{lot}"}}', "Approve")
+        assert f"Approved: lot {lot} is sold for $1,000" in text_of(dealer, approved)
+        [twice] = dealer.tap(f'/dealer_reject{{"lot":"{lot}"}}', "Reject")
+        assert "not waiting for your decision" in text_of(dealer, twice)
     with showroom.sessions() as db_session:
         auction = auction_service.get(db_session=db_session, auction_id=lot)
         assert (auction.result, auction.winner_id) == (AuctionResult.SOLD, high)
@@ -302,23 +309,11 @@ def test_the_buttons_of_the_alerts_work_in_chat(chat: ChatFactory, showroom: Sho
         auction_service.close(db_session=db_session, auction_id=lot,
                               now=utcnow() + timedelta(hours=4))  # fmt: skip
     dealer = agreed(chat(Channel.TELEGRAM))
-    with transaction(showroom.sessions) as db_session:
-        vehicle = db_session.get(Vehicle, showroom.ids["camry_2015"])
-        assert vehicle is not None
-        dealer_row = db_session.get(Dealer, vehicle.dealer_id)
-        assert dealer_row is not None
-        dealer_row.telegram_chat_id = int(dealer.user)
-    try:
-        with relisted_after(showroom, "camry_2015"):
-            asked = alert_buttons(showroom, lot, AuctionEventKind.APPROVAL_REQUESTED)
-            assert list(asked) == ["Approve $3,050", "Counter $4,050", "Reject"]
-            [countered] = dealer.tap(asked["Counter $4,050"], "Counter $4,050")
-            assert f"Counter-offer of $4,050 sent for lot {lot}" in text_of(dealer, countered)
-            offer = alert_buttons(showroom, lot, AuctionEventKind.DEALER_DECISION)
-            [deal] = buyer.tap(offer["Accept $4,050"], "Accept $4,050")
-            assert f"Deal! Lot {lot} is yours for $4,050" in text_of(buyer, deal)
-    finally:
-        with transaction(showroom.sessions) as db_session:
-            dealer_row = db_session.get(Dealer, vehicle.dealer_id)
-            assert dealer_row is not None
-            dealer_row.telegram_chat_id = None
+    with dealer_of(showroom, "camry_2015", dealer), relisted_after(showroom, "camry_2015"):
+        asked = alert_buttons(showroom, lot, AuctionEventKind.APPROVAL_REQUESTED)
+        assert list(asked) == ["Approve $3,050", "Counter $4,050", "Reject"]
+        [countered] = dealer.tap(asked["Counter $4,050"], "Counter $4,050")
+        assert f"Counter-offer of $4,050 sent for lot {lot}" in text_of(dealer, countered)
+        offer = alert_buttons(showroom, lot, AuctionEventKind.DEALER_DECISION)
+        [deal] = buyer.tap(offer["Accept $4,050"], "Accept $4,050")
+        assert f"Deal! Lot {lot} is yours for $4,050" in text_of(buyer, deal)
