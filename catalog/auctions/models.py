@@ -72,7 +72,7 @@ class Auction(Base):
     bought_now: Mapped[bool] = mapped_column(Boolean, default=False)
     # Bids are stamped after the lock, never before this (clocks of several workers may differ).
     last_bid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Bumped by every bid: taking the row's write lock first serialises bids on one auction.
+    # Bumped by every accepted bid (on SQLite, by every locked change: that UPDATE is the lock).
     version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,10 +1,10 @@
 """Auctions in the database: schedule, bid, close and cancel, each under the auction's lock.
 
 The engine (engine.py) decides; this module applies its decisions one at a time per auction.
-Every change starts by bumping the auction row's `version`: that UPDATE takes the row's write
-lock on PostgreSQL and the database's write lock on SQLite (its single writer), so concurrent
-bids on one lot queue up, each sees the state the previous one left, and the bid is stamped
-only then. A retried chat message carries the same idempotency key and places nothing new.
+Every change starts by taking the auction's lock (`_locked`: the row's lock on PostgreSQL, the
+database's single write lock on SQLite), so concurrent bids on one lot queue up, each sees the
+state the previous one left, and the bid is stamped only then. A retried chat message
+carries the same idempotency key and places nothing new.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from catalog.auctions import bidders, events
 from catalog.auctions.engine import (
@@ -522,15 +523,21 @@ def accepted_bids(*, db_session: Session, auction_id: int) -> list[Bid]:
 
 
 def _locked(db_session: Session, auction_id: int) -> Auction:
-    """The auction, with its write lock held until the caller's transaction ends."""
-    bump = (
-        update(Auction)
-        .where(Auction.id == auction_id)
-        .values(version=Auction.version + 1)
-        .returning(Auction)  # one round trip takes the lock and reads the row
-        .execution_options(populate_existing=True)
-    )
-    auction = db_session.scalars(bump).one_or_none()
+    """The auction, with its lock held until the caller's transaction ends.
+
+    PostgreSQL: SELECT ... FOR UPDATE, one round trip that waits for the row's lock and then
+    reads the row as the previous holder committed it. Taking the lock changes no data, so a
+    bid refused under it (most bids in a race: the price moved while they waited) writes no new
+    row version. SQLite: bumping `version` takes the database's single write lock and reads the
+    row in the same statement.
+    """
+    read: Select[Auction] | ReturningUpdate[Auction]
+    if db_session.get_bind().dialect.name == "postgresql":
+        read = select(Auction).where(Auction.id == auction_id).with_for_update()
+    else:
+        bump = update(Auction).where(Auction.id == auction_id)
+        read = bump.values(version=Auction.version + 1).returning(Auction)
+    auction = db_session.scalars(read.execution_options(populate_existing=True)).one_or_none()
     if auction is None:
         raise NotFound(f"no auction {auction_id}")
     return auction
@@ -557,6 +564,8 @@ def _store(
     auction.runner_up_max_cents = after.runner_up_max_cents
     auction.current_ends_at, auction.bids_accepted = after.ends_at, after.bids_accepted
     auction.last_bid_at = bid.placed_at
+    if db_session.get_bind().dialect.name == "postgresql":  # SQLite's lock bumped it already
+        auction.version += 1
     if after.status is AuctionStatus.BOUGHT_NOW:  # buy-it-now ends the auction at once
         auction.bought_now = True
         _sell(auction, bid.bidder_id, bid.amount_cents, bid.placed_at, settings)
