@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -120,20 +121,31 @@ def screen(
     (TERMS_NOT_ACCEPTED, 0), or (OVER_LIMIT, what they can still commit). One round trip, read
     before the auction's lock is taken: it is about the buyer's profile and their other
     auctions, not this auction's bids."""
-    settings = settings or get_auction_settings()
+    query = select(*profile_columns(buyer_id, auction_id)).where(Bidder.buyer_id == buyer_id)
+    row = db_session.execute(query).first()
+    return screened(tuple(row) if row is not None else None, amount_cents, settings)
+
+
+def profile_columns(buyer_id: int, auction_id: int) -> tuple[Any, ...]:
+    """What `screened` needs about the bidder, as columns of a query on `bidders` (the bid path
+    adds them to its read of the auction: one round trip for both)."""
     committed = (
         select(func.coalesce(func.sum(Auction.leader_max_cents), 0))
         .where(Auction.leader_id == buyer_id, Auction.result == AuctionResult.OPEN,
                Auction.id != auction_id)
         .scalar_subquery()
     )  # fmt: skip
-    row = db_session.execute(
-        select(Bidder.terms_version, Bidder.limit_cents, Bidder.deposit_cents, committed)
-        .where(Bidder.buyer_id == buyer_id)
-    ).first()  # fmt: skip
-    if row is None or row[0] != settings.terms_version:
+    return (Bidder.terms_version, Bidder.limit_cents, Bidder.deposit_cents, committed)
+
+
+def screened(
+    profile: tuple[Any, ...] | None, amount_cents: int, settings: AuctionSettings | None = None
+) -> tuple[Refusal, int] | None:
+    """`screen`'s answer from the `profile_columns` values (None: no bidder profile yet)."""
+    settings = settings or get_auction_settings()
+    if profile is None or profile[0] != settings.terms_version:
         return (Refusal.TERMS_NOT_ACCEPTED, 0)
-    _, limit_cents, deposit_cents, committed_cents = row
-    limit = _limit(limit_cents, deposit_cents, settings)
-    available = max(limit - int(committed_cents), 0)
+    _, limit_cents, deposit_cents, committed_cents = profile
+    limit = _limit(limit_cents, deposit_cents or 0, settings)
+    available = max(limit - int(committed_cents or 0), 0)
     return (Refusal.OVER_LIMIT, available) if amount_cents > available else None

@@ -36,7 +36,13 @@ from catalog.auctions.engine import (
 from catalog.auctions.events import Alert
 from catalog.auctions.fees import AuctionSettings, business_days_after, get_auction_settings
 from catalog.auctions.increments import DEFAULT_INCREMENTS, IncrementTable
-from catalog.auctions.models import Auction, AuctionBid, AuctionEventKind, AuctionResult
+from catalog.auctions.models import (
+    Auction,
+    AuctionBid,
+    AuctionEventKind,
+    AuctionResult,
+    Bidder,
+)
 from catalog.database import utcnow
 from catalog.errors import InvalidInput, NotFound
 from catalog.vehicles.models import ListingStatus, Vehicle
@@ -149,14 +155,24 @@ def place_bid(
         NotFound: no such auction.
     """
     settings = settings or get_auction_settings()
-    unlocked = get(db_session=db_session, auction_id=auction_id)
+    # One unlocked read: the auction, and what the bidder checks need (their terms, limit and
+    # commitments elsewhere), so that the lock is taken only by bids that can stand.
+    read = (
+        select(Auction, *bidders.profile_columns(buyer_id, auction_id))
+        .outerjoin(Bidder, Bidder.buyer_id == buyer_id)
+        .where(Auction.id == auction_id)
+    )
+    found = db_session.execute(read).first()
+    if found is None:
+        raise NotFound(f"no auction {auction_id}")
+    unlocked, profile = found[0], tuple(found[1:])
     early = _repeated(db_session, unlocked, idempotency_key) or _refused_before_locking(
         unlocked, buyer_id, amount_cents, kind
     )
     if early is not None:
         return early
-    screened = bidders.screen(db_session=db_session, buyer_id=buyer_id, auction_id=auction_id,
-                              amount_cents=amount_cents, settings=settings)  # fmt: skip
+    has_profile = profile[0] is not None or profile[2] is not None
+    screened = bidders.screened(profile if has_profile else None, amount_cents, settings)
     if screened is not None:  # about the bidder: checked before the lock, holding it shorter
         (why, available), state = screened, state_of(unlocked, _stamp(unlocked))
         return BidResult(Refused(why, state, available_cents=available))
