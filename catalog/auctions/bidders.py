@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from catalog.auctions.engine import Refusal
@@ -104,12 +104,7 @@ def buying_power(
     settings: AuctionSettings | None = None,
 ) -> BuyingPower:  # fmt: skip
     """The buyer's limit and what their leading maximums on other open auctions commit of it."""
-    query = select(func.coalesce(func.sum(Auction.leader_max_cents), 0)).where(
-        Auction.leader_id == buyer_id, Auction.result == AuctionResult.OPEN
-    )
-    if excluding_auction_id is not None:
-        query = query.where(Auction.id != excluding_auction_id)
-    committed = int(db_session.scalar(query) or 0)
+    committed = int(db_session.scalar(_committed(buyer_id, excluding_auction_id)) or 0)
     return BuyingPower(limit_of(db_session.get(Bidder, buyer_id), settings), committed)
 
 
@@ -129,13 +124,18 @@ def screen(
 def profile_columns(buyer_id: int, auction_id: int) -> tuple[Any, ...]:
     """What `screened` needs about the bidder, as columns of a query on `bidders` (the bid path
     adds them to its read of the auction: one round trip for both)."""
-    committed = (
-        select(func.coalesce(func.sum(Auction.leader_max_cents), 0))
-        .where(Auction.leader_id == buyer_id, Auction.result == AuctionResult.OPEN,
-               Auction.id != auction_id)
-        .scalar_subquery()
-    )  # fmt: skip
+    committed = _committed(buyer_id, auction_id).scalar_subquery()
     return (Bidder.terms_version, Bidder.limit_cents, Bidder.deposit_cents, committed)
+
+
+def _committed(buyer_id: int, excluding_auction_id: int | None) -> Select[int | None]:
+    """The sum of the maximums with which the buyer leads open auctions (but this one)."""
+    query = select(func.coalesce(func.sum(Auction.leader_max_cents), 0)).where(
+        Auction.leader_id == buyer_id, Auction.result == AuctionResult.OPEN
+    )
+    if excluding_auction_id is not None:
+        query = query.where(Auction.id != excluding_auction_id)
+    return query
 
 
 def screened(

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from catalog.auctions.models import AuctionBid, AuctionEvent, AuctionEventKind
+from catalog.auctions.models import Auction, AuctionBid, AuctionEvent, AuctionEventKind
 from catalog.database import utcnow
 from catalog.vehicles.models import Vehicle
 from catalog.watchlist.models import WatchlistEntry
@@ -67,6 +67,12 @@ def watchers_of(db_session: Session, vehicle_id: int) -> list[int]:
         .order_by(WatchlistEntry.id)
     )
     return list(rows)
+
+
+def bidders_and_watchers(db_session: Session, auction: Auction) -> list[int]:
+    """The auction's bidders, then the vehicle's watchers who did not bid: each buyer once."""
+    everyone = bidders_of(db_session, auction.id) + watchers_of(db_session, auction.vehicle_id)
+    return list(dict.fromkeys(everyone))
 
 
 def dealer_of(db_session: Session, vehicle_id: int) -> int | None:

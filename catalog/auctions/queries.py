@@ -11,11 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from catalog.auctions import bidders, service
-from catalog.auctions.engine import Bid, BidKind, Refusal, Refused, place
-from catalog.auctions.fees import AuctionSettings, get_auction_settings
 from catalog.auctions.models import Auction, AuctionBid, AuctionResult
-from catalog.database import utcnow
 from catalog.vehicles.models import Vehicle
 
 
@@ -90,30 +86,3 @@ def ending_between(
         .limit(limit)
     )  # fmt: skip
     return [(auction, vehicle) for auction, vehicle in db_session.execute(query).all()]
-
-
-def preview_bid(
-    *, db_session: Session, auction: Auction, buyer_id: int, amount_cents: int,
-    kind: BidKind = BidKind.MAX_BID, now: datetime | None = None,
-    settings: AuctionSettings | None = None,
-) -> Refused | None:  # fmt: skip
-    """The refusal this bid would get now, if any, without placing it: what the confirmation
-    summary checks first, so a buyer is not asked to confirm a bid that cannot stand. The
-    auction's own refusals come first, then the terms, then the bidding limit. (Placing it
-    decides again, under the lock.)"""
-    settings = settings or get_auction_settings()
-    now = now or utcnow()
-    terms = service.terms_of(auction)
-    state = service.state_of(auction, now, terms)
-    if auction.result is not AuctionResult.OPEN:
-        return Refused(Refusal.ENDED, state)
-    bid = Bid(bidder_id=buyer_id, amount_cents=amount_cents, placed_at=now, kind=kind)
-    decision = place(terms, state, bid)
-    if isinstance(decision, Refused):
-        return decision
-    screened = bidders.screen(db_session=db_session, buyer_id=buyer_id, auction_id=auction.id,
-                              amount_cents=amount_cents, settings=settings)  # fmt: skip
-    if screened is None:
-        return None
-    why, available = screened
-    return Refused(why, state, available_cents=available)

@@ -254,6 +254,24 @@ def _sell(auction: Auction, buyer_id: int, price_cents: int, now: datetime,
                        .values(status=ListingStatus.SOLD))  # fmt: skip
 
 
+def preview_bid(
+    *, db_session: Session, auction: Auction, buyer_id: int, amount_cents: int,
+    kind: BidKind = BidKind.MAX_BID, settings: AuctionSettings | None = None,
+) -> Refused | None:  # fmt: skip
+    """The refusal this bid would get now, if any, without placing it or taking the lock: what
+    a confirmation summary checks first. The auction's own refusals come first, then the
+    bidder's (terms, limit). Placing it decides again, under the lock."""
+    decision, _ = _decide(auction, buyer_id, amount_cents, kind)
+    if isinstance(decision, Refused):
+        return decision
+    screened = bidders.screen(db_session=db_session, buyer_id=buyer_id, auction_id=auction.id,
+                              amount_cents=amount_cents, settings=settings)  # fmt: skip
+    if screened is None:
+        return None
+    why, available = screened
+    return Refused(why, decision.state, available_cents=available)
+
+
 # Refusals that stay true once true: prices and minimums only rise, an ended auction stays
 # ended, a buy-now offer once gone never comes back. Seen on an unlocked read, they need no lock.
 _FINAL_REFUSALS = frozenset({Refusal.ENDED, Refusal.BELOW_MINIMUM, Refusal.BUY_NOW_UNAVAILABLE})
@@ -481,10 +499,7 @@ def announce_ending_soon(*, db_session: Session, now: datetime, limit: int = 500
         left = auction.current_ends_at - now
         window = min(w for w in ENDING_SOON_WINDOWS if left <= w)
         minutes = int(window.total_seconds() // 60)
-        recipients = dict.fromkeys(
-            events.bidders_of(db_session, auction.id)
-            + events.watchers_of(db_session, auction.vehicle_id)
-        )
+        recipients = events.bidders_and_watchers(db_session, auction)
         payload = {"ends_at": auction.current_ends_at.isoformat(), "window_minutes": minutes,
                    "price_cents": auction.current_price_cents}  # fmt: skip
         events.record(db_session, auction.id, [
@@ -506,10 +521,7 @@ def cancel(
         return False
     auction.result, auction.closed_at = AuctionResult.CANCELLED, now or utcnow()
     auction.cancel_reason = reason or None
-    recipients = dict.fromkeys(
-        events.bidders_of(db_session, auction.id)
-        + events.watchers_of(db_session, auction.vehicle_id)
-    )
+    recipients = events.bidders_and_watchers(db_session, auction)
     events.record(db_session, auction.id, [
         Alert(AuctionEventKind.CANCELLED, f"cancelled:{auction.id}:{buyer}", buyer_id=buyer,
               payload={"reason": reason})

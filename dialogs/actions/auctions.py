@@ -242,9 +242,7 @@ def _bid_buttons(auction: Auction, state: AuctionState, lang: str) -> list[dict[
     """One-tap bids: the minimum, and buy-now while it is offered."""
     if state.status is not AuctionStatus.LIVE or auction.result is not AuctionResult.OPEN:
         return []
-    text, minimum = words(lang), state.minimum_next_bid_cents
-    buttons = [{"title": text["bid_min"].format(amount=usd(minimum, lang)),
-                "payload": _payload("place_bid", lot=auction.id, cents=minimum)}]  # fmt: skip
+    text, buttons = words(lang), [_bid_button(auction, state.minimum_next_bid_cents, lang)]
     if state.buy_now_available and auction.buy_now_cents is not None:
         price = usd(auction.buy_now_cents, lang)
         buttons.append({"title": text["buy_now"].format(price=price),
@@ -289,9 +287,14 @@ def _refusal_buttons(refused: Refused, auction: Auction, lang: str) -> list[dict
     if refused.reason in (Refusal.BELOW_MINIMUM, Refusal.LOWER_THAN_OWN_MAX,
                           Refusal.BUY_NOW_UNAVAILABLE):  # fmt: skip
         minimum = refused.minimum_cents or refused.state.minimum_next_bid_cents
-        return [{"title": words(lang)["bid_min"].format(amount=usd(minimum, lang)),
-                 "payload": _payload("place_bid", lot=auction.id, cents=minimum)}]  # fmt: skip
+        return [_bid_button(auction, minimum, lang)]
     return []
+
+
+def _bid_button(auction: Auction, cents: int, lang: str) -> dict[str, str]:
+    """One tap to bid `cents` (it opens the confirmation summary, it never bids by itself)."""
+    return {"title": words(lang)["bid_min"].format(amount=usd(cents, lang)),
+            "payload": _payload("place_bid", lot=auction.id, cents=cents)}  # fmt: skip
 
 
 def terms_text(lang: str, settings: AuctionSettings) -> str:
@@ -350,9 +353,9 @@ def _offer(
     if buyer is None:  # Rasa without our worker: nobody to bid for
         dispatcher.utter_message(text=words(lang)["which_lot"].format(example="5200"))
         return remembered
-    refused = queries.preview_bid(db_session=db_session, auction=auction, buyer_id=buyer,
-                                  amount_cents=amount_cents, kind=kind, now=now,
-                                  settings=settings)  # fmt: skip
+    refused = auction_service.preview_bid(db_session=db_session, auction=auction, buyer_id=buyer,
+                                          amount_cents=amount_cents, kind=kind,
+                                          settings=settings)  # fmt: skip
     if refused is not None and refused.reason is Refusal.TERMS_NOT_ACCEPTED:
         _ask_terms(dispatcher, auction, amount_cents, kind, lang=lang, settings=settings)
         return remembered
