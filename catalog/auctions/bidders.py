@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from catalog.auctions.engine import Refusal
 from catalog.auctions.fees import AuctionSettings, get_auction_settings
@@ -116,19 +117,28 @@ def screen(
     (TERMS_NOT_ACCEPTED, 0), or (OVER_LIMIT, what they can still commit). One round trip, read
     before the auction's lock is taken: it is about the buyer's profile and their other
     auctions, not this auction's bids."""
-    query = select(*profile_columns(buyer_id, auction_id)).where(Bidder.buyer_id == buyer_id)
-    row = db_session.execute(query).first()
+    row = db_session.execute(_SCREEN, {"buyer_id": buyer_id, "auction_id": auction_id}).first()
     return screened(tuple(row) if row is not None else None, amount_cents, settings)
 
 
-def profile_columns(buyer_id: int, auction_id: int) -> tuple[Any, ...]:
-    """What `screened` needs about the bidder, as columns of a query on `bidders` (the bid path
-    adds them to its read of the auction: one round trip for both)."""
-    committed = _committed(buyer_id, auction_id).scalar_subquery()
+# The bidder and the auction of a screening, bound when it runs: the statements below are built
+# once, not once per bid.
+BUYER_ID: BindParameter[int] = bindparam("buyer_id", type_=Integer)
+AUCTION_ID: BindParameter[int] = bindparam("auction_id", type_=Integer)
+
+
+def profile_columns() -> tuple[Any, ...]:
+    """What `screened` needs about the bidder (`BUYER_ID`) bidding on `AUCTION_ID`, as columns
+    of a query on `bidders` (the bid path adds them to its read of the auction: one round trip
+    for both)."""
+    # Over every auction, even inside a query on `auctions` (never correlated to its row).
+    committed = _committed(BUYER_ID, AUCTION_ID).correlate(None).scalar_subquery()
     return (Bidder.terms_version, Bidder.limit_cents, Bidder.deposit_cents, committed)
 
 
-def _committed(buyer_id: int, excluding_auction_id: int | None) -> Select[int | None]:
+def _committed(
+    buyer_id: int | BindParameter[int], excluding_auction_id: int | BindParameter[int] | None
+) -> Select[int | None]:
     """The sum of the maximums with which the buyer leads open auctions (but this one)."""
     query = select(func.coalesce(func.sum(Auction.leader_max_cents), 0)).where(
         Auction.leader_id == buyer_id, Auction.result == AuctionResult.OPEN
@@ -149,3 +159,6 @@ def screened(
     limit = _limit(limit_cents, deposit_cents or 0, settings)
     available = max(limit - int(committed_cents or 0), 0)
     return (Refusal.OVER_LIMIT, available) if amount_cents > available else None
+
+
+_SCREEN = select(*profile_columns()).where(Bidder.buyer_id == BUYER_ID)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import JSON, ColumnElement, Integer, String, Table, column, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -34,14 +34,47 @@ class Alert:
 
 def record(db_session: Session, auction_id: int, alerts: Iterable[Alert]) -> None:
     """Insert the alerts that are new (by key); ones already recorded are left as they are."""
-    rows = [
-        {"auction_id": auction_id, "kind": alert.kind, "buyer_id": alert.buyer_id,
-         "dealer_id": alert.dealer_id, "payload": alert.payload, "key": alert.key,
-         "created_at": utcnow()}
+    record_rows(db_session, auction_id, rows(alerts))
+
+
+def record_rows(db_session: Session, auction_id: int, new: list[dict[str, Any]]) -> None:
+    """`record`, for alerts made into `rows` already."""
+    if new:  # one statement per dialect, compiled once: this runs under the auction's lock
+        more = {"auction_id": auction_id, "created_at": utcnow()}
+        db_session.execute(_INSERT_NEW[db_session.get_bind().dialect.name],
+                           [row | more for row in new])  # fmt: skip
+
+
+def rows(alerts: Iterable[Alert]) -> list[dict[str, Any]]:
+    """The alerts as rows of `auction_events` (but the auction and the time: the same for all),
+    plain enough for JSON."""
+    return [
+        {"kind": alert.kind.value, "buyer_id": alert.buyer_id, "dealer_id": alert.dealer_id,
+         "payload": alert.payload, "key": alert.key}
         for alert in alerts
     ]  # fmt: skip
-    if rows:  # one statement per dialect, compiled once: this runs under the auction's lock
-        db_session.execute(_INSERT_NEW[db_session.get_bind().dialect.name], rows)
+
+
+def insert_from_json(
+    *, auction_id: ColumnElement[int], created_at: ColumnElement[datetime],
+    alerts: ColumnElement[Any],
+) -> postgresql.Insert:  # fmt: skip
+    """PostgreSQL: INSERT INTO auction_events the new alerts of `alerts`, a JSON array of
+    `rows` (as many as it holds, in a statement of one shape; the bid path makes it part of the
+    statement that writes the bid)."""
+    recordset = (
+        func.json_to_recordset(alerts)
+        .table_valued(column("kind", String), column("buyer_id", Integer),
+                      column("dealer_id", Integer), column("payload", JSON),
+                      column("key", String))
+        .render_derived(with_types=True)
+    )  # fmt: skip
+    names = ("auction_id", "kind", "buyer_id", "dealer_id", "payload", "key", "created_at")
+    new = recordset.c
+    rows_of = select(auction_id, new.kind, new.buyer_id, new.dealer_id, new.payload, new.key,
+                     created_at)  # fmt: skip
+    statement = postgresql.insert(cast(Table, AuctionEvent.__table__)).from_select(names, rows_of)
+    return statement.on_conflict_do_nothing(index_elements=["key"])
 
 
 _INSERT_NEW = {

@@ -12,10 +12,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import (
+    JSON,
+    Insert,
+    Integer,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import ReturningUpdate
 
 from catalog.auctions import bidders, events
@@ -43,7 +55,7 @@ from catalog.auctions.models import (
     AuctionResult,
     Bidder,
 )
-from catalog.database import utcnow
+from catalog.database import UTCDateTime, utcnow
 from catalog.errors import InvalidInput, NotFound
 from catalog.vehicles.models import ListingStatus, Vehicle
 
@@ -157,12 +169,7 @@ def place_bid(
     settings = settings or get_auction_settings()
     # One unlocked read: the auction, and what the bidder checks need (their terms, limit and
     # commitments elsewhere), so that the lock is taken only by bids that can stand.
-    read = (
-        select(Auction, *bidders.profile_columns(buyer_id, auction_id))
-        .outerjoin(Bidder, Bidder.buyer_id == buyer_id)
-        .where(Auction.id == auction_id)
-    )
-    found = db_session.execute(read).first()
+    found = db_session.execute(_BID_READ, {"auction_id": auction_id, "buyer_id": buyer_id}).first()
     if found is None:
         raise NotFound(f"no auction {auction_id}")
     unlocked, profile = found[0], tuple(found[1:])
@@ -183,35 +190,41 @@ def place_bid(
     decision, bid = _decide(auction, buyer_id, amount_cents, kind)
     if isinstance(decision, Refused):
         return BidResult(decision)
-    ends_before = auction.current_ends_at
-    stored = _store(
-        db_session, auction, bid, decision.state, key=idempotency_key, settings=settings
-    )
-    events.record(db_session, auction.id, _bid_alerts(db_session, auction, stored, decision,
-                                                      ends_before))  # fmt: skip
-    return BidResult(decision, stored.id)
+    return BidResult(decision, _store(db_session, auction, bid, decision, key=idempotency_key,
+                                      settings=settings))  # fmt: skip
+
+
+# The bid path's first read: the auction, and the bidder's profile columns (bidders.py). Built
+# once; the auction and the buyer are bound when it runs.
+_BID_READ = (
+    select(Auction, *bidders.profile_columns())
+    .outerjoin(Bidder, Bidder.buyer_id == bidders.BUYER_ID)
+    .where(Auction.id == bidders.AUCTION_ID)
+)
 
 
 def _bid_alerts(
-    db_session: Session, auction: Auction, bid: AuctionBid, decision: Accepted,
-    ends_before: datetime,
-) -> list[Alert]:  # fmt: skip
+    db_session: Session, auction: Auction, bid: Bid, decision: Accepted, ends_before: datetime
+) -> list[Alert]:
+    """The alerts an accepted bid causes, keyed by its rank among the auction's accepted bids
+    (known before the bid's row is written)."""
     state = decision.state
     alerts: list[Alert] = []
+    rank = f"{auction.id}:{state.bids_accepted}"
     if decision.outbid_id is not None and state.status is not AuctionStatus.BOUGHT_NOW:
         payload = {"price_cents": state.current_price_cents,
                    "minimum_next_bid_cents": state.minimum_next_bid_cents,
                    "ends_at": state.ends_at.isoformat()}  # fmt: skip
-        alerts.append(Alert(AuctionEventKind.OUTBID, f"outbid:{bid.id}",
+        alerts.append(Alert(AuctionEventKind.OUTBID, f"outbid:{rank}",
                             buyer_id=decision.outbid_id, payload=payload))  # fmt: skip
     if state.status is AuctionStatus.BOUGHT_NOW:
         alerts += _sale_alerts(db_session, auction)
     elif state.ends_at > ends_before:
         payload = {"ends_at": state.ends_at.isoformat(), "price_cents": state.current_price_cents}
         alerts += [
-            Alert(AuctionEventKind.EXTENDED, f"extended:{bid.id}:{buyer}", buyer_id=buyer,
+            Alert(AuctionEventKind.EXTENDED, f"extended:{rank}:{buyer}", buyer_id=buyer,
                   payload=payload)
-            for buyer in events.bidders_of(db_session, auction.id) if buyer != bid.buyer_id
+            for buyer in events.bidders_of(db_session, auction.id) if buyer != bid.bidder_id
         ]  # fmt: skip
     return alerts
 
@@ -244,10 +257,21 @@ def _iso(moment: datetime | None) -> str | None:
 
 def _sell(auction: Auction, buyer_id: int, price_cents: int, now: datetime,
           settings: AuctionSettings) -> None:  # fmt: skip
-    auction.result, auction.closed_at = AuctionResult.SOLD, auction.closed_at or now
-    auction.winner_id, auction.sold_price_cents = buyer_id, price_cents
-    auction.payment_due_at = business_days_after(now, settings.payment_business_days)
-    # The vehicle leaves the stock buyers search (sold, not yet paid: staff may relist it).
+    for name, value in _sale(auction, buyer_id, price_cents, now, settings).items():
+        setattr(auction, name, value)
+    _vehicle_sold(auction)
+
+
+def _sale(auction: Auction, buyer_id: int, price_cents: int, now: datetime,
+          settings: AuctionSettings) -> dict[str, Any]:  # fmt: skip
+    """The auction's columns once sold."""
+    return {"result": AuctionResult.SOLD, "closed_at": auction.closed_at or now,
+            "winner_id": buyer_id, "sold_price_cents": price_cents,
+            "payment_due_at": business_days_after(now, settings.payment_business_days)}  # fmt: skip
+
+
+def _vehicle_sold(auction: Auction) -> None:
+    """The vehicle leaves the stock buyers search (sold, not yet paid: staff may relist it)."""
     db_session = Session.object_session(auction)
     assert db_session is not None
     db_session.execute(update(Vehicle).where(Vehicle.id == auction.vehicle_id)
@@ -578,27 +602,73 @@ def _stamp(auction: Auction) -> datetime:
 
 
 def _store(
-    db_session: Session, auction: Auction, bid: Bid, after: AuctionState, *, key: str | None,
+    db_session: Session, auction: Auction, bid: Bid, decision: Accepted, *, key: str | None,
     settings: AuctionSettings,
-) -> AuctionBid:  # fmt: skip
+) -> int:  # fmt: skip
+    """Write an accepted bid under the lock: its row, the auction's new running totals and the
+    alerts it causes; on PostgreSQL in one statement (one round trip while the lock is held).
+    The auction object takes the written values as they are (nothing is left for a flush).
+    Returns the bid's id."""
+    after, ends_before = decision.state, auction.current_ends_at
     assert after.leader_id is not None and after.current_price_cents is not None  # accepted
-    row = AuctionBid(auction_id=auction.id, buyer_id=bid.bidder_id, kind=bid.kind.value,
-                     amount_cents=bid.amount_cents, placed_at=bid.placed_at,
-                     idempotency_key=key, price_after_cents=after.current_price_cents,
-                     leader_after_id=after.leader_id)  # fmt: skip
-    db_session.add(row)
-    auction.current_price_cents = after.current_price_cents
-    auction.leader_id, auction.leader_max_cents = after.leader_id, after.leader_max_cents
-    auction.runner_up_max_cents = after.runner_up_max_cents
-    auction.current_ends_at, auction.bids_accepted = after.ends_at, after.bids_accepted
-    auction.last_bid_at = bid.placed_at
-    if db_session.get_bind().dialect.name == "postgresql":  # SQLite's lock bumped it already
-        auction.version += 1
-    if after.status is AuctionStatus.BOUGHT_NOW:  # buy-it-now ends the auction at once
-        auction.bought_now = True
+    postgres = db_session.get_bind().dialect.name == "postgresql"
+    moved: dict[str, Any] = {
+        "current_price_cents": after.current_price_cents, "leader_id": after.leader_id,
+        "leader_max_cents": after.leader_max_cents,
+        "runner_up_max_cents": after.runner_up_max_cents, "current_ends_at": after.ends_at,
+        "bids_accepted": after.bids_accepted, "last_bid_at": bid.placed_at,
+        # SQLite's lock bumped the version already; PostgreSQL's counts accepted bids here
+        "version": auction.version + postgres,
+    }  # fmt: skip
+    for name, value in moved.items():
+        set_committed_value(auction, name, value)
+    if after.status is AuctionStatus.BOUGHT_NOW:  # buy-it-now ends the auction at once (a
+        auction.bought_now = True  # rare second statement; the won and lost alerts need it)
         _sell(auction, bid.bidder_id, bid.amount_cents, bid.placed_at, settings)
-    db_session.flush()
-    return row
+    alerts = events.rows(_bid_alerts(db_session, auction, bid, decision, ends_before))
+    params = {f"new_{name}": value for name, value in moved.items()} | {
+        "bid_auction_id": auction.id, "bid_buyer_id": bid.bidder_id, "bid_kind": bid.kind.value,
+        "bid_amount_cents": bid.amount_cents, "bid_placed_at": bid.placed_at,
+        "bid_idempotency_key": key, "bid_price_after_cents": after.current_price_cents,
+        "bid_leader_after_id": after.leader_id,
+    }  # fmt: skip
+    bid_id: int
+    if postgres:
+        bid_id = db_session.execute(_WRITE_BID_PG, params | {"alerts": alerts}).scalar_one()
+    else:
+        bid_id = db_session.execute(_INSERT_BID, params).scalar_one()
+        db_session.execute(_MOVE, params)
+        events.record_rows(db_session, auction.id, alerts)
+    return bid_id
+
+
+def _writes() -> tuple[Insert, Update, Select[int]]:
+    """The statements that write an accepted bid, built once with their parameters named
+    (`bid_*`: the bid's row, `new_*`: the auction's running totals, `alerts`: a JSON array of
+    alert rows): the bid's INSERT, the auction's UPDATE, and on PostgreSQL both with the
+    alerts' INSERT as one statement."""
+    bids, auctions = cast(Table, AuctionBid.__table__), cast(Table, Auction.__table__)
+    insert_bid = (
+        insert(bids)
+        .values({name: bindparam(f"bid_{name}", type_=column.type)
+                 for name, column in bids.columns.items() if name != "id"})
+        .returning(bids.c.id)
+    )  # fmt: skip
+    move = (
+        update(auctions)
+        .where(auctions.c.id == bindparam("bid_auction_id", type_=Integer))
+        .values({name: bindparam(f"new_{name}", type_=auctions.c[name].type) for name in (
+            "current_price_cents", "leader_id", "leader_max_cents", "runner_up_max_cents",
+            "current_ends_at", "bids_accepted", "last_bid_at", "version")})
+    )  # fmt: skip
+    bid = insert_bid.cte("bid")
+    return insert_bid, move, select(bid.c.id).add_cte(move.cte("moved"), events.insert_from_json(
+        auction_id=bindparam("bid_auction_id", type_=Integer),
+        created_at=bindparam("bid_placed_at", type_=UTCDateTime()),
+        alerts=bindparam("alerts", type_=JSON)).cte("alerts"))  # fmt: skip
+
+
+_INSERT_BID, _MOVE, _WRITE_BID_PG = _writes()
 
 
 def _table_as_json(table: IncrementTable) -> dict[str, Any]:
