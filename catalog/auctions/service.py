@@ -55,6 +55,7 @@ from catalog.auctions.models import (
     AuctionResult,
     Bidder,
 )
+from catalog.auctions.turns import LotTurns
 from catalog.database import UTCDateTime, utcnow
 from catalog.errors import InvalidInput, NotFound
 from catalog.vehicles.models import ListingStatus, Vehicle
@@ -163,17 +164,30 @@ def place_bid(
     (bidders.py). Alerts it causes (outbid, extended, won and lost after a buy-now) are
     recorded in the same transaction.
 
+    Bids on one lot from this process's threads take their turns (turns.py) first.
+
     Raises:
         NotFound: no such auction.
     """
-    settings = settings or get_auction_settings()
+    with _TURNS.turn(auction_id):
+        return _place(db_session, auction_id, buyer_id, amount_cents, kind=kind,
+                      key=idempotency_key, settings=settings or get_auction_settings())  # fmt: skip
+
+
+_TURNS = LotTurns()
+
+
+def _place(
+    db_session: Session, auction_id: int, buyer_id: int, amount_cents: int, *, kind: BidKind,
+    key: str | None, settings: AuctionSettings,
+) -> BidResult:  # fmt: skip
     # One unlocked read: the auction, and what the bidder checks need (their terms, limit and
     # commitments elsewhere), so that the lock is taken only by bids that can stand.
     found = db_session.execute(_BID_READ, {"auction_id": auction_id, "buyer_id": buyer_id}).first()
     if found is None:
         raise NotFound(f"no auction {auction_id}")
     unlocked, profile = found[0], tuple(found[1:])
-    early = _repeated(db_session, unlocked, idempotency_key) or _refused_before_locking(
+    early = _repeated(db_session, unlocked, key) or _refused_before_locking(
         unlocked, buyer_id, amount_cents, kind
     )
     if early is not None:
@@ -184,13 +198,13 @@ def place_bid(
         (why, available), state = screened, state_of(unlocked, _stamp(unlocked))
         return BidResult(Refused(why, state, available_cents=available))
     auction = _locked(db_session, auction_id)
-    repeated = _repeated(db_session, auction, idempotency_key)  # a twin that was in flight
+    repeated = _repeated(db_session, auction, key)  # a twin that was in flight
     if repeated is not None:
         return repeated
     decision, bid = _decide(auction, buyer_id, amount_cents, kind)
     if isinstance(decision, Refused):
         return BidResult(decision)
-    return BidResult(decision, _store(db_session, auction, bid, decision, key=idempotency_key,
+    return BidResult(decision, _store(db_session, auction, bid, decision, key=key,
                                       settings=settings))  # fmt: skip
 
 
