@@ -59,6 +59,7 @@ from dialogs.actions.auctions_wording import (
 from dialogs.actions.choice import current_vehicle, listed
 from dialogs.actions.support import (
     VEHICLE_SLOT,
+    OffLoopAction,
     buyer_id,
     catalog_sessions,
     language,
@@ -463,7 +464,7 @@ class ActionAcceptAuctionTerms(Action):  # type: ignore[misc]
                           settings=settings)  # fmt: skip
 
 
-class _ConfirmAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
+class _ConfirmAction(OffLoopAction, metaclass=ABCMeta):
     """The Confirm tap: places the bid under the auction's lock, once per summary (abstract:
     rasa_sdk skips it)."""
 
@@ -472,7 +473,7 @@ class _ConfirmAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
     @abstractmethod
     def name(self) -> str: ...
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         lang, settings, buyer, request = (language(tracker), get_auction_settings(),
@@ -693,13 +694,13 @@ class ActionAuctionTerms(Action):  # type: ignore[misc]
 # --- After the end: the dealer's decision, the buyer's answer to a counter-offer ---------------
 
 
-class ActionAnswerCounter(Action):  # type: ignore[misc]
+class ActionAnswerCounter(OffLoopAction):
     """The high bidder's tap on "Accept" / "Decline" under a dealer's counter-offer."""
 
     def name(self) -> str:
         return "action_answer_counter"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         lang, buyer, lot = language(tracker), buyer_id(tracker), _int_entity(tracker, "lot")
@@ -723,14 +724,14 @@ class ActionAnswerCounter(Action):  # type: ignore[misc]
         return []
 
 
-class ActionDealerDecision(Action):  # type: ignore[misc]
+class ActionDealerDecision(OffLoopAction):
     """A dealer's tap on Approve / Counter / Reject under an auction that ended below the
     reserve. Only the dealer whose Telegram chat the vehicle's listing names may decide."""
 
     def name(self) -> str:
         return "action_dealer_decision"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         lang, lot = language(tracker), _int_entity(tracker, "lot")

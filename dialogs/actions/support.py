@@ -8,10 +8,15 @@ puts the buyer's id, channel and conversation id in every message's metadata.
 
 from __future__ import annotations
 
+import asyncio
+from abc import ABCMeta, abstractmethod
 from functools import lru_cache
 from typing import Any, Final
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.config import get_catalog_settings
@@ -56,3 +61,22 @@ def language(tracker: Tracker) -> str:
 def public_url(path: str) -> str:
     """An absolute link to one of our web pages (a vehicle's gallery, say)."""
     return get_dialog_settings().public_base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+class OffLoopAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
+    """An action whose work may wait on the database (a lot's lock, while other bids on it
+    go first): `act` runs in a worker thread, so that the action server's event loop goes on
+    serving other conversations meanwhile (abstract: rasa_sdk skips it)."""
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await asyncio.to_thread(self.act, dispatcher, tracker, domain)
+
+    @abstractmethod
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]: ...

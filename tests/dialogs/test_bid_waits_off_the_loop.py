@@ -1,0 +1,82 @@
+"""A Confirm tap waiting for its lot's lock (other bids on the lot go first) waits in a worker
+thread: the action server's event loop goes on serving other buyers' conversations meanwhile,
+and the bid is placed once the lock is free (SQLite and PostgreSQL)."""
+
+# rasa_sdk ships no py.typed, so its names are untyped (Any) here.
+# mypy: disable-error-code="import-untyped"
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session, sessionmaker
+
+from catalog.auctions import service as auction_service
+from catalog.database import transaction
+from dialogs.actions import auctions as auction_actions
+from tests.catalog.test_auction_service import buyers, live_auction, row
+
+HOLD_SECONDS = 1.5  # how long the other bid's transaction keeps the lot's lock at most
+
+
+def confirm_tap(buyer: int, lot: int, cents: int) -> Tracker:
+    """The tracker of a buyer who just tapped Confirm under a bid's summary."""
+    message = {
+        "text": f'/confirm_bid{{"lot": "{lot}", "cents": "{cents}", "key": "5ca1ab1e"}}',
+        "intent": {"name": "confirm_bid", "confidence": 1.0},
+        "entities": [{"entity": "lot", "value": str(lot)},
+                     {"entity": "cents", "value": str(cents)},
+                     {"entity": "key", "value": "5ca1ab1e"}],
+        "metadata": {"buyer_id": buyer, "message_id": "wamid.tap"},
+    }  # fmt: skip
+    return Tracker(f"whatsapp:{buyer}", {"language": "en"}, message, [], False, None, {}, "")
+
+
+def test_a_bid_waiting_for_its_lot_leaves_the_event_loop_free(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(auction_actions, "catalog_sessions", lambda: sessions)
+    lot = live_auction(sessions)
+    ama, kofi = buyers(sessions, 2)
+    locked, release = threading.Event(), threading.Event()
+
+    def other_bid_in_flight() -> None:  # kofi's bid: placed, its transaction not yet committed
+        with transaction(sessions) as db_session:
+            auction_service.place_bid(db_session=db_session, auction_id=lot, buyer_id=kofi,
+                                      amount_cents=2_000_00)  # fmt: skip
+            locked.set()
+            release.wait(HOLD_SECONDS)
+
+    async def scenario() -> tuple[float, list[dict[str, object]]]:
+        dispatcher = CollectingDispatcher()
+        tap = auction_actions.ActionConfirmBid().run(dispatcher, confirm_tap(ama, lot, 3_000_00),
+                                                     {})  # fmt: skip
+        placing = asyncio.ensure_future(tap)
+        worst_lag, beats = 0.0, 0
+        while not placing.done() and beats < 20:  # the loop's heartbeat while ama's bid waits
+            started = time.monotonic()
+            await asyncio.sleep(0.02)
+            worst_lag = max(worst_lag, time.monotonic() - started - 0.02)
+            beats += 1
+        release.set()  # kofi's transaction commits; ama's bid gets the lock
+        await placing
+        return worst_lag, dispatcher.messages
+
+    holder = threading.Thread(target=other_bid_in_flight)
+    holder.start()
+    assert locked.wait(10)
+    worst_lag, messages = asyncio.run(scenario())
+    holder.join(10)
+
+    assert worst_lag < 0.25, f"the event loop stalled {worst_lag:.2f} s behind the lot's lock"
+    assert "you are the high bidder on lot" in str(messages[0]["text"]).lower()
+    stored = row(sessions, lot)
+    assert (stored.leader_id, stored.current_price_cents) == (ama, 2_050_00)  # kofi's $2,000 + $50
+    with sessions() as db_session:
+        bids = auction_service.accepted_bids(db_session=db_session, auction_id=lot)
+    assert [bid.bidder_id for bid in bids] == [kofi, ama]
