@@ -5,7 +5,9 @@
 
 Each backend gets a fresh, migrated database with one live auction (reserve, no buy-now).
 `--bidders` buyers bid for `--seconds`, each in a thread of one of `--processes` processes
-(Python's GIL would otherwise make the benchmark measure itself), without pause: each bid is a
+(Python's GIL would otherwise make the benchmark measure itself; the threads of one process
+take turns per lot in the service, as the action server's worker threads do, and
+`--processes 50` shows one bidder per process, with no turns to share), without pause: each bid is a
 maximum a little above the minimum the previous answer named (as the bot's confirmation or
 refusal does), in its own transaction through `catalog.auctions.service`, as the chat action
 will. Latency is one bid's transaction, commit included, lock wait included.

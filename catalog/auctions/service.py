@@ -4,7 +4,8 @@ The engine (engine.py) decides; this module applies its decisions one at a time 
 Every change starts by taking the auction's lock (`_locked`: the row's lock on PostgreSQL, the
 database's single write lock on SQLite), so concurrent bids on one lot queue up, each sees the
 state the previous one left, and the bid is stamped only then. A retried chat message
-carries the same idempotency key and places nothing new.
+carries the same idempotency key and places nothing new. Bids on one lot from this process's
+threads take turns first (turns.py), so most bids a race has beaten are refused before the lock.
 """
 
 from __future__ import annotations
