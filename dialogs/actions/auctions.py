@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -382,14 +382,14 @@ def _offer(
 # --- Actions ---------------------------------------------------------------------------------
 
 
-class ActionPlaceBid(Action):  # type: ignore[misc]
+class ActionPlaceBid(OffLoopAction):
     """ "bid 5200 on lot 12", "my max is 7000", the Bid button: a summary to confirm, or the
     lot's status and how to bid when no amount was given."""
 
     def name(self) -> str:
         return "action_place_bid"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         lang, settings, request = language(tracker), get_auction_settings(), _request(tracker)
@@ -405,13 +405,13 @@ class ActionPlaceBid(Action):  # type: ignore[misc]
                           settings=settings)  # fmt: skip
 
 
-class ActionBuyNow(Action):  # type: ignore[misc]
+class ActionBuyNow(OffLoopAction):
     """ "buy it now": the buy-now summary to confirm, while the lot still offers it."""
 
     def name(self) -> str:
         return "action_buy_now"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         lang, settings = language(tracker), get_auction_settings()
@@ -433,13 +433,13 @@ class ActionBuyNow(Action):  # type: ignore[misc]
                           settings=settings)  # fmt: skip
 
 
-class ActionAcceptAuctionTerms(Action):  # type: ignore[misc]
+class ActionAcceptAuctionTerms(OffLoopAction):
     """The "I accept" tap under the terms: recorded, then the bid it interrupted continues."""
 
     def name(self) -> str:
         return "action_accept_auction_terms"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         lang, settings, buyer = language(tracker), get_auction_settings(), buyer_id(tracker)
@@ -550,11 +550,11 @@ class ActionConfirmBuyNow(_ConfirmAction):
         return "action_confirm_buy_now"
 
 
-class ActionCancelBid(Action):  # type: ignore[misc]
+class ActionCancelBid(OffLoopAction):
     def name(self) -> str:
         return "action_cancel_bid"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         dispatcher.utter_message(text=words(language(tracker))["not_placed"])
@@ -578,13 +578,13 @@ def _show_status(
     return [SlotSet(LOT_SLOT, str(auction.id)), SlotSet(VEHICLE_SLOT, str(vehicle.id))]
 
 
-class ActionCurrentBid(Action):  # type: ignore[misc]
+class ActionCurrentBid(OffLoopAction):
     """ "what's the current bid?", "am I winning?": the lot's status for this buyer."""
 
     def name(self) -> str:
         return "action_current_bid"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         lang = language(tracker)
@@ -596,13 +596,13 @@ class ActionCurrentBid(Action):  # type: ignore[misc]
             return _show_status(dispatcher, tracker, db_session, found, ask_amount=False)
 
 
-class ActionMyBids(Action):  # type: ignore[misc]
+class ActionMyBids(OffLoopAction):
     """ "my bids": the lots this buyer bid on, live ones first, with where they stand."""
 
     def name(self) -> str:
         return "action_my_bids"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         lang, buyer, now = language(tracker), buyer_id(tracker), utcnow()
@@ -640,13 +640,13 @@ def _standing(auction: Auction, buyer: int | None, now: datetime, lang: str) -> 
     return text["lost"] if auction.leader_id != buyer else text["not_sold"]
 
 
-class ActionAuctionsEnding(Action):  # type: ignore[misc]
+class ActionAuctionsEnding(OffLoopAction):
     """ "auctions ending today": live lots ending in the next 24 hours, soonest first."""
 
     def name(self) -> str:
         return "action_auctions_ending"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         lang, now = language(tracker), utcnow()
@@ -669,14 +669,14 @@ class ActionAuctionsEnding(Action):  # type: ignore[misc]
         return [listed([vehicle.id for _, vehicle in lots])]
 
 
-class ActionAuctionTerms(Action):  # type: ignore[misc]
+class ActionAuctionTerms(OffLoopAction):
     """ "what are the auction rules / fees?": the terms and fee table, with "I accept" when the
     buyer has not accepted this version yet."""
 
     def name(self) -> str:
         return "action_auction_terms"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         lang, settings, buyer = language(tracker), get_auction_settings(), buyer_id(tracker)

@@ -50,6 +50,7 @@ from dialogs.actions.extras_wording import (
 from dialogs.actions.history_provider import HistoryReport, HistoryUnavailable, fetch_history
 from dialogs.actions.support import (
     VEHICLE_SLOT,
+    OffLoopAction,
     buyer_id,
     catalog_sessions,
     language,
@@ -85,7 +86,7 @@ def _vehicle_words(vehicle: Vehicle) -> dict[str, str]:
 # --- Photos -------------------------------------------------------------------------------------
 
 
-class _PhotosAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
+class _PhotosAction(OffLoopAction, metaclass=ABCMeta):
     """Sends photos of the current vehicle from `start(tracker, vehicle)` on, a page at a time
     (abstract: rasa_sdk skips it)."""
 
@@ -95,7 +96,7 @@ class _PhotosAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
     @abstractmethod
     def start(self, tracker: Tracker, vehicle: Vehicle) -> int: ...
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         with catalog_sessions()() as db_session:
@@ -234,7 +235,7 @@ async def _report(vin: str) -> tuple[HistoryReport | None, bool, bool]:
 # --- Watchlist ----------------------------------------------------------------------------------
 
 
-class _BuyersAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
+class _BuyersAction(OffLoopAction, metaclass=ABCMeta):
     """An action on the buyer's own watchlist or alerts: only our worker says who is talking
     (abstract: rasa_sdk skips it)."""
 
@@ -247,7 +248,7 @@ class _BuyersAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
     ) -> list[EventType]:
         """Do it for `buyer`."""
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         buyer = buyer_id(tracker)

@@ -8,7 +8,7 @@ each message to the agents' inbox; the inbox sets the state back (and resumes Ra
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -17,16 +17,16 @@ from catalog.conversations import service as conversation_service
 from catalog.conversations.models import ConversationState
 from catalog.database import transaction
 from dialogs.actions.account import talking_conversation
-from dialogs.actions.support import catalog_sessions
+from dialogs.actions.support import OffLoopAction, catalog_sessions
 
 
-class ActionHumanHandoff(Action):  # type: ignore[misc]
+class ActionHumanHandoff(OffLoopAction):
     """Mark the conversation as waiting for an agent, say so, and pause the bot."""
 
     def name(self) -> str:
         return "action_human_handoff"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         with transaction(catalog_sessions()) as db_session:

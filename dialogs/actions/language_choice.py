@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -22,7 +22,7 @@ from catalog.buyers.schemas import BuyerProfileIn
 from catalog.database import transaction
 from dialogs.actions.account import talking_buyer
 from dialogs.actions.language import LANGUAGE_SLOT, SUPPORTED_LANGUAGES
-from dialogs.actions.support import catalog_sessions
+from dialogs.actions.support import OffLoopAction, catalog_sessions
 
 # What buyers type for each language; the NLU synonyms map most, this catches the rest
 # ("/lang pt", which Rasa does not read as an intent with an entity).
@@ -49,13 +49,13 @@ def chosen_language(tracker: Tracker) -> str | None:
     return None
 
 
-class ActionChooseLanguage(Action):  # type: ignore[misc]
+class ActionChooseLanguage(OffLoopAction):
     """Switch the conversation and the buyer's profile to the chosen language."""
 
     def name(self) -> str:
         return "action_choose_language"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         code = chosen_language(tracker)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Final
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -22,7 +22,7 @@ from catalog.privacy import service as privacy_service
 from catalog.privacy.schemas import DataSummary
 from dialogs.actions.account import talking_buyer
 from dialogs.actions.language import LANGUAGE_SLOT
-from dialogs.actions.support import catalog_sessions, language
+from dialogs.actions.support import OffLoopAction, catalog_sessions, language
 
 ERASURE_REASON: Final = "asked in chat"
 UNAVAILABLE: Final = "utter_privacy_unavailable"
@@ -31,14 +31,14 @@ LANGUAGE_NAMES: Final = {"en": "English", "fr": "Français", "pt": "Português"}
 NOTHING: Final = "—"
 
 
-class ActionGreet(Action):  # type: ignore[misc]
+class ActionGreet(OffLoopAction):
     """The greeting; a buyer who has not accepted the current privacy notice gets it first,
     in the same message, with an "I agree" button (browsing never waits for it)."""
 
     def name(self) -> str:
         return "action_greet"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         notice = needs_notice(tracker)
@@ -71,13 +71,13 @@ def notice_first(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         dispatcher.utter_message(response="utter_privacy_notice")
 
 
-class ActionGiveConsent(Action):  # type: ignore[misc]
+class ActionGiveConsent(OffLoopAction):
     """The buyer tapped "I agree": consent to the current notice, audited."""
 
     def name(self) -> str:
         return "action_give_consent"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         with transaction(catalog_sessions()) as db_session:
@@ -89,13 +89,13 @@ class ActionGiveConsent(Action):  # type: ignore[misc]
         return []
 
 
-class ActionStopAlerts(Action):  # type: ignore[misc]
+class ActionStopAlerts(OffLoopAction):
     """STOP: no more alerts of any kind (chatting still works)."""
 
     def name(self) -> str:
         return "action_stop_alerts"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         with transaction(catalog_sessions()) as db_session:
@@ -106,13 +106,13 @@ class ActionStopAlerts(Action):  # type: ignore[misc]
         return []
 
 
-class ActionResumeAlerts(Action):  # type: ignore[misc]
+class ActionResumeAlerts(OffLoopAction):
     """START: alerts again; a buyer who never accepted the notice is asked to, by a tap."""
 
     def name(self) -> str:
         return "action_resume_alerts"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         with transaction(catalog_sessions()) as db_session:
@@ -128,13 +128,13 @@ class ActionResumeAlerts(Action):  # type: ignore[misc]
         return []
 
 
-class ActionMyData(Action):  # type: ignore[misc]
+class ActionMyData(OffLoopAction):
     """ "My data": what we hold about the buyer, identifiers masked (the request is audited)."""
 
     def name(self) -> str:
         return "action_my_data"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         with transaction(catalog_sessions()) as db_session:
@@ -151,7 +151,7 @@ class ActionMyData(Action):  # type: ignore[misc]
         return []
 
 
-class ActionEraseMyData(Action):  # type: ignore[misc]
+class ActionEraseMyData(OffLoopAction):
     """The buyer confirmed "delete my data": the request is recorded and carried out at once,
     then the Rasa conversation restarts so no slot keeps anything of theirs.
 
@@ -162,7 +162,7 @@ class ActionEraseMyData(Action):  # type: ignore[misc]
     def name(self) -> str:
         return "action_erase_my_data"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if not just_asked(tracker, ASK_ERASURE):  # an old "Yes, delete" button, or a stale number

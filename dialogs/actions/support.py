@@ -1,7 +1,8 @@
 """What every feature's actions share: the catalog database, who is talking, in which language.
 
-Actions call catalog services (never SQL) in sessions from `catalog_sessions()`; the bots worker
-puts the buyer's id, channel and conversation id in every message's metadata.
+Actions call catalog services (never SQL) in sessions from `catalog_sessions()`, in a worker
+thread (`OffLoopAction`); the bots worker puts the buyer's id, channel and conversation id in
+every message's metadata.
 """
 # rasa_sdk ships no py.typed, so its names are untyped (Any) here.
 # mypy: disable-error-code="import-untyped"
@@ -64,9 +65,11 @@ def public_url(path: str) -> str:
 
 
 class OffLoopAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
-    """An action whose work may wait on the database (a lot's lock, while other bids on it
-    go first): `act` runs in a worker thread, so that the action server's event loop goes on
-    serving other conversations meanwhile (abstract: rasa_sdk skips it)."""
+    """An action whose work is blocking I/O: the catalog database, where a bid may also wait
+    for its lot's lock while other bids on it go first. `act` runs in a worker thread, so that
+    the action server's event loop goes on serving other conversations meanwhile (abstract:
+    rasa_sdk skips it). Every action but the vehicle history's (which awaits an HTTP call
+    between short reads) is one."""
 
     @abstractmethod
     def name(self) -> str: ...

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from pydantic import ValidationError
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -36,7 +36,13 @@ from catalog.vehicles.vocabulary import vocabulary_cache
 from dialogs.actions.auctions import details_line as auction_line
 from dialogs.actions.choice import current_vehicle, listed
 from dialogs.actions.privacy import notice_first
-from dialogs.actions.support import VEHICLE_SLOT, buyer_id, catalog_sessions, language
+from dialogs.actions.support import (
+    VEHICLE_SLOT,
+    OffLoopAction,
+    buyer_id,
+    catalog_sessions,
+    language,
+)
 from dialogs.actions.wording import money
 
 PAGE_SIZE: Final = 5
@@ -194,7 +200,7 @@ def _show_list(
     return listed([item.id for item in items])
 
 
-class _SearchAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
+class _SearchAction(OffLoopAction, metaclass=ABCMeta):
     """Shared by the actions that show a page of results (abstract: rasa_sdk skips it)."""
 
     @abstractmethod
@@ -244,7 +250,7 @@ class ActionSearchVehicles(_SearchAction):
     def name(self) -> str:
         return "action_search_vehicles"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         text = _text(tracker)
@@ -272,7 +278,7 @@ class ActionUnclearMessage(_SearchAction):
     def name(self) -> str:
         return "action_unclear_message"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         text = _text(tracker)
@@ -298,7 +304,7 @@ class ActionRefineSearch(_SearchAction):
     def name(self) -> str:
         return "action_refine_search"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         text = _text(tracker)
@@ -337,11 +343,11 @@ class ActionRefineSearch(_SearchAction):
                 return []
 
 
-class ActionMoreResults(Action):  # type: ignore[misc]
+class ActionMoreResults(OffLoopAction):
     def name(self) -> str:
         return "action_more_results"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         filters, query, currency = _saved(tracker)
@@ -422,11 +428,11 @@ def details_buttons(vehicle_id: int, lang: str) -> list[dict[str, str]]:
     ]
 
 
-class ActionVehicleDetails(Action):  # type: ignore[misc]
+class ActionVehicleDetails(OffLoopAction):
     def name(self) -> str:
         return "action_vehicle_details"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         lang = language(tracker)
@@ -444,11 +450,11 @@ class ActionVehicleDetails(Action):  # type: ignore[misc]
             return [SlotSet(VEHICLE_SLOT, str(vehicle.id))]
 
 
-class ActionSimilarVehicles(Action):  # type: ignore[misc]
+class ActionSimilarVehicles(OffLoopAction):
     def name(self) -> str:
         return "action_similar_vehicles"
 
-    async def run(
+    def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         _, _, currency = _saved(tracker)
