@@ -111,13 +111,22 @@ def buying_power(
 
 def screen(
     *, db_session: Session, buyer_id: int, auction_id: int, amount_cents: int,
-    settings: AuctionSettings | None = None,
+    settings: AuctionSettings | None = None, lock: bool = False,
 ) -> tuple[Refusal, int] | None:  # fmt: skip
     """Whether this buyer may bid `amount_cents` on the auction, as far as the bidder goes: None,
-    (TERMS_NOT_ACCEPTED, 0), or (OVER_LIMIT, what they can still commit). One round trip, read
-    before the auction's lock is taken: it is about the buyer's profile and their other
-    auctions, not this auction's bids."""
-    row = db_session.execute(_SCREEN, {"buyer_id": buyer_id, "auction_id": auction_id}).first()
+    (TERMS_NOT_ACCEPTED, 0), or (OVER_LIMIT, what they can still commit). One round trip: it is
+    about the buyer's profile and their other auctions, not this auction's bids.
+
+    `lock`: first lock the bidder's row until the transaction ends (PostgreSQL), so that two
+    bids of one buyer on two lots are screened one after the other, the second seeing what the
+    first committed. The bid path takes it before the auction's lock, always in that order.
+    (The screening is a second statement: under READ COMMITTED a statement that waited for a
+    lock still reads the rest, the buyer's other auctions, as they were when it began.)
+    """
+    params = {"buyer_id": buyer_id, "auction_id": auction_id}
+    if lock:
+        db_session.execute(_LOCK, params)
+    row = db_session.execute(_SCREEN, params).first()
     return screened(tuple(row) if row is not None else None, amount_cents, settings)
 
 
@@ -162,3 +171,4 @@ def screened(
 
 
 _SCREEN = select(*profile_columns()).where(Bidder.buyer_id == BUYER_ID)
+_LOCK = select(Bidder.buyer_id).where(Bidder.buyer_id == BUYER_ID).with_for_update()

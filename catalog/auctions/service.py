@@ -195,10 +195,12 @@ def _place(
         return early
     has_profile = profile[0] is not None or profile[2] is not None
     screened = bidders.screened(profile if has_profile else None, amount_cents, settings)
-    if screened is not None:  # about the bidder: checked before the lock, holding it shorter
-        (why, available), state = screened, state_of(unlocked, _stamp(unlocked))
+    # Passed: again, on what no other bid of this buyer can change meanwhile, with the lock.
+    auction = screened or _locked_screened(db_session, auction_id, buyer_id, amount_cents,
+                                           settings)  # fmt: skip
+    if not isinstance(auction, Auction):  # about the bidder, not the lot
+        (why, available), state = auction, state_of(unlocked, _stamp(unlocked))
         return BidResult(Refused(why, state, available_cents=available))
-    auction = _locked(db_session, auction_id)
     repeated = _repeated(db_session, auction, key)  # a twin that was in flight
     if repeated is not None:
         return repeated
@@ -608,6 +610,26 @@ def _locked(db_session: Session, auction_id: int) -> Auction:
     if auction is None:
         raise NotFound(f"no auction {auction_id}")
     return auction
+
+
+def _locked_screened(
+    db_session: Session, auction_id: int, buyer_id: int, amount_cents: int,
+    settings: AuctionSettings,
+) -> Auction | tuple[Refusal, int]:  # fmt: skip
+    """The auction under its lock, or the bidder's refusal, screened so that two bids of one
+    buyer on two lots cannot both pass on buying power the other is taking. PostgreSQL: the
+    bidder's row is locked and screened first, then the auction's row is locked (always in that
+    order: no deadlock). SQLite: the auction's lock is the database's single writer, so
+    screening after it is enough."""
+
+    def screen(lock: bool) -> tuple[Refusal, int] | None:
+        return bidders.screen(db_session=db_session, buyer_id=buyer_id, auction_id=auction_id,
+                              amount_cents=amount_cents, settings=settings, lock=lock)  # fmt: skip
+
+    if db_session.get_bind().dialect.name == "postgresql":
+        return screen(lock=True) or _locked(db_session, auction_id)
+    auction = _locked(db_session, auction_id)
+    return screen(lock=False) or auction
 
 
 def _stamp(auction: Auction) -> datetime:

@@ -4,6 +4,8 @@ reject before a deadline, ending-soon reminders and cancellation."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -125,6 +127,37 @@ def test_the_bidding_limit_is_buying_power_across_open_auctions(
     rival = bidder(sessions)
     assert isinstance(bid(sessions, first, rival, 9_000_00), Accepted)
     assert isinstance(bid(sessions, second, buyer, 6_000_00), Accepted)
+
+
+def test_two_bids_of_one_buyer_on_two_lots_at_once_cannot_both_use_the_same_buying_power(
+    sessions: sessionmaker[Session],
+) -> None:
+    """$6,000 of buying power; $4,000 on one lot is placed and its transaction not yet
+    committed when $4,000 on another lot arrives. The second waits for the first, then sees
+    what it took: refused, with the $2,000 left named."""
+    first, _, _ = new_auction(sessions)
+    second, _, _ = new_auction(sessions)
+    buyer = bidder(sessions, limit_cents=6_000_00)
+    placed, results = threading.Event(), {}
+
+    def second_lot() -> None:
+        placed.wait(10)
+        results["second"] = bid(sessions, second, buyer, 4_000_00)
+
+    racing = threading.Thread(target=second_lot)
+    racing.start()
+    with transaction(sessions) as db_session:
+        results["first"] = auction_service.place_bid(
+            db_session=db_session, auction_id=first, buyer_id=buyer, amount_cents=4_000_00,
+            settings=SETTINGS).decision  # fmt: skip
+        placed.set()
+        time.sleep(0.5)  # the second lot's bid is waiting now
+    racing.join(20)
+
+    assert isinstance(results["first"], Accepted)
+    refused = results["second"]
+    assert isinstance(refused, Refused) and refused.reason is Refusal.OVER_LIMIT
+    assert refused.available_cents == 2_000_00
 
 
 def test_fees_come_from_the_table_and_the_total_adds_them() -> None:
