@@ -469,6 +469,7 @@ class _ConfirmAction(OffLoopAction, metaclass=ABCMeta):
     rasa_sdk skips it)."""
 
     kind: BidKind = BidKind.MAX_BID
+    waits_for_lots = True
 
     @abstractmethod
     def name(self) -> str: ...
@@ -697,6 +698,8 @@ class ActionAuctionTerms(OffLoopAction):
 class ActionAnswerCounter(OffLoopAction):
     """The high bidder's tap on "Accept" / "Decline" under a dealer's counter-offer."""
 
+    waits_for_lots = True
+
     def name(self) -> str:
         return "action_answer_counter"
 
@@ -727,6 +730,8 @@ class ActionAnswerCounter(OffLoopAction):
 class ActionDealerDecision(OffLoopAction):
     """A dealer's tap on Approve / Counter / Reject under an auction that ended below the
     reserve. Only the dealer whose Telegram chat the vehicle's listing names may decide."""
+
+    waits_for_lots = True
 
     def name(self) -> str:
         return "action_dealer_decision"

@@ -10,9 +10,12 @@ every message's metadata.
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 from abc import ABCMeta, abstractmethod
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -65,11 +68,16 @@ def public_url(path: str) -> str:
 
 
 class OffLoopAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
-    """An action whose work is blocking I/O: the catalog database, where a bid may also wait
-    for its lot's lock while other bids on it go first. `act` runs in a worker thread, so that
-    the action server's event loop goes on serving other conversations meanwhile (abstract:
-    rasa_sdk skips it). Every action but the vehicle history's (which awaits an HTTP call
-    between short reads) is one."""
+    """An action whose work is blocking I/O (the catalog database): `act` runs in a worker
+    thread, so that the action server's event loop goes on serving other conversations
+    meanwhile (abstract: rasa_sdk skips it). Every action but the vehicle history's (which
+    awaits an HTTP call between short reads) is one.
+
+    Actions that may wait for a lot's lock while other bids on it go first (`waits_for_lots`)
+    have their own threads: however many bids wait on a hot lot, searches, details and the
+    other reads still find a free thread."""
+
+    waits_for_lots: ClassVar[bool] = False
 
     @abstractmethod
     def name(self) -> str: ...
@@ -77,9 +85,20 @@ class OffLoopAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        return await asyncio.to_thread(self.act, dispatcher, tracker, domain)
+        pool = _LOT_THREADS if self.waits_for_lots else _READ_THREADS
+        work = functools.partial(contextvars.copy_context().run, self.act, dispatcher, tracker,
+                                 domain)  # fmt: skip
+        events: list[EventType] = await asyncio.get_running_loop().run_in_executor(pool, work)
+        return events
 
     @abstractmethod
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]: ...
+
+
+# Threads for the actions (each holds at most one database connection at a time: together
+# fewer than the catalog engine's pool of 10 + 10).
+ACTION_THREADS: Final = 8
+_READ_THREADS = ThreadPoolExecutor(ACTION_THREADS, thread_name_prefix="action")
+_LOT_THREADS = ThreadPoolExecutor(ACTION_THREADS, thread_name_prefix="lot-action")

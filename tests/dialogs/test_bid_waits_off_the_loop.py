@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from catalog.auctions import service as auction_service
 from catalog.database import transaction
 from dialogs.actions import auctions as auction_actions
+from dialogs.actions.support import ACTION_THREADS
 from tests.catalog.test_auction_service import buyers, live_auction, row
 
 HOLD_SECONDS = 1.5  # how long the other bid's transaction keeps the lot's lock at most
@@ -80,3 +81,56 @@ def test_a_bid_waiting_for_its_lot_leaves_the_event_loop_free(
     with sessions() as db_session:
         bids = auction_service.accepted_bids(db_session=db_session, auction_id=lot)
     assert [bid.bidder_id for bid in bids] == [kofi, ama]
+
+
+def test_reads_find_a_thread_while_more_bids_than_threads_wait_on_a_hot_lot(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More Confirm taps than the action server has threads for bids wait on a held lot; a
+    buyer asking for the current bid meanwhile is answered at once, and every tap is answered
+    once the lot is free."""
+    monkeypatch.setattr(auction_actions, "catalog_sessions", lambda: sessions)
+    lot = live_auction(sessions)
+    kofi, asker, *tappers = buyers(sessions, ACTION_THREADS + 4)
+    locked, release = threading.Event(), threading.Event()
+
+    def other_bid_in_flight() -> None:
+        with transaction(sessions) as db_session:
+            auction_service.place_bid(db_session=db_session, auction_id=lot, buyer_id=kofi,
+                                      amount_cents=2_000_00)  # fmt: skip
+            locked.set()
+            release.wait(HOLD_SECONDS * 2)
+
+    async def scenario() -> tuple[bool, float, list[CollectingDispatcher]]:
+        dispatchers = [CollectingDispatcher() for _ in tappers]
+        confirm = auction_actions.ActionConfirmBid()
+        taps = [asyncio.ensure_future(confirm.run(
+                    dispatcher, confirm_tap(buyer, lot, 3_000_00 + n * 100_00), {}))
+                for n, (buyer, dispatcher) in enumerate(zip(tappers, dispatchers,
+                                                            strict=True))]  # fmt: skip
+        await asyncio.sleep(0.2)  # every tap has started and waits on the lot
+        asking, started = CollectingDispatcher(), time.monotonic()
+        message = {"text": f"current bid on lot {lot}", "intent": {"name": "current_bid"},
+                   "entities": [{"entity": "lot", "value": str(lot)}],
+                   "metadata": {"buyer_id": asker}}  # fmt: skip
+        await auction_actions.ActionCurrentBid().run(
+            asking, Tracker(f"telegram:{asker}", {"language": "en"}, message, [], False, None, {},
+                            ""), {})  # fmt: skip
+        answered_in = time.monotonic() - started
+        bids_still_waiting = not any(tap.done() for tap in taps)
+        assert f"lot {lot}" in str(asking.messages[0]["text"]).lower()
+        release.set()
+        await asyncio.gather(*taps)
+        return bids_still_waiting, answered_in, dispatchers
+
+    holder = threading.Thread(target=other_bid_in_flight)
+    holder.start()
+    assert locked.wait(10)
+    bids_still_waiting, answered_in, dispatchers = asyncio.run(scenario())
+    holder.join(10)
+
+    assert bids_still_waiting
+    assert answered_in < 1.0, f"the current bid took {answered_in:.2f} s behind the waiting bids"
+    assert [len(dispatcher.messages) for dispatcher in dispatchers] == [1] * len(tappers)
+    stored = row(sessions, lot)
+    assert stored.leader_id == tappers[-1]  # the highest maximum leads
