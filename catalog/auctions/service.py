@@ -196,11 +196,12 @@ def _place(
     has_profile = profile[0] is not None or profile[2] is not None
     screened = bidders.screened(profile if has_profile else None, amount_cents, settings)
     # Passed: again, on what no other bid of this buyer can change meanwhile, with the lock.
-    auction = screened or _locked_screened(db_session, auction_id, buyer_id, amount_cents,
-                                           settings)  # fmt: skip
-    if not isinstance(auction, Auction):  # about the bidder, not the lot
-        (why, available), state = auction, state_of(unlocked, _stamp(unlocked))
+    locked = screened or _locked_screened(db_session, auction_id, buyer_id, amount_cents,
+                                          settings)  # fmt: skip
+    if not isinstance(locked, Auction):  # about the bidder, not the lot
+        (why, available), state = locked, state_of(unlocked, _stamp(unlocked))
         return BidResult(Refused(why, state, available_cents=available))
+    auction = locked
     repeated = _repeated(db_session, auction, key)  # a twin that was in flight
     if repeated is not None:
         return repeated
@@ -601,7 +602,7 @@ def _locked(db_session: Session, auction_id: int) -> Auction:
     row in the same statement.
     """
     read: Select[Auction] | ReturningUpdate[Auction]
-    if db_session.get_bind().dialect.name == "postgresql":
+    if _postgres(db_session):
         read = select(Auction).where(Auction.id == auction_id).with_for_update()
     else:
         bump = update(Auction).where(Auction.id == auction_id)
@@ -626,10 +627,15 @@ def _locked_screened(
         return bidders.screen(db_session=db_session, buyer_id=buyer_id, auction_id=auction_id,
                               amount_cents=amount_cents, settings=settings, lock=lock)  # fmt: skip
 
-    if db_session.get_bind().dialect.name == "postgresql":
+    if _postgres(db_session):
         return screen(lock=True) or _locked(db_session, auction_id)
     auction = _locked(db_session, auction_id)
     return screen(lock=False) or auction
+
+
+def _postgres(db_session: Session) -> bool:
+    """Whether the session is on PostgreSQL (row locks), not SQLite (a single writer)."""
+    return db_session.get_bind().dialect.name == "postgresql"
 
 
 def _stamp(auction: Auction) -> datetime:
@@ -648,14 +654,14 @@ def _store(
     Returns the bid's id."""
     after, ends_before = decision.state, auction.current_ends_at
     assert after.leader_id is not None and after.current_price_cents is not None  # accepted
-    postgres = db_session.get_bind().dialect.name == "postgresql"
+    postgres = _postgres(db_session)
     moved: dict[str, Any] = {
         "current_price_cents": after.current_price_cents, "leader_id": after.leader_id,
         "leader_max_cents": after.leader_max_cents,
         "runner_up_max_cents": after.runner_up_max_cents, "current_ends_at": after.ends_at,
         "bids_accepted": after.bids_accepted, "last_bid_at": bid.placed_at,
         # SQLite's lock bumped the version already; PostgreSQL's counts accepted bids here
-        "version": auction.version + postgres,
+        "version": auction.version + (1 if postgres else 0),
     }  # fmt: skip
     for name, value in moved.items():
         set_committed_value(auction, name, value)

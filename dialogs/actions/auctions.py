@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -551,11 +551,13 @@ class ActionConfirmBuyNow(_ConfirmAction):
         return "action_confirm_buy_now"
 
 
-class ActionCancelBid(OffLoopAction):
+class ActionCancelBid(Action):  # type: ignore[misc]
+    """The Cancel tap under a summary: nothing to look up, so it stays on the event loop."""
+
     def name(self) -> str:
         return "action_cancel_bid"
 
-    def act(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         dispatcher.utter_message(text=words(language(tracker))["not_placed"])

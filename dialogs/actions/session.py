@@ -12,25 +12,24 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from dialogs.actions.language import LANGUAGE_SLOT, language_from_metadata
-from dialogs.actions.support import OffLoopAction
 
 SESSION_METADATA_SLOT: Final = "session_started_metadata"
 
 
-class ActionSessionStart(OffLoopAction):
+class ActionSessionStart(Action):  # type: ignore[misc]
     """Starts the session, carries the slots over (as the domain's session_config says), and
     sets the language from the metadata of the message that opened the session."""
 
     def name(self) -> str:
         return "action_session_start"
 
-    def act(
+    async def run(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,

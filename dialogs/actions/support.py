@@ -70,8 +70,9 @@ def public_url(path: str) -> str:
 class OffLoopAction(Action, metaclass=ABCMeta):  # type: ignore[misc]
     """An action whose work is blocking I/O (the catalog database): `act` runs in a worker
     thread, so that the action server's event loop goes on serving other conversations
-    meanwhile (abstract: rasa_sdk skips it). Every action but the vehicle history's (which
-    awaits an HTTP call between short reads) is one.
+    meanwhile (abstract: rasa_sdk skips it). Every action that reads or writes the catalog is
+    one, but the vehicle history's (which awaits an HTTP call between short reads); the few
+    that only compute (the session's start, cancelling a summary) stay on the loop.
 
     Actions that may wait for a lot's lock while other bids on it go first (`waits_for_lots`)
     have their own threads: however many bids wait on a hot lot, searches, details and the

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from rasa_sdk import Tracker
@@ -38,22 +40,39 @@ def confirm_tap(buyer: int, lot: int, cents: int) -> Tracker:
     return Tracker(f"whatsapp:{buyer}", {"language": "en"}, message, [], False, None, {}, "")
 
 
+@contextmanager
+def bid_in_flight(
+    sessions: sessionmaker[Session], lot: int, buyer: int, hold_seconds: float
+) -> Iterator[threading.Event]:
+    """Another buyer's bid on the lot, placed and its transaction not yet committed: the lot's
+    lock is held until the yielded event is set (or `hold_seconds` pass)."""
+    locked, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with transaction(sessions) as db_session:
+            auction_service.place_bid(db_session=db_session, auction_id=lot, buyer_id=buyer,
+                                      amount_cents=2_000_00)  # fmt: skip
+            locked.set()
+            release.wait(hold_seconds)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert locked.wait(10)
+    try:
+        yield release
+    finally:
+        release.set()
+        holder.join(10)
+
+
 def test_a_bid_waiting_for_its_lot_leaves_the_event_loop_free(
     sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(auction_actions, "catalog_sessions", lambda: sessions)
     lot = live_auction(sessions)
     ama, kofi = buyers(sessions, 2)
-    locked, release = threading.Event(), threading.Event()
 
-    def other_bid_in_flight() -> None:  # kofi's bid: placed, its transaction not yet committed
-        with transaction(sessions) as db_session:
-            auction_service.place_bid(db_session=db_session, auction_id=lot, buyer_id=kofi,
-                                      amount_cents=2_000_00)  # fmt: skip
-            locked.set()
-            release.wait(HOLD_SECONDS)
-
-    async def scenario() -> tuple[float, list[dict[str, object]]]:
+    async def scenario(release: threading.Event) -> tuple[float, list[dict[str, object]]]:
         dispatcher = CollectingDispatcher()
         tap = auction_actions.ActionConfirmBid().run(dispatcher, confirm_tap(ama, lot, 3_000_00),
                                                      {})  # fmt: skip
@@ -68,11 +87,8 @@ def test_a_bid_waiting_for_its_lot_leaves_the_event_loop_free(
         await placing
         return worst_lag, dispatcher.messages
 
-    holder = threading.Thread(target=other_bid_in_flight)
-    holder.start()
-    assert locked.wait(10)
-    worst_lag, messages = asyncio.run(scenario())
-    holder.join(10)
+    with bid_in_flight(sessions, lot, kofi, HOLD_SECONDS) as release:
+        worst_lag, messages = asyncio.run(scenario(release))
 
     assert worst_lag < 0.25, f"the event loop stalled {worst_lag:.2f} s behind the lot's lock"
     assert "you are the high bidder on lot" in str(messages[0]["text"]).lower()
@@ -92,16 +108,8 @@ def test_reads_find_a_thread_while_more_bids_than_threads_wait_on_a_hot_lot(
     monkeypatch.setattr(auction_actions, "catalog_sessions", lambda: sessions)
     lot = live_auction(sessions)
     kofi, asker, *tappers = buyers(sessions, ACTION_THREADS + 4)
-    locked, release = threading.Event(), threading.Event()
 
-    def other_bid_in_flight() -> None:
-        with transaction(sessions) as db_session:
-            auction_service.place_bid(db_session=db_session, auction_id=lot, buyer_id=kofi,
-                                      amount_cents=2_000_00)  # fmt: skip
-            locked.set()
-            release.wait(HOLD_SECONDS * 2)
-
-    async def scenario() -> tuple[bool, float, list[CollectingDispatcher]]:
+    async def scenario(release: threading.Event) -> tuple[bool, float, list[CollectingDispatcher]]:
         dispatchers = [CollectingDispatcher() for _ in tappers]
         confirm = auction_actions.ActionConfirmBid()
         taps = [asyncio.ensure_future(confirm.run(
@@ -123,11 +131,8 @@ def test_reads_find_a_thread_while_more_bids_than_threads_wait_on_a_hot_lot(
         await asyncio.gather(*taps)
         return bids_still_waiting, answered_in, dispatchers
 
-    holder = threading.Thread(target=other_bid_in_flight)
-    holder.start()
-    assert locked.wait(10)
-    bids_still_waiting, answered_in, dispatchers = asyncio.run(scenario())
-    holder.join(10)
+    with bid_in_flight(sessions, lot, kofi, HOLD_SECONDS * 2) as release:
+        bids_still_waiting, answered_in, dispatchers = asyncio.run(scenario(release))
 
     assert bids_still_waiting
     assert answered_in < 1.0, f"the current bid took {answered_in:.2f} s behind the waiting bids"
