@@ -1,4 +1,6 @@
-"""What arrives from a channel, normalised: one `InboundMessage` type for every provider."""
+"""What arrives from a channel, normalised: one `InboundMessage` type for every provider, the
+providers' `DeliveryStatus` reports on what we sent, and the `Refusal` of an item that could not
+be read. All three travel through the inbound queue."""
 
 from __future__ import annotations
 
@@ -6,6 +8,10 @@ import enum
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
+
+# A WhatsApp business-scoped user id is a country code, an optional "ENT." and up to 128
+# alphanumerics ("US.13491208655302741918"); room for the channel prefix of a conversation key.
+USER_ID_MAX = 160
 
 
 class Channel(enum.StrEnum):
@@ -22,6 +28,16 @@ class InboundKind(enum.StrEnum):
     CONTACT = "contact"
     IMAGE = "image"
     UNSUPPORTED = "unsupported"  # stickers, voice notes, ...: answered with what the bot can do
+    # Not turns: recorded against the conversation, the dialog engine never sees them.
+    REACTION = "reaction"  # an emoji on a message (text ""): the reaction was taken back
+    EDIT = "edit"  # the buyer edited an earlier message (text: the new text)
+    DELETED = "deleted"  # the buyer deleted an earlier message for everyone
+    IDENTITY_CHANGED = "identity_changed"  # a new phone number or business-scoped user id
+
+
+NOT_TURNS = frozenset(
+    {InboundKind.REACTION, InboundKind.EDIT, InboundKind.DELETED, InboundKind.IDENTITY_CHANGED}
+)
 
 
 class InboundMessage(BaseModel):
@@ -31,8 +47,11 @@ class InboundMessage(BaseModel):
 
     channel: Channel
     message_id: str = Field(min_length=1, max_length=128)  # wamid, Telegram update_id, SmsSid
-    user_id: str = Field(min_length=1, max_length=64)  # Telegram user id, or E.164 number
-    chat_id: str = Field(min_length=1, max_length=64)  # where replies go
+    # Telegram user id; E.164 number; or, for a WhatsApp user whose number Meta withholds,
+    # their business-scoped user id (BSUID).
+    user_id: str = Field(min_length=1, max_length=USER_ID_MAX)
+    chat_id: str = Field(min_length=1, max_length=USER_ID_MAX)  # where replies go
+    bsuid: str | None = Field(default=None, max_length=USER_ID_MAX)  # WhatsApp, when sent
     user_name: str = ""
     kind: InboundKind
     text: str = ""
@@ -44,12 +63,22 @@ class InboundMessage(BaseModel):
     callback_query_id: str | None = None  # Telegram: must be answered
     provider_type: str = ""  # the provider's own type name, kept for unsupported kinds
     language_hint: str | None = None  # e.g. Telegram's language_code
+    # REACTION / EDIT / DELETED: the provider's id of the message it is about (for Telegram,
+    # "<chat id>:<message id>", as our sent messages are recorded).
+    target_message_id: str | None = Field(default=None, max_length=128)
+    # IDENTITY_CHANGED: the sender's new id (a phone number, or a BSUID); the rest stays.
+    new_user_id: str | None = Field(default=None, max_length=USER_ID_MAX)
     received_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def conversation_key(self) -> str:
         """One conversation per person per channel: 'whatsapp:+2348012345678'."""
         return f"{self.channel.value}:{self.user_id}"
+
+    @property
+    def is_turn(self) -> bool:
+        """Something the buyer said or tapped, for the dialog engine to answer."""
+        return self.kind not in NOT_TURNS
 
 
 class DeliveryState(enum.StrEnum):
@@ -65,8 +94,42 @@ class DeliveryStatus(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     channel: Channel
-    message_id: str  # the provider's id of our outbound message
+    message_id: str = Field(min_length=1, max_length=128)  # the provider's id of our message
     state: DeliveryState
+    # The buyer it was sent to, as `InboundMessage.user_id` names them: the report then waits
+    # in the conversation's line behind the turn that sent the message.
+    recipient: str | None = Field(default=None, max_length=USER_ID_MAX)
     error_code: str | None = None
     error_detail: str | None = None
     occurred_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def conversation_key(self) -> str:
+        if self.recipient:
+            return f"{self.channel.value}:{self.recipient}"
+        return f"{self.channel.value}:status:{self.message_id}"
+
+
+REFUSED_ITEM_MAX = 4000
+
+
+class Refusal(BaseModel):
+    """An item of a provider's request that could not be read, kept so nothing is lost silently.
+
+    A batch's other items are queued; staff can read what was refused and why.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    channel: Channel
+    reason: str = Field(max_length=500)
+    item: str = Field(max_length=REFUSED_ITEM_MAX)  # the item as JSON, cut to the limit
+    message_id: str | None = Field(default=None, max_length=128)  # the provider's id, if read
+    received_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def conversation_key(self) -> str:
+        return f"{self.channel.value}:refused"
+
+
+QueueItem = InboundMessage | DeliveryStatus | Refusal
