@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -248,12 +248,11 @@ def _delivery(status: _Status) -> DeliveryStatus | None:
         logger.debug("whatsapp status %r of %s ignored", status.status, status.id)
         return None
     error = status.errors[0] if status.errors else None
-    extra = {"occurred_at": status.timestamp} if status.timestamp else {}
     return DeliveryStatus(
         channel=Channel.WHATSAPP,
         message_id=status.id,
         state=state,
         error_code=str(error.code) if error else None,
         error_detail=(error.title or error.message) if error else None,
-        **extra,
+        occurred_at=status.timestamp or datetime.now(UTC),
     )
