@@ -107,7 +107,7 @@ class DeliveryStatus(BaseModel):
     def conversation_key(self) -> str:
         if self.recipient:
             return f"{self.channel.value}:{self.recipient}"
-        return f"{self.channel.value}:status:{self.message_id}"
+        return f"{self.channel.value}:statuses"  # one shared line: rare, and cheap to apply
 
 
 REFUSED_ITEM_MAX = 4000

@@ -8,7 +8,8 @@ from prometheus_client import Counter, Gauge, Histogram
 WEBHOOKS = Counter(
     "nzila_webhooks_total",
     "Webhook requests by channel and outcome "
-    "(queued, duplicate, status, ignored, bad_signature, malformed, too_large, disabled).",
+    "(queued, duplicate, status, refused_item, ignored, bad_signature, malformed, too_large, "
+    "disabled).",
     ["channel", "outcome"],
 )
 TURN_SECONDS = Histogram(

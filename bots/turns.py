@@ -11,7 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bots.language import detect_language
-from bots.messages import Channel, InboundMessage
+from bots.messages import (
+    Channel,
+    DeliveryState,
+    DeliveryStatus,
+    InboundKind,
+    InboundMessage,
+    Refusal,
+)
 from bots.outbound.parts import OutboundPart
 from catalog.buyers import service as buyer_service
 from catalog.buyers.models import Buyer
@@ -104,8 +111,9 @@ def _buyer(db_session: Session, message: InboundMessage) -> Buyer:
             db_session=db_session, user_id=int(message.user_id), name=message.user_name
         )
     else:
+        number = message.user_id if message.user_id.startswith("+") else None
         buyer = buyer_service.get_or_create_by_whatsapp(
-            db_session=db_session, number=message.user_id, name=message.user_name
+            db_session=db_session, number=number, bsuid=message.bsuid, name=message.user_name
         )
     hint = (message.language_hint or "")[:2].lower()
     if buyer.language == "en" and hint in SUPPORTED_LANGUAGES and buyer.consent_given_at is None:
@@ -145,10 +153,103 @@ def _existing(db_session: Session, message: InboundMessage) -> ChatMessage:
 def _inbound_payload(message: InboundMessage) -> dict[str, Any]:
     fields = message.model_dump(
         mode="json",
-        include={"payload", "latitude", "longitude", "phone", "media_id", "provider_type"},
+        include={
+            "payload",
+            "latitude",
+            "longitude",
+            "phone",
+            "media_id",
+            "provider_type",
+            "target_message_id",
+            "new_user_id",
+        },
         exclude_none=True,
     )
     return {key: value for key, value in fields.items() if value != ""}
+
+
+def record_event(sessions: sessionmaker[Session], message: InboundMessage) -> bool:
+    """Record what is not a turn (a reaction, an edit, a deletion, a new number) against the
+    conversation, without the dialog engine. False for a replay.
+
+    A reaction or an edit is linked to the message it is about (`reply_to_id`): a 👍 on a
+    bot's reply is an acknowledgement of that reply. A changed number or BSUID moves the buyer
+    and their conversation to the new id, so their next message finds them.
+    """
+    with transaction(sessions) as db_session:
+        buyer = _buyer(db_session, message)
+        conversation = conversation_service.get_or_create(
+            db_session=db_session,
+            key=message.conversation_key,
+            channel=message.channel.value,
+            chat_id=message.chat_id,
+            buyer_id=buyer.id,
+        )
+        recorded = conversation_service.record_inbound(
+            db_session=db_session,
+            conversation=conversation,
+            provider_message_id=message.message_id,
+            kind=message.kind.value,
+            text=message.text,
+            payload=_inbound_payload(message),
+        )
+        if recorded is None:
+            return False
+        recorded.status = MessageStatus.ANSWERED  # nothing to answer: never a pending turn
+        if message.target_message_id:
+            target = conversation_service.find_by_provider_id(
+                db_session=db_session,
+                conversation=conversation,
+                provider_message_id=message.target_message_id,
+            )
+            recorded.reply_to_id = target.id if target else None
+        if message.kind is InboundKind.IDENTITY_CHANGED and message.new_user_id:
+            _move(db_session, buyer, conversation, message.new_user_id)
+        return True
+
+
+def _move(db_session: Session, buyer: Buyer, conversation: Conversation, new_id: str) -> None:
+    buyer_service.change_whatsapp_id(db_session=db_session, buyer=buyer, new_id=new_id)
+    new_key = f"{conversation.channel}:{new_id}"
+    if conversation_service.get_by_key(db_session=db_session, key=new_key) is None:
+        conversation.key = new_key
+        conversation.chat_id = new_id.removeprefix("+")
+    db_session.flush()
+
+
+def apply_delivery(sessions: sessionmaker[Session], status: DeliveryStatus) -> bool:
+    """Apply a provider's report to our message; a late "delivered" never undoes a "read".
+    False when the message is not ours (or not recorded)."""
+    with transaction(sessions) as db_session:
+        return conversation_service.record_delivery(
+            db_session=db_session,
+            channel=status.channel.value,
+            provider_message_id=status.message_id,
+            status=_MESSAGE_STATUS[status.state],
+            error_code=status.error_code,
+            error_detail=status.error_detail,
+        )
+
+
+_MESSAGE_STATUS = {
+    DeliveryState.SENT: MessageStatus.SENT,
+    DeliveryState.DELIVERED: MessageStatus.DELIVERED,
+    DeliveryState.READ: MessageStatus.READ,
+    DeliveryState.FAILED: MessageStatus.FAILED,
+}
+
+
+def record_refusal(sessions: sessionmaker[Session], refusal: Refusal) -> None:
+    """Keep an unreadable item, and why, for staff."""
+    with transaction(sessions) as db_session:
+        conversation_service.record_refusal(
+            db_session=db_session,
+            channel=refusal.channel.value,
+            reason=refusal.reason,
+            item=refusal.item,
+            provider_message_id=refusal.message_id,
+            received_at=refusal.received_at,
+        )
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bots import metrics, turns
 from bots.adapters import ChannelAdapter
-from bots.messages import Channel, InboundKind, InboundMessage
+from bots.messages import Channel, DeliveryStatus, InboundKind, InboundMessage, Refusal
 from bots.outbound.parts import OutboundPart, chosen_number
 from bots.outbound.sender import PermanentSendError
 from bots.outbound.telegram import LONG_PAYLOAD_PREFIX
@@ -141,17 +141,27 @@ class ConversationWorker:
             idle_since = time.monotonic()
 
     async def handle(self, queued: QueuedMessage) -> None:
-        """Run the turn for one queued message, in its conversation's order."""
+        """Handle one queued item in its conversation's order: a buyer's turn; a reaction,
+        edit or new number recorded without the dialog engine; a delivery report applied (after
+        the turn that sent its message); a refused item kept."""
         key = queued.message.conversation_key
         if not await self._wait_for_turn(key, queued.sequence):
             return
         started = time.monotonic()
-        channel = queued.message.channel.value
-        lag = (datetime.now(UTC) - queued.message.received_at).total_seconds()
-        metrics.QUEUE_LAG_SECONDS.labels(channel).observe(max(lag, 0.0))
+        item = queued.message
+        channel = item.channel.value
         try:
-            await self._turn(queued.message)
-            metrics.TURN_SECONDS.labels(channel).observe(time.monotonic() - started)
+            if isinstance(item, DeliveryStatus):
+                await asyncio.to_thread(turns.apply_delivery, self._sessions, item)
+            elif isinstance(item, Refusal):
+                await asyncio.to_thread(turns.record_refusal, self._sessions, item)
+            elif not item.is_turn:
+                await asyncio.to_thread(turns.record_event, self._sessions, item)
+            else:
+                lag = (datetime.now(UTC) - item.received_at).total_seconds()
+                metrics.QUEUE_LAG_SECONDS.labels(channel).observe(max(lag, 0.0))
+                await self._turn(item)
+                metrics.TURN_SECONDS.labels(channel).observe(time.monotonic() - started)
         except Exception:
             # Trouble with Rasa or the database: leave the message pending so it is reclaimed
             # and retried (the conversation waits rather than skipping it), up to a limit.

@@ -25,8 +25,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bots.config import ChannelSettings
-from bots.messages import Channel, InboundMessage
-from bots.queue import STREAM
+from bots.messages import DeliveryStatus, InboundMessage, QueueItem, Refusal
+from bots.queue import STREAM, decode, seen_key
 from catalog.config import CatalogSettings
 from catalog.database import Base, make_engine, make_session_factory
 from catalog.media.storage import MediaStore
@@ -166,15 +166,50 @@ def _alive(pid: int) -> bool:
     return True
 
 
-@pytest.fixture
-def provider_payload() -> Callable[[str, str], dict[str, Any]]:
-    """A recorded provider payload: provider_payload("whatsapp", "text")."""
+# The fields that date a provider's payload: WhatsApp's "timestamp" (a string of seconds) and
+# Telegram's "date" and "edit_date" (integers).
+_DATE_FIELDS = ("timestamp", "date", "edit_date")
 
-    def load(provider: str, name: str) -> dict[str, Any]:
+
+@pytest.fixture
+def provider_payload() -> Callable[..., dict[str, Any]]:
+    """A recorded provider payload, replayed today: provider_payload("whatsapp", "text").
+
+    The webhooks refuse what is older than the dedupe window, so the recorded dates are moved
+    to the last minute, their spacing kept; `as_recorded=True` keeps them as they were.
+    """
+
+    def load(provider: str, name: str, *, as_recorded: bool = False) -> dict[str, Any]:
         payload: dict[str, Any] = json.loads((FIXTURES / provider / f"{name}.json").read_text())
+        if not as_recorded:
+            _replay_today(payload)
         return payload
 
     return load
+
+
+def _replay_today(payload: dict[str, Any]) -> None:
+    dated = [(holder, key) for holder in _objects(payload) for key in _DATE_FIELDS if key in holder]
+    stamps = [int(holder[key]) for holder, key in dated if str(holder[key]).isdigit()]
+    if not stamps:
+        return
+    shift = int(time.time()) - 60 - max(stamps)
+    for holder, key in dated:
+        if str(holder[key]).isdigit():
+            moved = int(holder[key]) + shift
+            holder[key] = str(moved) if isinstance(holder[key], str) else moved
+
+
+def _objects(value: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object in `value`, itself included."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 @pytest.fixture
@@ -238,22 +273,32 @@ class InboundStream:
         return update_id
 
     def messages(self) -> list[InboundMessage]:
-        """This test's messages in the stream, in queue order."""
-        return [message for _, message in self._entries()]
+        """This test's buyers' messages in the stream, in queue order."""
+        return [item for _, item in self._entries() if isinstance(item, InboundMessage)]
 
-    def _entries(self) -> list[tuple[bytes, InboundMessage]]:
+    def statuses(self) -> list[DeliveryStatus]:
+        """This test's delivery reports in the stream (made with `new_id`), in queue order."""
+        return [item for _, item in self._entries() if isinstance(item, DeliveryStatus)]
+
+    def refusals(self) -> list[Refusal]:
+        """Refused items that name one of this test's ids, in queue order."""
+        return [item for _, item in self._entries() if isinstance(item, Refusal)]
+
+    def _entries(self) -> list[tuple[bytes, QueueItem]]:
         entries = self._redis.xrange(STREAM, min=f"({self._since}")
-        decoded = [(entry_id, InboundMessage.model_validate_json(fields[b"m"]))
-                   for entry_id, fields in entries]  # fmt: skip
-        return [(entry_id, m) for entry_id, m in decoded if m.message_id in self._ids]
+        decoded = [(entry_id, decode(entry_id, fields).message) for entry_id, fields in entries]
+        return [(entry_id, item) for entry_id, item in decoded if self._mine(item)]
+
+    def _mine(self, item: QueueItem) -> bool:
+        if isinstance(item, Refusal):
+            return item.message_id in self._ids or any(i in item.item for i in self._ids)
+        return item.message_id in self._ids
 
     def cleanup(self) -> None:
-        entry_ids = [entry_id for entry_id, _ in self._entries()]
-        if entry_ids:
-            self._redis.xdel(STREAM, *entry_ids)
-        seen = [f"nzila:seen:{channel.value}:{i}" for channel in Channel for i in self._ids]
-        if seen:
-            self._redis.delete(*seen)
+        entries = self._entries()
+        if entries:
+            self._redis.xdel(STREAM, *[entry_id for entry_id, _ in entries])
+            self._redis.delete(*[seen_key(item) for _, item in entries])
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bots.adapters import build_adapters
 from bots.config import ChannelSettings
-from bots.messages import Channel, InboundKind, InboundMessage
+from bots.messages import Channel, InboundKind, InboundMessage, QueueItem
 from bots.queue import InboundQueue
 from bots.worker import ConversationWorker
 from dialogs.client import RasaClient
@@ -70,14 +70,12 @@ class Harness:
         body = {"provider": provider, "status": status, "count": count, **extra}
         httpx.post(f"{self.fakes_url}/_fake/failures", json=body).raise_for_status()
 
-    def run(
-        self, messages: list[InboundMessage], until: Callable[[], bool], **options: Any
-    ) -> None:
+    def run(self, messages: list[QueueItem], until: Callable[[], bool], **options: Any) -> None:
         """Queue `messages`, run a worker until `until()` holds (or 60 s), then stop it."""
         asyncio.run(self._run(messages, until, options))
 
     async def _run(
-        self, messages: list[InboundMessage], until: Callable[[], bool], options: dict[str, Any]
+        self, messages: list[QueueItem], until: Callable[[], bool], options: dict[str, Any]
     ) -> None:
         redis = connect_async_redis(self.redis_settings)
         queue = InboundQueue(redis, stream=self.channels.inbound_stream)
@@ -96,7 +94,8 @@ class Harness:
 
 def _chat_of(record: dict[str, Any]) -> str:
     body = record.get("body") or {}
-    return str(body.get("chat_id") or body.get("to") or body.get("To") or "")
+    chat = body.get("chat_id") or body.get("to") or body.get("recipient") or body.get("To")
+    return str(chat or "")
 
 
 def _is_reply(record: dict[str, Any]) -> bool:

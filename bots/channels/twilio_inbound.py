@@ -104,10 +104,12 @@ def _delivery(message_id: str, status: str, form: Mapping[str, str]) -> Delivery
         logger.debug("twilio status %r of %s ignored", status, message_id)
         return None
     error_code = form.get("ErrorCode") or None
+    recipient = form.get("To", "").strip().removeprefix(WHATSAPP_PREFIX)
     return DeliveryStatus(
         channel=Channel.TWILIO,
         message_id=message_id,
         state=state,
+        recipient=recipient or None,  # the buyer, as their messages name them
         error_code=error_code,
         error_detail=form.get("ErrorMessage")
         or (status if state is DeliveryState.FAILED else None),

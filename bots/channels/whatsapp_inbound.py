@@ -1,20 +1,38 @@
 """WhatsApp Cloud API webhook payloads parsed into `InboundMessage`s and `DeliveryStatus`es.
 
 One POST may batch several entries, each with several changes, each with several messages and
-statuses: every one of them is read (heyoo's `preprocess` reads only the first).
+statuses: every one of them is read (heyoo's `preprocess` reads only the first), and each on its
+own, so one that cannot be read is refused without losing the others (Meta retries the whole
+POST on an error: a 400 for one bad message would lose the batch on every retry).
+
+A user who adopted a WhatsApp username may come without a phone number: then only their
+business-scoped user id (BSUID, "US.13491208655302741918") names them, in `from_user_id` and
+`contacts[].user_id`; statuses name them in `recipient_user_id`.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bots.channels.errors import MalformedPayload
-from bots.messages import Channel, DeliveryState, DeliveryStatus, InboundKind, InboundMessage
+from bots.messages import (
+    REFUSED_ITEM_MAX,
+    USER_ID_MAX,
+    Channel,
+    DeliveryState,
+    DeliveryStatus,
+    InboundKind,
+    InboundMessage,
+    Refusal,
+)
+from bots.queue import SEEN_TTL_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -69,9 +87,33 @@ class _SharedContact(_Shape):
     phones: list[_Phone] = []
 
 
+class _Reaction(_Shape):
+    message_id: str = Field(min_length=1, max_length=128)
+    emoji: str = ""  # absent when the buyer takes the reaction back
+
+
+class _Edit(_Shape):
+    original_message_id: str = Field(min_length=1, max_length=128)
+    message: dict[str, Any] = {}  # the new message: its text, or an image and its caption
+
+
+class _Revoke(_Shape):
+    original_message_id: str = Field(min_length=1, max_length=128)
+
+
+class _System(_Shape):
+    type: str = ""  # user_changed_number, user_changed_user_id, ...
+    body: str = ""
+    wa_id: str | None = None  # the new number
+    new_wa_id: str | None = None  # the same, in older payloads
+    user_id: str | None = None  # the new business-scoped user id
+
+
 class _Message(_Shape):
-    id: str
-    sender: str = Field(alias="from")
+    id: str = Field(min_length=1, max_length=128)
+    # Withheld for a user who adopted a username: then only their business-scoped user id.
+    sender: str | None = Field(default=None, alias="from", max_length=USER_ID_MAX)
+    sender_user_id: str | None = Field(default=None, alias="from_user_id", max_length=USER_ID_MAX)
     timestamp: datetime | None = None
     type: str
     text: _Text | None = None
@@ -80,6 +122,10 @@ class _Message(_Shape):
     location: _Location | None = None
     image: _Media | None = None
     contacts: list[_SharedContact] = []
+    reaction: _Reaction | None = None
+    edit: _Edit | None = None
+    revoke: _Revoke | None = None
+    system: _System | None = None
 
 
 class _Error(_Shape):
@@ -89,25 +135,30 @@ class _Error(_Shape):
 
 
 class _Status(_Shape):
-    id: str
+    id: str = Field(min_length=1, max_length=128)
     status: str
     timestamp: datetime | None = None
+    recipient_id: str | None = Field(default=None, max_length=USER_ID_MAX)
+    recipient_user_id: str | None = Field(default=None, max_length=USER_ID_MAX)
     errors: list[_Error] = []
 
 
 class _Profile(_Shape):
     name: str = ""
+    username: str = ""
 
 
 class _Contact(_Shape):
-    wa_id: str
+    wa_id: str | None = None
+    user_id: str | None = None  # the business-scoped user id
     profile: _Profile | None = None
 
 
 class _Value(_Shape):
-    contacts: list[_Contact] = []
-    messages: list[_Message] = []
-    statuses: list[_Status] = []
+    # Items are read one by one (see `_read_items`): one unreadable item refuses only itself.
+    contacts: list[Any] = []
+    messages: list[Any] = []
+    statuses: list[Any] = []
 
 
 class _Change(_Shape):
@@ -124,15 +175,25 @@ class _Payload(_Shape):
     entry: list[_Entry]
 
 
-def parse_whatsapp_payload(
-    body: dict[str, Any],
-) -> tuple[list[InboundMessage], list[DeliveryStatus]]:
+@dataclass(frozen=True)
+class Notification:
+    """What one webhook POST brought: the buyers' messages, the reports on ours, and the items
+    that could not be read (each refused alone, its neighbours kept)."""
+
+    messages: list[InboundMessage] = field(default_factory=list)
+    statuses: list[DeliveryStatus] = field(default_factory=list)
+    refusals: list[Refusal] = field(default_factory=list)
+
+
+def parse_whatsapp_payload(body: dict[str, Any], *, now: datetime | None = None) -> Notification:
     """Every message and every delivery report in a (possibly batched) webhook payload.
 
-    Changes of other fields (template status, account updates) are ignored.
+    Changes of other fields (template status, account updates) are ignored. A message or report
+    that cannot be read, or that is older than the dedupe window (a replay the queue could no
+    longer recognise), is refused on its own: the rest of the batch is kept.
 
     Raises:
-        MalformedPayload: `body` is not a WhatsApp Business Account webhook payload.
+        MalformedPayload: `body` is not a WhatsApp Business Account webhook payload at all.
     """
     try:
         values = [
@@ -141,13 +202,73 @@ def parse_whatsapp_payload(
             for change in entry.changes
             if change.field == MESSAGES_FIELD
         ]
-        messages = [_inbound(message, value) for value in values for message in value.messages]
     except ValidationError as error:
         raise MalformedPayload(
             f"not a WhatsApp webhook payload: {_first_problem(error)}"
         ) from error
-    statuses = [_delivery(status) for value in values for status in value.statuses]
-    return messages, [status for status in statuses if status is not None]
+    oldest = (now or datetime.now(UTC)) - timedelta(seconds=SEEN_TTL_SECONDS)
+    notification = Notification()
+    for number, value in enumerate(values):
+        _read_value(value, f"change {number}", oldest, notification)
+    return notification
+
+
+def _read_value(value: _Value, where: str, oldest: datetime, into: Notification) -> None:
+    contacts = [contact for raw in value.contacts if (contact := _valid(_Contact, raw)) is not None]
+    for index, raw in enumerate(value.messages):
+        item = f"{where} message {index}"
+        try:
+            message = _Message.model_validate(raw)
+            if message.timestamp and message.timestamp < oldest:
+                into.refusals.append(_refused(raw, f"{item}: {STALE}", message.id))
+                continue
+            into.messages.append(_inbound(message, contacts))
+        except (ValidationError, ValueError) as error:
+            into.refusals.append(_refused(raw, f"{item}: {_problem(error)}", _id_of(raw)))
+    for index, raw in enumerate(value.statuses):
+        item = f"{where} status {index}"
+        try:
+            status = _Status.model_validate(raw)
+            if status.timestamp and status.timestamp < oldest:
+                into.refusals.append(_refused(raw, f"{item}: {STALE}", status.id))
+                continue
+            delivery = _delivery(status)
+        except (ValidationError, ValueError) as error:
+            into.refusals.append(_refused(raw, f"{item}: {_problem(error)}", _id_of(raw)))
+            continue
+        if delivery is not None:
+            into.statuses.append(delivery)
+
+
+STALE = "older than the dedupe window (8 days): a replay, refused"
+
+
+def _valid(shape: type[_Contact], raw: Any) -> _Contact | None:
+    try:
+        return shape.model_validate(raw)
+    except ValidationError:
+        return None  # a contact only names the sender: without it, the message still stands
+
+
+def _refused(raw: Any, reason: str, message_id: str | None) -> Refusal:
+    text = json.dumps(raw, ensure_ascii=False, default=str)
+    return Refusal(
+        channel=Channel.WHATSAPP,
+        reason=reason[:500],
+        item=text[:REFUSED_ITEM_MAX],
+        message_id=message_id,
+    )
+
+
+def _id_of(raw: Any) -> str | None:
+    value = raw.get("id") if isinstance(raw, dict) else None
+    return value if isinstance(value, str) and 0 < len(value) <= 128 else None
+
+
+def _problem(error: ValidationError | ValueError) -> str:
+    if isinstance(error, ValidationError):
+        return _first_problem(error)
+    return str(error)
 
 
 def _first_problem(error: ValidationError) -> str:
@@ -157,21 +278,45 @@ def _first_problem(error: ValidationError) -> str:
     return f"{location}: {problem['msg']}"
 
 
-def _inbound(message: _Message, value: _Value) -> InboundMessage:
-    wa_id = message.sender.lstrip("+")
-    names = {contact.wa_id.lstrip("+"): contact.profile for contact in value.contacts}
-    profile = names.get(wa_id)
+def _inbound(message: _Message, contacts: list[_Contact]) -> InboundMessage:
+    """The message as the worker reads it, its sender named by number when Meta sends one, by
+    business-scoped user id (BSUID) when it does not."""
+    contact = _contact_of(message, contacts)
+    phone = _digits(message.sender or (contact.wa_id if contact else None))
+    bsuid = message.sender_user_id or (contact.user_id if contact else None)
+    if not phone and not bsuid:
+        raise ValueError("from: the sender has neither a number nor a user id")
+    profile = contact.profile if contact else None
     fields = _content(message)
     if message.timestamp:
         fields["received_at"] = message.timestamp
     return InboundMessage(
         channel=Channel.WHATSAPP,
         message_id=message.id,
-        user_id="+" + wa_id,
-        chat_id=wa_id,
-        user_name=profile.name if profile else "",
+        user_id="+" + phone if phone else str(bsuid),
+        chat_id=phone or str(bsuid),
+        bsuid=bsuid,
+        user_name=(profile.name or profile.username) if profile else "",
         **fields,
     )
+
+
+def _contact_of(message: _Message, contacts: list[_Contact]) -> _Contact | None:
+    """The sender's entry in `contacts`: matched by number or user id, never by position
+    (except a lone contact for a message that names no one)."""
+    phone = _digits(message.sender)
+    for contact in contacts:
+        if phone and _digits(contact.wa_id) == phone:
+            return contact
+        if message.sender_user_id and contact.user_id == message.sender_user_id:
+            return contact
+    if not phone and not message.sender_user_id and len(contacts) == 1:
+        return contacts[0]
+    return None
+
+
+def _digits(number: str | None) -> str:
+    return number.strip().lstrip("+") if number else ""
 
 
 def _content(message: _Message) -> dict[str, Any]:
@@ -231,7 +376,62 @@ def _shared_contact(message: _Message) -> dict[str, Any] | None:
     return {"kind": InboundKind.CONTACT, "phone": phone, "text": name}
 
 
+def _reaction(message: _Message) -> dict[str, Any] | None:
+    reaction = message.reaction
+    if reaction is None:
+        return None
+    return {
+        "kind": InboundKind.REACTION,
+        "text": reaction.emoji,
+        "target_message_id": reaction.message_id,
+    }
+
+
+def _edit(message: _Message) -> dict[str, Any] | None:
+    edit = message.edit
+    if edit is None:
+        return None
+    text = _new_text(edit.message)
+    return {
+        "kind": InboundKind.EDIT,
+        "text": text,
+        "target_message_id": edit.original_message_id,
+    }
+
+
+def _new_text(message: dict[str, Any]) -> str:
+    """The text of an edited message: its body, or the new caption of its picture."""
+    for part in message.values():
+        if isinstance(part, dict):
+            text = part.get("body", part.get("caption"))
+            if isinstance(text, str):
+                return text
+    return ""
+
+
+def _revoke(message: _Message) -> dict[str, Any] | None:
+    revoke = message.revoke
+    if revoke is None:
+        return None
+    return {"kind": InboundKind.DELETED, "target_message_id": revoke.original_message_id}
+
+
+def _system(message: _Message) -> dict[str, Any] | None:
+    system = message.system
+    if system is None:
+        return None
+    new_number = _digits(system.wa_id or system.new_wa_id)
+    new_id = "+" + new_number if new_number else system.user_id
+    if not new_id:
+        return {"kind": InboundKind.UNSUPPORTED, "provider_type": f"system.{system.type}"}
+    return {"kind": InboundKind.IDENTITY_CHANGED, "new_user_id": new_id, "text": system.body}
+
+
 _READERS: dict[str, Callable[[_Message], dict[str, Any] | None]] = {
+    "reaction": _reaction,
+    "edit": _edit,
+    "revoke": _revoke,
+    "system": _system,
     "text": _text,
     "interactive": _interactive,
     "button": _template_button,
@@ -248,10 +448,12 @@ def _delivery(status: _Status) -> DeliveryStatus | None:
         logger.debug("whatsapp status %r of %s ignored", status.status, status.id)
         return None
     error = status.errors[0] if status.errors else None
+    phone = _digits(status.recipient_id)
     return DeliveryStatus(
         channel=Channel.WHATSAPP,
         message_id=status.id,
         state=state,
+        recipient="+" + phone if phone else status.recipient_user_id,
         error_code=str(error.code) if error else None,
         error_detail=(error.title or error.message) if error else None,
         occurred_at=status.timestamp or datetime.now(UTC),

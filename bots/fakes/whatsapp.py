@@ -159,7 +159,7 @@ def check_message(body: dict[str, Any]) -> str:
     """Validate a send as Graph would; return the message type."""
     if body.get("messaging_product") != "whatsapp":
         raise missing("messaging_product")
-    if not body.get("to"):
+    if not body.get("to") and not body.get("recipient"):  # a number, or a business-scoped id
         raise missing("to")
     kind = body.get("type", "text")
     if kind not in MESSAGE_TYPES:
@@ -221,11 +221,14 @@ def new_wamid() -> str:
 
 def sent(body: dict[str, Any], kind: str) -> dict[str, Any]:
     """The answer to an accepted send."""
-    to = str(body["to"])
     message: dict[str, Any] = {"id": new_wamid()}
     if kind == "template":
         message["message_status"] = "accepted"
-    contact = {"input": to, "wa_id": re.sub(r"\D", "", to) or to}
+    if body.get("to"):
+        to = str(body["to"])
+        contact = {"input": to, "wa_id": re.sub(r"\D", "", to) or to}
+    else:
+        contact = {"input": str(body["recipient"]), "user_id": str(body["recipient"])}
     return {"messaging_product": "whatsapp", "contacts": [contact], "messages": [message]}
 
 

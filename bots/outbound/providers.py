@@ -83,7 +83,7 @@ class WhatsAppClient:
         return self._url, {"json": part.body, "headers": self._headers}
 
     def chat_of(self, part: OutboundPart) -> str:
-        return str(part.body.get("to", ""))
+        return str(part.body.get("to") or part.body.get("recipient") or "")
 
     def call(self, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         return self._url, {"json": body, "headers": self._headers}

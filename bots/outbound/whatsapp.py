@@ -36,8 +36,14 @@ def render_whatsapp(replies: list[BotReply], to: str) -> Rendered:
 
 
 def _message(to: str, kind: str, content: dict[str, Any]) -> dict[str, Any]:
-    return {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to,
-            "type": kind, kind: content}  # fmt: skip
+    return {"messaging_product": "whatsapp", "recipient_type": "individual",
+            **addressed_to(to), "type": kind, kind: content}  # fmt: skip
+
+
+def addressed_to(chat_id: str) -> dict[str, str]:
+    """Who a send goes to: a number in "to"; a user Meta names only by their business-scoped
+    user id (a username user whose number is withheld) in "recipient", as Graph documents."""
+    return {"to": chat_id} if chat_id.isdigit() else {"recipient": chat_id}
 
 
 def _choices(reply: BotReply, to: str, rendered: Rendered) -> list[OutboundPart]:

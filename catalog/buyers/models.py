@@ -18,6 +18,9 @@ class Buyer(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     whatsapp_number: Mapped[str | None] = mapped_column(String(16), unique=True)  # E.164
+    # WhatsApp's business-scoped user id ("US.13491208655302741918"): the one id of a user who
+    # adopted a username and whose number Meta withholds; a new one comes with a new number.
+    whatsapp_bsuid: Mapped[str | None] = mapped_column(String(160), unique=True)
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     country: Mapped[str | None] = mapped_column(String(2))

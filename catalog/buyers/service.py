@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import Column, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,12 +22,111 @@ def get(*, db_session: Session, buyer_id: int) -> Buyer:
     return buyer
 
 
-def get_or_create_by_whatsapp(*, db_session: Session, number: str, name: str = "") -> Buyer:
-    """The buyer behind a WhatsApp number, created on first contact; last-seen is refreshed."""
-    e164 = normalise_e164(number)
-    return _get_or_create(
+def get_or_create_by_whatsapp(
+    *, db_session: Session, number: str | None, bsuid: str | None = None, name: str = ""
+) -> Buyer:
+    """The buyer behind a WhatsApp number or business-scoped user id (BSUID), created on first
+    contact; last-seen is refreshed.
+
+    Found by number first, then by BSUID; whichever id the buyer lacks is attached. A buyer
+    known only by BSUID (Meta withheld the number) whose number then appears while another
+    buyer holds it is merged into that one (see `merge`).
+    """
+    if not number and not bsuid:
+        raise InvalidInput("a WhatsApp buyer needs a number or a business-scoped user id")
+    e164 = normalise_e164(number) if number else None
+    if e164 is None:
+        return _get_or_create(
+            db_session, Buyer.whatsapp_bsuid == bsuid, whatsapp_bsuid=bsuid, name=name
+        )
+    buyer = _get_or_create(
         db_session, Buyer.whatsapp_number == e164, whatsapp_number=e164, name=name
     )
+    if bsuid and buyer.whatsapp_bsuid != bsuid:
+        other = db_session.scalar(select(Buyer).where(Buyer.whatsapp_bsuid == bsuid))
+        if other is not None and other.id != buyer.id:
+            merge(db_session=db_session, keep=buyer, drop=other)
+        buyer.whatsapp_bsuid = bsuid  # a new number brings a new BSUID: the latest is the one
+        db_session.flush()
+    return buyer
+
+
+# Rows of a merged buyer that the kept buyer may already hold (the same vehicle watched): the
+# duplicate goes. Any other conflict (two bidder accounts, with deposits) is left to staff.
+_MERGE_DROPS_DUPLICATES = frozenset({"watchlist_entries"})
+
+
+def merge(*, db_session: Session, keep: Buyer, drop: Buyer) -> None:
+    """Make `drop`'s history `keep`'s: every row that names `drop` names `keep`, and `drop`
+    goes. Consent and opt-out carry over (the earlier consent, any opt-out).
+
+    Raises:
+        BuyersNotMerged: both hold rows that cannot be combined (staff must decide).
+    """
+    try:
+        with db_session.begin_nested():
+            for column in _columns_naming_buyers(db_session):
+                _repoint(db_session, column, keep.id, drop.id)
+            _carry_over(keep, drop)
+            bsuid = drop.whatsapp_bsuid
+            db_session.delete(drop)
+            db_session.flush()
+            if bsuid and not keep.whatsapp_bsuid:
+                keep.whatsapp_bsuid = bsuid
+    except IntegrityError as error:
+        raise BuyersNotMerged(f"buyers {keep.id} and {drop.id} hold rows that conflict") from error
+
+
+class BuyersNotMerged(InvalidInput):
+    """Two records of one person that cannot be merged automatically."""
+
+
+def _columns_naming_buyers(db_session: Session) -> list[Column[Any]]:
+    tables = Buyer.metadata.sorted_tables
+    return [
+        column
+        for table in tables
+        for column in table.columns
+        for key in column.foreign_keys
+        if key.column.table is Buyer.__table__
+    ]
+
+
+def _repoint(db_session: Session, column: Column[Any], keep: int, drop: int) -> None:
+    table = column.table
+    try:
+        with db_session.begin_nested():
+            db_session.execute(update(table).where(column == drop).values({column.name: keep}))
+    except IntegrityError:
+        if table.name not in _MERGE_DROPS_DUPLICATES:
+            raise
+        db_session.execute(delete(table).where(column == drop))  # the kept buyer has them
+
+
+def _carry_over(keep: Buyer, drop: Buyer) -> None:
+    if drop.consent_given_at and (
+        keep.consent_given_at is None or drop.consent_given_at < keep.consent_given_at
+    ):
+        keep.consent_given_at, keep.consent_version = drop.consent_given_at, drop.consent_version
+        keep.language = drop.language
+    if drop.opted_out_at and not keep.opted_out_at:
+        keep.opted_out_at = drop.opted_out_at
+    keep.name = keep.name or drop.name
+    keep.country = keep.country or drop.country
+
+
+def change_whatsapp_id(*, db_session: Session, buyer: Buyer, new_id: str) -> None:
+    """The buyer told WhatsApp of a new number (or got a new BSUID): their record follows.
+
+    A number already held by another buyer is left alone (staff decide who is who).
+    """
+    if new_id.startswith("+"):
+        e164 = normalise_e164(new_id)
+        if db_session.scalar(select(Buyer.id).where(Buyer.whatsapp_number == e164)) is None:
+            buyer.whatsapp_number = e164
+    elif db_session.scalar(select(Buyer.id).where(Buyer.whatsapp_bsuid == new_id)) is None:
+        buyer.whatsapp_bsuid = new_id
+    db_session.flush()
 
 
 def get_or_create_by_telegram(*, db_session: Session, user_id: int, name: str = "") -> Buyer:

@@ -41,9 +41,10 @@ class Conversation(Base):
     __tablename__ = "conversations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(90), unique=True)  # "whatsapp:+2348012345678"
+    # "whatsapp:+2348012345678", "whatsapp:US.13491208655302741918" (a business-scoped user id)
+    key: Mapped[str] = mapped_column(String(180), unique=True)
     channel: Mapped[str] = mapped_column(String(20))
-    chat_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(160))
     buyer_id: Mapped[int | None] = mapped_column(
         ForeignKey("buyers.id", ondelete="SET NULL"), index=True
     )
@@ -88,3 +89,19 @@ class ChatMessage(Base):
     error_detail: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class InboundRefusal(Base):
+    """An item of a provider's request that could not be read: kept for staff, with why.
+
+    The other items of its request were queued; the provider got 200 unless nothing was readable.
+    """
+
+    __tablename__ = "inbound_refusals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(500))
+    item: Mapped[str] = mapped_column(Text)  # the item as the provider sent it (cut at 4,000)
+    provider_message_id: Mapped[str | None] = mapped_column(String(128))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

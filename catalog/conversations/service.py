@@ -4,9 +4,10 @@ what the providers report about delivery."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,6 +16,7 @@ from catalog.conversations.models import (
     Conversation,
     ConversationState,
     Direction,
+    InboundRefusal,
     MessageStatus,
 )
 from catalog.database import utcnow
@@ -195,3 +197,50 @@ def record_delivery(
 def set_state(*, db_session: Session, conversation: Conversation, state: ConversationState) -> None:
     conversation.state = state
     db_session.flush()
+
+
+def find_by_provider_id(
+    *, db_session: Session, conversation: Conversation, provider_message_id: str
+) -> ChatMessage | None:
+    """The message of `conversation` the provider names `provider_message_id` (a reaction's
+    or an edit's target): ours or the buyer's. A Telegram album we sent is recorded as one
+    row with its message ids joined by commas; any of them names it."""
+    rows = db_session.scalars(
+        select(ChatMessage).where(
+            ChatMessage.conversation_id == conversation.id,
+            or_(
+                ChatMessage.provider_message_id == provider_message_id,
+                ChatMessage.provider_message_id.startswith(
+                    provider_message_id + ",", autoescape=True
+                ),
+                ChatMessage.provider_message_id.endswith(
+                    "," + provider_message_id, autoescape=True
+                ),
+                ChatMessage.provider_message_id.contains(
+                    "," + provider_message_id + ",", autoescape=True
+                ),
+            ),
+        )
+    ).all()
+    return rows[0] if rows else None
+
+
+def record_refusal(
+    *,
+    db_session: Session,
+    channel: str,
+    reason: str,
+    item: str,
+    provider_message_id: str | None,
+    received_at: datetime,
+) -> InboundRefusal:
+    refusal = InboundRefusal(
+        channel=channel,
+        reason=reason[:500],
+        item=item,
+        provider_message_id=provider_message_id,
+        received_at=received_at,
+    )
+    db_session.add(refusal)
+    db_session.flush()
+    return refusal

@@ -82,8 +82,9 @@ def inbound(
     if request.channel is Channel.WHATSAPP:
         secret = settings.whatsapp_app_secret.get_secret_value()
         verify_meta_signature(request.headers["X-Hub-Signature-256"], request.body, secret)
-        [message], statuses = parse_whatsapp_payload(json.loads(request.body))
-        assert statuses == []
+        notification = parse_whatsapp_payload(json.loads(request.body))
+        assert (notification.statuses, notification.refusals) == ([], [])
+        [message] = notification.messages
         return message
     form = dict(parse_qsl(request.body.decode(), keep_blank_values=True))
     assert form == request.form

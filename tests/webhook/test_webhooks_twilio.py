@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bots.config import ChannelSettings
-from bots.messages import InboundKind
+from bots.messages import DeliveryState, InboundKind
 from catalog.conversations import service as conversation_service
 from catalog.conversations.models import ChatMessage, MessageStatus
 from tests.conftest import InboundStream
@@ -142,7 +142,7 @@ def test_other_media_is_queued_as_unsupported(
 
 
 @pytest.mark.parametrize("path", [STATUS_URL, URL])
-def test_a_status_callback_is_recorded_on_either_url(
+def test_a_status_callback_is_queued_in_the_buyers_line_on_either_url(
     inbound_stream: InboundStream,
     webhook_client: TestClient,
     sessions: sessionmaker[Session],
@@ -153,28 +153,27 @@ def test_a_status_callback_is_recorded_on_either_url(
     delivered = recorded(provider_payload, "status_callback", inbound_stream)
     undelivered = recorded(provider_payload, "status_undelivered", inbound_stream)
     delivered_id = sent_reply(sessions, delivered["MessageSid"])
-    undelivered_id = sent_reply(sessions, undelivered["MessageSid"])
     for form in (delivered, undelivered):
         response = post(webhook_client, path, form, auth_token)
         assert (response.status_code, response.text) == (200, EMPTY_TWIML)
-    assert row(sessions, delivered_id).status is MessageStatus.DELIVERED
-    failed = row(sessions, undelivered_id)
-    assert (failed.status, failed.error_code) == (MessageStatus.FAILED, "63016")
+    assert [(s.state, s.error_code, s.conversation_key) for s in inbound_stream.statuses()] == [
+        (DeliveryState.DELIVERED, None, "twilio:+233201234567"),
+        (DeliveryState.FAILED, "63016", "twilio:+233201234567"),
+    ]
+    assert row(sessions, delivered_id).status is MessageStatus.SENT  # the worker applies it
     assert inbound_stream.messages() == []
 
 
-def test_a_status_that_says_nothing_new_is_acknowledged(
+def test_a_status_that_says_nothing_new_is_acknowledged_and_not_queued(
     inbound_stream: InboundStream,
     webhook_client: TestClient,
-    sessions: sessionmaker[Session],
     provider_payload: Payload,
     auth_token: str,
 ) -> None:
     form = recorded(provider_payload, "status_callback", inbound_stream)
     form |= {"MessageStatus": "queued", "SmsStatus": "queued"}
-    reply_id = sent_reply(sessions, form["MessageSid"])
     assert post(webhook_client, STATUS_URL, form, auth_token).status_code == 200
-    assert row(sessions, reply_id).status is MessageStatus.SENT
+    assert inbound_stream.statuses() == []
 
 
 def test_the_signature_covers_the_public_url_not_the_one_behind_the_proxy(

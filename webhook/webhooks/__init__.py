@@ -1,38 +1,29 @@
 """Provider webhooks: verify, dedupe, enqueue and acknowledge inbound messages fast.
 
-What the three routes share: refusing a request with the right status and a JSON error,
-queueing parsed messages (a replay is acknowledged but not queued twice), and applying
-delivery reports to our outbound messages.
+What the three routes share: refusing a request with the right status and a JSON error, and
+queueing what it carried (messages, delivery reports, and the refusals of unreadable items; a
+replay is acknowledged but not queued twice). Nothing here writes to the database.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
 from bots.channels.errors import BadSignature, ChannelError, MissingSignature
 from bots.config import ChannelSettings
-from bots.messages import Channel, DeliveryState, DeliveryStatus, InboundMessage
+from bots.messages import Channel, DeliveryStatus, InboundMessage, QueueItem, Refusal
 from bots.metrics import WEBHOOKS
 from bots.queue import InboundQueue
-from catalog.conversations import service as conversation_service
-from catalog.conversations.models import MessageStatus
 from webhook.webhooks.body import BodyTooLarge
 
 logger = logging.getLogger(__name__)
 
 ACK = {"ok": True}
-_MESSAGE_STATUS = {
-    DeliveryState.SENT: MessageStatus.SENT,
-    DeliveryState.DELIVERED: MessageStatus.DELIVERED,
-    DeliveryState.READ: MessageStatus.READ,
-    DeliveryState.FAILED: MessageStatus.FAILED,
-}
 
 
 def channel_settings(request: Request) -> ChannelSettings:
@@ -91,52 +82,95 @@ def ignored(channel: Channel, what: str) -> None:
     logger.debug("webhook ignored channel=%s what=%s", channel.value, what)
 
 
-async def enqueue(request: Request, messages: Sequence[InboundMessage]) -> None:
-    """Queue each message once; a replayed provider id is logged as a duplicate and dropped."""
+async def enqueue(request: Request, items: Sequence[QueueItem]) -> Accepted:
+    """Queue each item once (a replay is logged as a duplicate and dropped) and count them.
+
+    Messages, delivery reports and refusals all go through the queue: the request writes no
+    database row, so a burst of status callbacks costs the webhook no more than messages do,
+    and the worker applies each report in its conversation's order.
+    """
     queue: InboundQueue = request.app.state.inbound_queue
-    for message in messages:
-        queued = await queue.accept(message)
-        count(message.channel, "queued" if queued else "duplicate")
+    accepted = Accepted()
+    for item in items:
+        queued = await queue.accept(item)
+        accepted.count(item, queued)
+        _log_item(item, queued)
+    return accepted
+
+
+@dataclass
+class Accepted:
+    """What a request's items became: queued, known already, or refused (and why)."""
+
+    queued: int = 0
+    duplicates: int = 0
+    refused: list[str] = field(default_factory=list)
+
+    def count(self, item: QueueItem, queued: bool) -> None:
+        if isinstance(item, Refusal):
+            self.refused.append(item.reason)
+        elif queued:
+            self.queued += 1
+        else:
+            self.duplicates += 1
+        outcome = "refused_item" if isinstance(item, Refusal) else None
+        count(item.channel, outcome or _outcome(item, queued))
+
+    @property
+    def nothing_readable(self) -> bool:
+        """Every item was refused: the request as a whole is answered 400."""
+        return bool(self.refused) and not self.queued and not self.duplicates
+
+
+def _outcome(item: QueueItem, queued: bool) -> str:
+    if not queued:
+        return "duplicate"
+    return "status" if isinstance(item, DeliveryStatus) else "queued"
+
+
+def acknowledge(channel: Channel, accepted: Accepted) -> JSONResponse:
+    """200 with what was queued; 400 when everything in the request was refused (its items
+    are still recorded, for staff to see)."""
+    body: dict[str, object] = {
+        **ACK,
+        "queued": accepted.queued,
+        "duplicates": accepted.duplicates,
+    }
+    if accepted.refused:
+        body["refused"] = accepted.refused
+    if accepted.nothing_readable:
+        logger.info(
+            "webhook refused channel=%s status=400 reason=%s",
+            channel.value, accepted.refused[0],
+            extra={"channel": channel.value, "status": 400},
+        )  # fmt: skip
+        return JSONResponse({"error": accepted.refused[0], "refused": accepted.refused}, 400)
+    return JSONResponse(body)
+
+
+def _log_item(item: QueueItem, queued: bool) -> None:
+    what = "queued" if queued else "duplicate"
+    extra = {
+        "channel": item.channel.value,
+        "conversation": item.conversation_key,
+        "message_id": item.message_id,
+        "duplicate": not queued,
+    }
+    if isinstance(item, InboundMessage):
         logger.info(
             "inbound %s channel=%s conversation=%s message_id=%s kind=%s",
-            "queued" if queued else "duplicate",
-            message.channel.value, message.conversation_key, message.message_id, message.kind.value,
-            extra={
-                "channel": message.channel.value,
-                "conversation": message.conversation_key,
-                "message_id": message.message_id,
-                "duplicate": not queued,
-            },
+            what, item.channel.value, item.conversation_key, item.message_id, item.kind.value,
+            extra=extra,
         )  # fmt: skip
-
-
-async def record_deliveries(request: Request, statuses: Sequence[DeliveryStatus]) -> None:
-    """Apply delivery reports to our outbound messages (the database call runs off the loop)."""
-    if statuses:
-        await run_in_threadpool(_record_deliveries, request.app.state.sessions, statuses)
-
-
-def _record_deliveries(sessions: sessionmaker[Session], statuses: Sequence[DeliveryStatus]) -> None:
-    with sessions() as session:
-        for status in statuses:
-            known = conversation_service.record_delivery(
-                db_session=session,
-                channel=status.channel.value,
-                provider_message_id=status.message_id,
-                status=_MESSAGE_STATUS[status.state],
-                error_code=status.error_code,
-                error_detail=status.error_detail,
-            )
-            count(status.channel, "status")
-            logger.info(
-                "delivery %s channel=%s message_id=%s state=%s error_code=%s",
-                "recorded" if known else "unknown",
-                status.channel.value, status.message_id, status.state.value, status.error_code,
-                extra={
-                    "channel": status.channel.value,
-                    "message_id": status.message_id,
-                    "state": status.state.value,
-                    "known": known,
-                },
-            )  # fmt: skip
-        session.commit()
+    elif isinstance(item, DeliveryStatus):
+        logger.info(
+            "delivery %s channel=%s message_id=%s state=%s error_code=%s",
+            what, item.channel.value, item.message_id, item.state.value, item.error_code,
+            extra=extra,
+        )  # fmt: skip
+    else:
+        logger.warning(
+            "inbound item refused channel=%s message_id=%s reason=%s",
+            item.channel.value, item.message_id, item.reason,
+            extra=extra,
+        )  # fmt: skip

@@ -15,13 +15,12 @@ from starlette.datastructures import ImmutableMultiDict
 from bots.channels.errors import ChannelError, MalformedPayload, MissingSignature
 from bots.channels.signatures import verify_twilio_signature
 from bots.channels.twilio_inbound import parse_twilio_form
-from bots.messages import Channel, InboundMessage
+from bots.messages import Channel
 from webhook.webhooks import (
     channel_settings,
     enqueue,
     ignored,
     not_served,
-    record_deliveries,
     refusal,
 )
 from webhook.webhooks.body import BodyTooLarge, read_body
@@ -59,10 +58,8 @@ async def _receive(request: Request) -> Response:
         parsed = parse_twilio_form(form)
     except (ChannelError, BodyTooLarge) as error:
         return refusal(request, Channel.TWILIO, error)
-    if isinstance(parsed, InboundMessage):
+    if parsed is not None:
         await enqueue(request, [parsed])
-    elif parsed is not None:
-        await record_deliveries(request, [parsed])
     else:
         ignored(Channel.TWILIO, "a status that says nothing new")
     return Response(EMPTY_TWIML, media_type="text/xml")

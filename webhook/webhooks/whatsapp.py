@@ -11,15 +11,14 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from bots.channels.errors import ChannelError
 from bots.channels.signatures import same_secret, verify_meta_signature
 from bots.channels.whatsapp_inbound import parse_whatsapp_payload
-from bots.messages import Channel
+from bots.messages import Channel, QueueItem
 from webhook.webhooks import (
-    ACK,
+    acknowledge,
     channel_settings,
     client_ip,
     enqueue,
     ignored,
     not_served,
-    record_deliveries,
     refusal,
 )
 from webhook.webhooks.body import BodyTooLarge, json_object, read_body
@@ -55,7 +54,8 @@ async def verify_subscription(
 
 @router.post("/webhooks/whatsapp")
 async def receive_notification(request: Request) -> JSONResponse:
-    """Queue every message and record every delivery report of a (batched) notification."""
+    """Queue every message and delivery report of a (batched) notification; an unreadable one
+    is refused alone."""
     settings = channel_settings(request)
     if Channel.WHATSAPP.value not in settings.channels:
         return not_served(Channel.WHATSAPP)
@@ -63,11 +63,11 @@ async def receive_notification(request: Request) -> JSONResponse:
         body = await read_body(request, settings.webhook_max_body_bytes)
         app_secret = settings.whatsapp_app_secret.get_secret_value()
         verify_meta_signature(request.headers.get(SIGNATURE_HEADER), body, app_secret)
-        messages, statuses = parse_whatsapp_payload(json_object(body))
+        notification = parse_whatsapp_payload(json_object(body))
     except (ChannelError, BodyTooLarge) as error:
         return refusal(request, Channel.WHATSAPP, error)
-    if not messages and not statuses:
+    items: list[QueueItem] = [*notification.messages, *notification.statuses]
+    items += notification.refusals
+    if not items:
         ignored(Channel.WHATSAPP, "a notification without messages or statuses")
-    await enqueue(request, messages)
-    await record_deliveries(request, statuses)
-    return JSONResponse(ACK)
+    return acknowledge(Channel.WHATSAPP, await enqueue(request, items))
