@@ -21,7 +21,7 @@ from bots.queue import InboundQueue
 from bots.worker import ConversationWorker
 from dialogs.client import RasaClient
 from notifications.config import RedisSettings
-from notifications.redis import connect_async_redis
+from notifications.redis import connect_async_redis, connect_redis
 from tests.rasa_stack import RasaStack
 from tests.servers import channel_settings
 
@@ -65,6 +65,19 @@ class Harness:
             f"{self.fakes_url}/_fake/requests", params={"since": self.since}
         ).json()
         return records
+
+    def drained(self) -> bool:
+        """The worker has handled (and acknowledged) everything queued on the test's stream."""
+        client = connect_redis(self.redis_settings)
+        try:
+            stream = self.channels.inbound_stream
+            last = client.xinfo_stream(stream)["last-generated-id"]
+            groups = client.xinfo_groups(stream)
+        finally:
+            client.close()
+        return bool(groups) and all(
+            group["pending"] == 0 and group["last-delivered-id"] == last for group in groups
+        )
 
     def fail_next(self, provider: str, status: int, count: int, **extra: Any) -> None:
         body = {"provider": provider, "status": status, "count": count, **extra}

@@ -4,6 +4,7 @@ fake providers over HTTP. Only the providers' APIs are stand-ins."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -16,12 +17,27 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bots.messages import InboundKind
+from bots.messages import (
+    Channel,
+    DeliveryState,
+    DeliveryStatus,
+    InboundKind,
+    InboundMessage,
+    Refusal,
+)
 from bots.queue import InboundQueue
 from bots.worker import INBOX_STREAM
 from catalog.buyers import service as buyer_service
+from catalog.buyers.models import Buyer
 from catalog.conversations import service as conversation_service
-from catalog.conversations.models import ChatMessage, ConversationState, Direction, MessageStatus
+from catalog.conversations.models import (
+    ChatMessage,
+    Conversation,
+    ConversationState,
+    Direction,
+    InboundRefusal,
+    MessageStatus,
+)
 from catalog.database import transaction
 from notifications.redis import connect_async_redis, connect_redis
 from tests.harness import (
@@ -301,3 +317,127 @@ def test_a_sticker_gets_a_helpful_reply_saying_what_the_bot_can_do(harness: Harn
     harness.run([sticker], until=lambda: bool(harness.sent(number)))
     [reply] = harness.sent(number)
     assert "Here is what I can do" in _text_of(reply)
+
+
+def _outbound(harness: Harness, chat_id: str) -> list[ChatMessage]:
+    with harness.sessions() as db_session:
+        return list(
+            db_session.scalars(
+                select(ChatMessage)
+                .join(Conversation, Conversation.id == ChatMessage.conversation_id)
+                .where(Conversation.chat_id == chat_id, ChatMessage.direction == Direction.OUTBOUND)
+                .order_by(ChatMessage.id)
+            ).all()
+        )
+
+
+def _status(message_id: str, state: DeliveryState, number: str) -> DeliveryStatus:
+    return DeliveryStatus(
+        channel=Channel.WHATSAPP, message_id=message_id, state=state, recipient=f"+{number}"
+    )
+
+
+def test_delivery_reports_are_applied_in_order_and_a_late_delivered_never_undoes_read(
+    harness: Harness,
+) -> None:
+    number = new_number()
+    harness.run([whatsapp("hello", number)], until=lambda: len(harness.sent(number)) >= 1)
+    [reply] = _outbound(harness, number)
+    assert reply.provider_message_id
+    reports = [
+        _status(reply.provider_message_id, state, number)
+        for state in (DeliveryState.SENT, DeliveryState.READ, DeliveryState.DELIVERED)
+    ]
+
+    harness.run(reports, until=harness.drained)
+    assert _outbound(harness, number)[0].status is MessageStatus.READ
+
+
+def test_a_reaction_is_recorded_against_the_bots_reply_and_runs_no_turn(
+    harness: Harness,
+) -> None:
+    number = new_number()
+    harness.run([whatsapp("hello", number)], until=lambda: len(harness.sent(number)) >= 1)
+    [reply] = _outbound(harness, number)
+    thumbs = whatsapp(
+        "👍", number, kind=InboundKind.REACTION, target_message_id=reply.provider_message_id
+    )
+    edit = whatsapp("hello again", number, kind=InboundKind.EDIT, target_message_id="wamid.x")
+    after = whatsapp("thank you", number)  # answered: the events did not hold up the line
+    harness.run([thumbs, edit, after], until=lambda: len(harness.sent(number)) >= 2)
+    assert len(harness.sent(number)) == 2  # neither the reaction nor the edit was answered
+    with harness.sessions() as db_session:
+        rows = db_session.scalars(
+            select(ChatMessage).where(
+                ChatMessage.provider_message_id.in_([thumbs.message_id, edit.message_id])
+            )
+        ).all()
+    by_kind = {row.kind: row for row in rows}
+    assert by_kind["reaction"].text == "👍"
+    assert by_kind["reaction"].reply_to_id == reply.id  # the inbox shows it on that reply
+    assert by_kind["edit"].text == "hello again"
+    assert {row.status for row in rows} == {MessageStatus.ANSWERED}
+
+
+def test_a_changed_number_moves_the_buyer_and_the_conversation_to_it(harness: Harness) -> None:
+    old, new = new_number(), new_number()
+    harness.run([whatsapp("hello", old)], until=lambda: len(harness.sent(old)) >= 1)
+    changed = whatsapp(
+        "", old, kind=InboundKind.IDENTITY_CHANGED, new_user_id=f"+{new}", provider_type="system"
+    )
+    later = whatsapp("thank you", new)
+    harness.run([changed, later], until=lambda: len(harness.sent(new)) >= 1)
+    with harness.sessions() as db_session:
+        buyer = db_session.scalar(select(Buyer).where(Buyer.whatsapp_number == f"+{new}"))
+        assert buyer is not None
+        assert db_session.scalar(select(Buyer).where(Buyer.whatsapp_number == f"+{old}")) is None
+        conversation = conversation_service.get_by_key(
+            db_session=db_session, key=f"whatsapp:+{new}"
+        )
+        assert conversation is not None and conversation.buyer_id == buyer.id
+        assert conversation.chat_id == new
+    assert len(harness.sent(old)) == 1  # the change itself was not answered
+
+
+def test_a_username_user_is_answered_by_their_business_scoped_id(harness: Harness) -> None:
+    bsuid = f"NG.{uuid.uuid4().int % 10**20}"
+    message = InboundMessage(
+        channel=Channel.WHATSAPP,
+        message_id=f"wamid.{uuid.uuid4().hex}",
+        user_id=bsuid,
+        chat_id=bsuid,
+        bsuid=bsuid,
+        kind=InboundKind.TEXT,
+        text="hello",
+    )
+    harness.run([message], until=lambda: len(harness.sent(bsuid)) >= 1)
+    [reply] = harness.sent(bsuid)
+    assert reply["body"]["recipient"] == bsuid and "to" not in reply["body"]
+    with harness.sessions() as db_session:
+        buyer = db_session.scalar(select(Buyer).where(Buyer.whatsapp_bsuid == bsuid))
+        assert buyer is not None and buyer.whatsapp_number is None
+
+
+def test_a_refused_item_is_kept_for_staff_with_its_reason(harness: Harness) -> None:
+    marker = uuid.uuid4().hex
+    refusal = Refusal(
+        channel=Channel.WHATSAPP,
+        reason="change 0 message 1: text: Input should be a valid dictionary",
+        item=json.dumps({"id": f"wamid.{marker}", "type": "text", "text": "x"}),
+        message_id=f"wamid.{marker}",
+    )
+
+    def kept() -> list[InboundRefusal]:
+        with harness.sessions() as db_session:
+            return list(
+                db_session.scalars(
+                    select(InboundRefusal).where(
+                        InboundRefusal.provider_message_id == f"wamid.{marker}"
+                    )
+                ).all()
+            )
+
+    harness.run([refusal], until=lambda: bool(kept()))
+    [row] = kept()
+    assert (row.channel, row.reason) == ("whatsapp", refusal.reason)
+    assert json.loads(row.item)["id"] == f"wamid.{marker}"
