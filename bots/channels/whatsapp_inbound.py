@@ -275,7 +275,12 @@ def _first_problem(error: ValidationError) -> str:
     # Locations and messages only: the input may hold what the buyer wrote.
     problem = error.errors(include_input=False, include_url=False)[0]
     location = ".".join(str(part) for part in problem["loc"]) or "body"
-    return f"{location}: {problem['msg']}"
+    message = _OBJECT_EXPECTED if problem["type"] in _NOT_AN_OBJECT else problem["msg"]
+    return f"{location}: {message}"
+
+
+_NOT_AN_OBJECT = ("model_type", "dict_type", "model_attributes_type")
+_OBJECT_EXPECTED = "Input should be an object"  # not pydantic's words, which name our classes
 
 
 def _inbound(message: _Message, contacts: list[_Contact]) -> InboundMessage:

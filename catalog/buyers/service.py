@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sqlalchemy import Column, delete, select, update
@@ -13,6 +14,8 @@ from catalog.buyers.schemas import BuyerProfileIn
 from catalog.database import utcnow
 from catalog.errors import InvalidInput, NotFound
 from catalog.phone import normalise_e164
+
+logger = logging.getLogger(__name__)
 
 
 def get(*, db_session: Session, buyer_id: int) -> Buyer:
@@ -45,7 +48,15 @@ def get_or_create_by_whatsapp(
     if bsuid and buyer.whatsapp_bsuid != bsuid:
         other = db_session.scalar(select(Buyer).where(Buyer.whatsapp_bsuid == bsuid))
         if other is not None and other.id != buyer.id:
-            merge(db_session=db_session, keep=buyer, drop=other)
+            try:
+                merge(db_session=db_session, keep=buyer, drop=other)
+            except BuyersNotMerged:
+                logger.warning(
+                    "buyers %s and %s are one WhatsApp user but hold conflicting records: "
+                    "left for staff to merge", buyer.id, other.id,
+                    extra={"buyer_id": buyer.id, "other_buyer_id": other.id},
+                )  # fmt: skip
+                return buyer  # answered as the number's buyer; the BSUID stays with the other
         buyer.whatsapp_bsuid = bsuid  # a new number brings a new BSUID: the latest is the one
         db_session.flush()
     return buyer
@@ -65,10 +76,12 @@ def merge(*, db_session: Session, keep: Buyer, drop: Buyer) -> None:
     """
     try:
         with db_session.begin_nested():
-            for column in _columns_naming_buyers(db_session):
-                _repoint(db_session, column, keep.id, drop.id)
             _carry_over(keep, drop)
             bsuid = drop.whatsapp_bsuid
+            db_session.flush()
+            for column in _columns_naming_buyers(db_session):
+                _repoint(db_session, column, keep.id, drop.id)
+            db_session.expire_all()  # rows loaded before name `drop` still: read them again
             db_session.delete(drop)
             db_session.flush()
             if bsuid and not keep.whatsapp_bsuid:

@@ -287,3 +287,68 @@ def test_a_channel_this_deployment_does_not_serve_is_404(
         webhook_client.post(URL, content=b"{}", headers=signed(b"{}", app_secret)).status_code
         == 404
     )
+
+
+def test_a_username_user_in_a_batch_is_queued_with_its_neighbours(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    app_secret: str,
+) -> None:
+    """Meta withholds the number of a user who adopted a username: once a 400 that lost the
+    whole batch on every retry."""
+    payload = recorded(provider_payload, "batched", inbound_stream)
+    value = payload["entry"][0]["changes"][0]["value"]
+    value["contacts"].append(
+        {"profile": {"name": "Ama", "username": "@ama.cars"}, "user_id": "GH.1349120865530274"}
+    )
+    value["messages"].append(
+        {
+            "from_user_id": "GH.1349120865530274",
+            "id": inbound_stream.new_id("wamid."),
+            "timestamp": value["messages"][0]["timestamp"],
+            "type": "text",
+            "text": {"body": "Hilux for Tema?"},
+        }
+    )
+    response = post(webhook_client, payload, app_secret)
+    assert response.status_code == 200
+    queued = inbound_stream.messages()
+    assert len(queued) == 7
+    [ama] = [m for m in queued if m.text == "Hilux for Tema?"]
+    assert (ama.conversation_key, ama.bsuid, ama.user_name) == (
+        "whatsapp:GH.1349120865530274",
+        "GH.1349120865530274",
+        "Ama",
+    )
+
+
+def test_an_unreadable_message_is_refused_alone_and_its_batch_queued(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    app_secret: str,
+) -> None:
+    payload = recorded(provider_payload, "batched", inbound_stream)
+    payload["entry"][0]["changes"][0]["value"]["messages"][1]["image"] = "not an object"
+    response = post(webhook_client, payload, app_secret)
+    assert response.status_code == 200
+    assert response.json()["refused"] == ["change 0 message 1: image: Input should be an object"]
+    assert len(inbound_stream.messages()) == 5
+    assert len(inbound_stream.statuses()) == 4
+    [refusal] = inbound_stream.refusals()  # recorded by the worker, for staff
+    assert refusal.message_id == payload["entry"][0]["changes"][0]["value"]["messages"][1]["id"]
+
+
+def test_a_request_with_nothing_readable_is_a_400_naming_each_problem(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    app_secret: str,
+) -> None:
+    payload = recorded(provider_payload, "text", inbound_stream)
+    payload["entry"][0]["changes"][0]["value"]["messages"][0]["timestamp"] = "1000000000"
+    response = post(webhook_client, payload, app_secret)
+    assert response.status_code == 400
+    assert "older than the dedupe window" in response.json()["error"]
+    assert inbound_stream.messages() == []
