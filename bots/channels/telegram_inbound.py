@@ -1,12 +1,29 @@
-"""Telegram updates (Bot API webhook JSON) parsed into `InboundMessage`s."""
+"""Telegram updates (Bot API webhook JSON) parsed into `InboundMessage`s.
+
+An update is read by small strict pydantic shapes of the fields the bot uses, and only those:
+python-telegram-bot's `Update.de_json` is not used. de_json builds every object of the Bot API
+that an update carries (replies within replies, pinned messages, entities, ...), so a junk value
+in a field the bot never reads could still break it, and it fails with whatever a constructor
+raises (AttributeError, RecursionError, OverflowError, ...). The shapes refuse exactly what the
+bot cannot read, with the field's location, and never look at the rest.
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
-from telegram import CallbackQuery, Message, PhotoSize, Update, User
-from telegram.helpers import effective_message_type
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from telegram.constants import MessageAttachmentType
 
 from bots.channels.errors import MalformedPayload
 from bots.messages import Channel, InboundKind, InboundMessage
@@ -14,6 +31,127 @@ from bots.messages import Channel, InboundKind, InboundMessage
 logger = logging.getLogger(__name__)
 
 START_COMMAND = "/start"
+# Telegram documents its ids as fitting in 52 bits ("a signed 64-bit integer or double-precision
+# float type are safe for storing this identifier"); anything longer is not from Telegram.
+ID_LIMIT = 2**52
+FIRST_DATE = int(datetime(2013, 1, 1, tzinfo=UTC).timestamp())  # before Telegram's bots
+LAST_DATE = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp())  # datetime's last
+# Content the bot does not read, named as python-telegram-bot names it ("sticker", "voice", ...);
+# text, locations, contacts and photos are read before these are looked for.
+ATTACHMENTS = tuple(kind.value for kind in MessageAttachmentType)
+
+
+def _utf8(text: str) -> str:
+    """Refuse a lone surrogate ("\\ud800" is valid JSON): it could not be queued as UTF-8."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        raise ValueError("not valid Unicode (a lone surrogate)") from None
+    return text
+
+
+TelegramId = Annotated[int, Field(gt=-ID_LIMIT, lt=ID_LIMIT)]
+Count = Annotated[int, Field(ge=0, lt=ID_LIMIT)]
+UnixDate = Annotated[int, Field(ge=FIRST_DATE, le=LAST_DATE)]
+Text = Annotated[str, AfterValidator(_utf8)]
+
+
+class _Shape(BaseModel):
+    """Strict where read (no "12" for 12, no true for 1, no 12 for "12"); the rest ignored."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, strict=True, populate_by_name=True)
+
+
+class _User(_Shape):
+    id: TelegramId
+    is_bot: bool
+    first_name: Text
+    last_name: Text | None = None
+    language_code: Text | None = None
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(filter(None, [self.first_name, self.last_name]))
+
+
+class _Chat(_Shape):
+    id: TelegramId
+
+
+class _Location(_Shape):
+    latitude: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    longitude: float = Field(ge=-180, le=180, allow_inf_nan=False)
+
+
+class _Contact(_Shape):
+    phone_number: Text
+    first_name: Text
+    last_name: Text | None = None
+
+
+class _PhotoSize(_Shape):
+    file_id: Text
+    width: Count
+    height: Count
+    file_size: Count | None = None
+
+
+class _Replied(_Shape):
+    """A message replied to: not read, but a reply within it is refused.
+
+    Telegram sends one level ("will not contain further reply_to_message fields"); a chain of
+    them is a body built to exhaust the stack of whatever walks it.
+    """
+
+    reply_to_message: None = None
+
+    @field_validator("reply_to_message", mode="before")
+    @classmethod
+    def _one_level(cls, value: Any) -> None:
+        if value is not None:
+            raise ValueError("a reply within a reply: Telegram sends one level")
+
+
+class _Message(_Shape):
+    message_id: TelegramId
+    date: UnixDate
+    chat: _Chat
+    sender: _User | None = Field(default=None, alias="from")  # none in channels
+    text: Text | None = None
+    caption: Text | None = None
+    location: _Location | None = None  # venues carry a location too
+    contact: _Contact | None = None
+    photo: list[_PhotoSize] | None = None
+    reply_to_message: _Replied | None = None
+    attachment: str = ""  # the first of ATTACHMENTS the message carries: noted, not read
+
+    @model_validator(mode="before")
+    @classmethod
+    def _note_attachment(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        found = next((name for name in ATTACHMENTS if data.get(name)), "")
+        return {**data, "attachment": found}
+
+
+class _TappedMessage(_Shape):
+    """The message whose button was tapped: its chat only (its date may be 0: inaccessible)."""
+
+    chat: _Chat
+    reply_to_message: _Replied | None = None
+
+
+class _CallbackQuery(_Shape):
+    id: Text
+    sender: _User = Field(alias="from")
+    message: _TappedMessage | None = None  # none for a button of an inline-mode message
+    data: Text | None = None  # none for a game button
+
+
+class _Update(_Shape):
+    update_id: TelegramId
+    message: _Message | None = None
+    callback_query: _CallbackQuery | None = None
 
 
 def parse_telegram_update(body: dict[str, Any]) -> list[InboundMessage]:
@@ -23,7 +161,8 @@ def parse_telegram_update(body: dict[str, Any]) -> list[InboundMessage]:
     kinds are ignored: an empty list, logged at debug.
 
     Raises:
-        MalformedPayload: `body` is not a Telegram update.
+        MalformedPayload: `body` is not a Telegram update, or a field the bot reads is not as
+            Telegram sends it (the message names the field, never its value).
     """
     update = _decode(body)
     if update.callback_query is not None:
@@ -38,26 +177,31 @@ def parse_telegram_update(body: dict[str, Any]) -> list[InboundMessage]:
     return [message]
 
 
-def _decode(body: dict[str, Any]) -> Update:
+def _decode(body: dict[str, Any]) -> _Update:
     update_id = body.get("update_id") if isinstance(body, dict) else None
     if not isinstance(update_id, int) or isinstance(update_id, bool):
         raise MalformedPayload("not a Telegram update: no integer update_id")
     try:
-        return Update.de_json(body)
-    except KeyError as error:
-        raise MalformedPayload(f"not a valid Telegram update: no {error}") from error
-    except (TypeError, ValueError, AttributeError) as error:
-        # The type only: the exception's text may quote what the buyer wrote.
-        problem = type(error).__name__
-        raise MalformedPayload(f"not a valid Telegram update: {problem}") from error
+        return _Update.model_validate(body)
+    except ValidationError as error:
+        raise MalformedPayload(f"not a valid Telegram update: {_problem(error)}") from None
+
+
+def _problem(error: ValidationError) -> str:
+    """The first problem, by location and kind: never the value, which may be what was said."""
+    first = error.errors(include_url=False, include_input=False, include_context=False)[0]
+    where = ".".join(str(part) for part in first["loc"]) or "update"
+    what = "Input should be an object" if first["type"] == "model_type" else first["msg"]
+    others = error.error_count() - 1
+    return f"{where}: {what}" + (f" (and {others} more)" if others else "")
 
 
 def _update_kind(body: dict[str, Any]) -> str:
     return next((key for key in body if key != "update_id"), "empty")
 
 
-def _message(update_id: int, message: Message) -> InboundMessage | None:
-    sender = message.from_user
+def _message(update_id: int, message: _Message) -> InboundMessage | None:
+    sender = message.sender
     if sender is None or sender.is_bot:
         return None
     content = _content(message)
@@ -67,17 +211,17 @@ def _message(update_id: int, message: Message) -> InboundMessage | None:
         channel=Channel.TELEGRAM,
         message_id=str(update_id),
         chat_id=str(message.chat.id),
-        received_at=message.date,
+        received_at=datetime.fromtimestamp(message.date, UTC),
         **_sender(sender),
         **content,
     )
 
 
-def _content(message: Message) -> dict[str, Any] | None:
+def _content(message: _Message) -> dict[str, Any] | None:
     """The fields that depend on what was sent; None for service messages."""
     if message.text is not None:
         return _text(message.text)
-    if message.location is not None:  # venues carry a location too
+    if message.location is not None:
         location = message.location
         return {
             "kind": InboundKind.LOCATION,
@@ -89,24 +233,22 @@ def _content(message: Message) -> dict[str, Any] | None:
         name = " ".join(filter(None, [contact.first_name, contact.last_name]))
         return {"kind": InboundKind.CONTACT, "phone": contact.phone_number, "text": name}
     if message.photo:
-        largest = max(
-            message.photo, key=lambda size: (size.width * size.height, size.file_size or 0)
-        )
+        largest = max(message.photo, key=lambda size: (_pixels(size), size.file_size or 0))
         return {
             "kind": InboundKind.IMAGE,
             "media_id": largest.file_id,
             "text": message.caption or "",
         }
-    if message.effective_attachment is not None:
+    if message.attachment:
         return {
             "kind": InboundKind.UNSUPPORTED,
-            "provider_type": effective_message_type(message) or "",
+            "provider_type": message.attachment,
             "text": message.caption or "",
         }
     return None
 
 
-def _pixels(size: PhotoSize) -> int:
+def _pixels(size: _PhotoSize) -> int:
     return size.width * size.height
 
 
@@ -118,11 +260,11 @@ def _text(text: str) -> dict[str, Any]:
     return {"kind": InboundKind.TEXT, "text": text}
 
 
-def _button(update_id: int, query: CallbackQuery) -> InboundMessage | None:
+def _button(update_id: int, query: _CallbackQuery) -> InboundMessage | None:
     if query.data is None:  # a game button: nothing the bot offers
         return None
     # An inline-mode message has no chat; the private chat with a user has the user's id.
-    chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+    chat_id = query.message.chat.id if query.message is not None else query.sender.id
     return InboundMessage(
         channel=Channel.TELEGRAM,
         message_id=str(update_id),
@@ -130,11 +272,11 @@ def _button(update_id: int, query: CallbackQuery) -> InboundMessage | None:
         kind=InboundKind.BUTTON,
         payload=query.data,
         callback_query_id=query.id,
-        **_sender(query.from_user),
+        **_sender(query.sender),
     )
 
 
-def _sender(user: User) -> dict[str, Any]:
+def _sender(user: _User) -> dict[str, Any]:
     return {
         "user_id": str(user.id),
         "user_name": user.full_name,

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import event, given, settings
 
 from bots.channels.errors import MalformedPayload
 from bots.channels.telegram_inbound import parse_telegram_update
 from bots.messages import Channel, InboundKind, InboundMessage
+from tests.telegram_updates import FUZZED, Mutation, mutated_updates
 
 Payload = Callable[[str, str], dict[str, Any]]
 
@@ -145,3 +148,39 @@ def test_updates_the_bot_does_not_act_on_are_ignored(update: dict[str, Any]) -> 
 def test_a_body_that_is_not_an_update_is_malformed(body: dict[str, Any]) -> None:
     with pytest.raises(MalformedPayload):
         parse_telegram_update(body)
+
+
+@pytest.mark.parametrize("case", FUZZED.values(), ids=FUZZED.keys())
+def test_a_fuzzed_update_is_malformed_naming_the_field_and_never_the_text(
+    provider_payload: Payload, case: tuple[Mutation, str]
+) -> None:
+    mutate, where = case
+    update = provider_payload("telegram", "text")
+    mutate(update)
+    prefix = rf"^not a valid Telegram update: {re.escape(where)}: "
+    with pytest.raises(MalformedPayload, match=prefix) as raised:
+        parse_telegram_update(update)
+    assert "Corolla" not in str(raised.value)
+    assert "Toyota" not in str(raised.value)
+
+
+def test_a_reply_to_message_is_not_read(provider_payload: Payload) -> None:
+    update = provider_payload("telegram", "text")
+    update["message"]["reply_to_message"] = {"text": 5, "chat": None, "date": "yesterday"}
+    assert parse_one(update).text == "Toyota Corolla 2015 under 8000 dollars"
+
+
+@settings(max_examples=400, deadline=None)
+@given(update=mutated_updates())
+def test_a_mutated_update_gives_messages_or_is_malformed(update: dict[str, Any]) -> None:
+    try:
+        messages = parse_telegram_update(update)
+    except MalformedPayload as error:
+        assert str(error).startswith("not a")
+        event("malformed")
+        return
+    event("read" if messages else "ignored")
+    assert len(messages) <= 1
+    for message in messages:
+        assert isinstance(message, InboundMessage)
+        message.model_dump_json()  # as the queue writes it

@@ -8,11 +8,14 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from prometheus_client import REGISTRY
 
 from bots.config import ChannelSettings
 from bots.messages import InboundKind
 from tests.conftest import InboundStream
+from tests.telegram_updates import FUZZED, Mutation, encode, mutated_updates
 
 Payload = Callable[[str, str], dict[str, Any]]
 URL = "/webhooks/telegram"
@@ -158,6 +161,43 @@ def test_a_body_that_is_not_an_update_is_a_400_with_a_clear_error(
         response = webhook_client.post(URL, content=body, headers={HEADER: secret})
         assert response.status_code == 400, body
         assert error in response.json()["error"]
+
+
+@pytest.mark.parametrize("case", FUZZED.values(), ids=FUZZED.keys())
+def test_a_fuzzed_update_is_a_400_naming_the_field_and_nothing_is_queued(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    secret: str,
+    case: tuple[Mutation, str],
+) -> None:
+    mutate, where = case
+    update = recorded(provider_payload, "text", inbound_stream)
+    mutate(update)
+    response = webhook_client.post(URL, content=encode(update), headers={HEADER: secret})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert where in error or error == "body is not JSON"  # too deep for the JSON decoder
+    assert "Toyota" not in error
+    assert inbound_stream.messages() == []
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_a_mutated_update_is_acknowledged_or_a_400_never_a_500(
+    inbound_stream: InboundStream, webhook_client: TestClient, secret: str, data: st.DataObject
+) -> None:
+    def ours(update: dict[str, Any]) -> None:
+        update["update_id"] = inbound_stream.new_update_id()
+
+    update = data.draw(mutated_updates(fresh=ours))
+    response = webhook_client.post(URL, content=encode(update), headers={HEADER: secret})
+    assert response.status_code in (200, 400)
+    event(str(response.status_code))
+    if response.status_code == 400:
+        assert response.json()["error"].startswith(("not a", "body is not JSON"))
 
 
 def test_a_body_over_the_limit_is_refused(
