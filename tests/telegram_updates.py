@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -86,6 +87,25 @@ def encode(update: Any) -> bytes:
     """`update` as the JSON body a client would post, however deep it nests."""
     with recursion_limit(10 * DEEP):
         return json.dumps(update).encode()  # a lone surrogate is escaped: "\\ud800"
+
+
+DATED = ("message", "edited_message", "message_reaction")  # what may be refused as stale
+
+
+def refresh(update: Update, now: float | None = None) -> Update:
+    """`update` as if sent just now: its dates moved by the same amount, to `now` at the latest.
+
+    A recorded update is months old, older than the dedupe window: the webhook refuses it.
+    """
+    for kind in DATED:
+        dated = update.get(kind)
+        if isinstance(dated, dict) and isinstance(dated.get("date"), int):
+            latest = dated.get("edit_date", dated["date"])
+            shift = int(time.time() if now is None else now) - latest
+            dated["date"] += shift
+            if "edit_date" in dated:
+                dated["edit_date"] += shift
+    return update
 
 
 @cache

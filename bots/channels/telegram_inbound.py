@@ -25,8 +25,9 @@ from pydantic import (
 )
 from telegram.constants import MessageAttachmentType
 
-from bots.channels.errors import MalformedPayload
+from bots.channels.errors import MalformedPayload, StaleMessage
 from bots.messages import Channel, InboundKind, InboundMessage
+from bots.queue import SEEN_TTL_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -154,17 +155,23 @@ class _Update(_Shape):
     callback_query: _CallbackQuery | None = None
 
 
-def parse_telegram_update(body: dict[str, Any]) -> list[InboundMessage]:
+def parse_telegram_update(
+    body: dict[str, Any], *, now: datetime | None = None
+) -> list[InboundMessage]:
     """The buyer's action in one update, or nothing for updates the bot does not act on.
 
     Edited messages, channel posts, service messages (members joining, pins) and other update
-    kinds are ignored: an empty list, logged at debug.
+    kinds are ignored: an empty list, logged at debug. `now` is the time it arrives (the
+    clock's, unless a test says otherwise).
 
     Raises:
+        StaleMessage: the message is older than the dedupe window: the queue might take a replay
+            of it for a new message.
         MalformedPayload: `body` is not a Telegram update, or a field the bot reads is not as
             Telegram sends it (the message names the field, never its value).
     """
     update = _decode(body)
+    _refuse_stale(update, now or datetime.now(UTC))
     if update.callback_query is not None:
         message = _button(update.update_id, update.callback_query)
     elif update.message is not None:
@@ -194,6 +201,23 @@ def _problem(error: ValidationError) -> str:
     what = "Input should be an object" if first["type"] == "model_type" else first["msg"]
     others = error.error_count() - 1
     return f"{where}: {what}" + (f" (and {others} more)" if others else "")
+
+
+def _refuse_stale(update: _Update, now: datetime) -> None:
+    """Refuse a message older than the queue remembers ids, by its own date.
+
+    A button tap is never refused: the date its message carries is when the bot sent the
+    keyboard, which may be long ago.
+    """
+    if update.message is None:
+        return
+    age = now.timestamp() - update.message.date
+    if age > SEEN_TTL_SECONDS:
+        days = SEEN_TTL_SECONDS // 86400
+        raise StaleMessage(
+            f"not a fresh Telegram update: message.date is older than the dedupe window"
+            f" ({days} days): a replay"
+        )
 
 
 def _update_kind(body: dict[str, Any]) -> str:

@@ -3,22 +3,33 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from hypothesis import event, given, settings
 
-from bots.channels.errors import MalformedPayload
+from bots.channels.errors import MalformedPayload, StaleMessage
 from bots.channels.telegram_inbound import parse_telegram_update
 from bots.messages import Channel, InboundKind, InboundMessage
+from bots.queue import SEEN_TTL_SECONDS
 from tests.telegram_updates import FUZZED, Mutation, mutated_updates
 
 Payload = Callable[[str, str], dict[str, Any]]
 
 
-def parse_one(update: dict[str, Any]) -> InboundMessage:
-    messages = parse_telegram_update(update)
+RECORDED_AT = datetime.fromtimestamp(1718000000, UTC)  # when the recorded updates were sent
+SOON_AFTER = RECORDED_AT + timedelta(hours=1)
+DEDUPE_WINDOW = timedelta(seconds=SEEN_TTL_SECONDS)
+
+
+def parse(update: dict[str, Any], now: datetime = SOON_AFTER) -> list[InboundMessage]:
+    """The update parsed as it would have been soon after it was sent."""
+    return parse_telegram_update(update, now=now)
+
+
+def parse_one(update: dict[str, Any], now: datetime = SOON_AFTER) -> InboundMessage:
+    messages = parse(update, now)
     assert len(messages) == 1
     return messages[0]
 
@@ -109,7 +120,7 @@ def test_a_sticker_is_unsupported_with_its_type_named(provider_payload: Payload)
 
 
 def test_an_edited_message_is_ignored(provider_payload: Payload) -> None:
-    assert parse_telegram_update(provider_payload("telegram", "edited_message")) == []
+    assert parse(provider_payload("telegram", "edited_message")) == []
 
 
 @pytest.mark.parametrize(
@@ -131,7 +142,7 @@ def test_an_edited_message_is_ignored(provider_payload: Payload) -> None:
     ids=["empty", "other_kind", "service_message"],
 )
 def test_updates_the_bot_does_not_act_on_are_ignored(update: dict[str, Any]) -> None:
-    assert parse_telegram_update(update) == []
+    assert parse(update) == []
 
 
 @pytest.mark.parametrize(
@@ -147,7 +158,28 @@ def test_updates_the_bot_does_not_act_on_are_ignored(update: dict[str, Any]) -> 
 )
 def test_a_body_that_is_not_an_update_is_malformed(body: dict[str, Any]) -> None:
     with pytest.raises(MalformedPayload):
-        parse_telegram_update(body)
+        parse(body)
+
+
+def test_a_message_older_than_the_dedupe_window_is_stale(provider_payload: Payload) -> None:
+    update = provider_payload("telegram", "text")
+    assert parse(update, now=RECORDED_AT + DEDUPE_WINDOW)  # on the edge: still read
+    later = RECORDED_AT + DEDUPE_WINDOW + timedelta(seconds=1)
+    with pytest.raises(StaleMessage, match=r"message\.date is older than the dedupe window"):
+        parse(update, now=later)
+
+
+def test_an_ignored_kind_of_message_can_be_stale_too(provider_payload: Payload) -> None:
+    update = provider_payload("telegram", "text")
+    update["message"]["from"]["is_bot"] = True
+    with pytest.raises(StaleMessage):
+        parse(update, now=RECORDED_AT + 2 * DEDUPE_WINDOW)
+
+
+def test_a_button_under_an_old_message_is_never_stale(provider_payload: Payload) -> None:
+    # The tapped message's date is when the bot sent it, however long ago.
+    update = provider_payload("telegram", "callback_query")
+    assert parse_one(update, now=RECORDED_AT + 50 * DEDUPE_WINDOW).kind is InboundKind.BUTTON
 
 
 @pytest.mark.parametrize("case", FUZZED.values(), ids=FUZZED.keys())
@@ -159,7 +191,7 @@ def test_a_fuzzed_update_is_malformed_naming_the_field_and_never_the_text(
     mutate(update)
     prefix = rf"^not a valid Telegram update: {re.escape(where)}: "
     with pytest.raises(MalformedPayload, match=prefix) as raised:
-        parse_telegram_update(update)
+        parse(update)
     assert "Corolla" not in str(raised.value)
     assert "Toyota" not in str(raised.value)
 
@@ -174,7 +206,7 @@ def test_a_reply_to_message_is_not_read(provider_payload: Payload) -> None:
 @given(update=mutated_updates())
 def test_a_mutated_update_gives_messages_or_is_malformed(update: dict[str, Any]) -> None:
     try:
-        messages = parse_telegram_update(update)
+        messages = parse(update)
     except MalformedPayload as error:
         assert str(error).startswith("not a")
         event("malformed")

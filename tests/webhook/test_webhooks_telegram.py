@@ -14,8 +14,9 @@ from prometheus_client import REGISTRY
 
 from bots.config import ChannelSettings
 from bots.messages import InboundKind
+from bots.queue import SEEN_TTL_SECONDS
 from tests.conftest import InboundStream
-from tests.telegram_updates import FUZZED, Mutation, encode, mutated_updates
+from tests.telegram_updates import FUZZED, Mutation, encode, mutated_updates, refresh
 
 Payload = Callable[[str, str], dict[str, Any]]
 URL = "/webhooks/telegram"
@@ -35,8 +36,8 @@ def post(client: TestClient, update: dict[str, Any], secret: str | None) -> http
 
 
 def recorded(provider_payload: Payload, name: str, stream: InboundStream) -> dict[str, Any]:
-    """A recorded update under an update_id of this test's own."""
-    update = provider_payload("telegram", name)
+    """A recorded update under an update_id of this test's own, as if sent just now."""
+    update = refresh(provider_payload("telegram", name))
     update["update_id"] = stream.new_update_id()
     return update
 
@@ -163,6 +164,20 @@ def test_a_body_that_is_not_an_update_is_a_400_with_a_clear_error(
         assert error in response.json()["error"]
 
 
+def test_a_replay_older_than_the_dedupe_window_is_a_400_and_not_queued(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    secret: str,
+) -> None:
+    update = recorded(provider_payload, "text", inbound_stream)
+    update["message"]["date"] -= SEEN_TTL_SECONDS + 60
+    response = post(webhook_client, update, secret)
+    assert response.status_code == 400
+    assert "older than the dedupe window" in response.json()["error"]
+    assert inbound_stream.messages() == []
+
+
 @pytest.mark.parametrize("case", FUZZED.values(), ids=FUZZED.keys())
 def test_a_fuzzed_update_is_a_400_naming_the_field_and_nothing_is_queued(
     inbound_stream: InboundStream,
@@ -190,6 +205,7 @@ def test_a_mutated_update_is_acknowledged_or_a_400_never_a_500(
     inbound_stream: InboundStream, webhook_client: TestClient, secret: str, data: st.DataObject
 ) -> None:
     def ours(update: dict[str, Any]) -> None:
+        refresh(update)
         update["update_id"] = inbound_stream.new_update_id()
 
     update = data.draw(mutated_updates(fresh=ours))
