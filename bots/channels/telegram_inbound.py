@@ -40,6 +40,8 @@ LAST_DATE = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp())  # d
 # Content the bot does not read, named as python-telegram-bot names it ("sticker", "voice", ...);
 # text, locations, contacts and photos are read before these are looked for.
 ATTACHMENTS = tuple(kind.value for kind in MessageAttachmentType)
+# Reactions that are not an emoji, as the text of a REACTION (Telegram draws a paid one a star).
+REACTION_STAND_INS = {"custom_emoji": "[custom emoji]", "paid": "\N{WHITE MEDIUM STAR}"}
 
 
 def _utf8(text: str) -> str:
@@ -116,6 +118,7 @@ class _Replied(_Shape):
 class _Message(_Shape):
     message_id: TelegramId
     date: UnixDate
+    edit_date: UnixDate | None = None  # an edited message's
     chat: _Chat
     sender: _User | None = Field(default=None, alias="from")  # none in channels
     text: Text | None = None
@@ -149,10 +152,31 @@ class _CallbackQuery(_Shape):
     data: Text | None = None  # none for a game button
 
 
+class _Reaction(_Shape):
+    """A ReactionType: an emoji, a custom emoji, a paid star, or a type Telegram adds later."""
+
+    type: Text
+    emoji: Text | None = None
+    custom_emoji_id: Text | None = None
+
+
+class _ReactionChange(_Shape):
+    """MessageReactionUpdated: a user's reactions to one message, before and after."""
+
+    chat: _Chat
+    message_id: TelegramId
+    user: _User | None = None  # none when anonymous: `actor_chat` reacted
+    date: UnixDate
+    old_reaction: list[_Reaction]
+    new_reaction: list[_Reaction]
+
+
 class _Update(_Shape):
     update_id: TelegramId
     message: _Message | None = None
+    edited_message: _Message | None = None
     callback_query: _CallbackQuery | None = None
+    message_reaction: _ReactionChange | None = None
 
 
 def parse_telegram_update(
@@ -160,9 +184,11 @@ def parse_telegram_update(
 ) -> list[InboundMessage]:
     """The buyer's action in one update, or nothing for updates the bot does not act on.
 
-    Edited messages, channel posts, service messages (members joining, pins) and other update
-    kinds are ignored: an empty list, logged at debug. `now` is the time it arrives (the
-    clock's, unless a test says otherwise).
+    Messages and button taps are turns; edits and reactions are read too, as kinds that are
+    not turns, to be recorded against the conversation. Channel posts, service messages
+    (members joining, pins), live locations moving, anonymous reactions and other update kinds
+    are ignored: an empty list, logged at debug. `now` is the time it arrives (the clock's,
+    unless a test says otherwise).
 
     Raises:
         StaleMessage: the message is older than the dedupe window: the queue might take a replay
@@ -172,12 +198,7 @@ def parse_telegram_update(
     """
     update = _decode(body)
     _refuse_stale(update, now or datetime.now(UTC))
-    if update.callback_query is not None:
-        message = _button(update.update_id, update.callback_query)
-    elif update.message is not None:
-        message = _message(update.update_id, update.message)
-    else:
-        message = None
+    message = _read(update)
     if message is None:
         logger.debug("telegram update %s ignored: %s", update.update_id, _update_kind(body))
         return []
@@ -204,20 +225,50 @@ def _problem(error: ValidationError) -> str:
 
 
 def _refuse_stale(update: _Update, now: datetime) -> None:
-    """Refuse a message older than the queue remembers ids, by its own date.
+    """Refuse a message, edit or reaction older than the queue remembers ids, by its own date.
 
     A button tap is never refused: the date its message carries is when the bot sent the
     keyboard, which may be long ago.
     """
-    if update.message is None:
+    dated = _dated(update)
+    if dated is None:
         return
-    age = now.timestamp() - update.message.date
-    if age > SEEN_TTL_SECONDS:
+    field, date = dated
+    if now.timestamp() - date > SEEN_TTL_SECONDS:
         days = SEEN_TTL_SECONDS // 86400
         raise StaleMessage(
-            f"not a fresh Telegram update: message.date is older than the dedupe window"
+            f"not a fresh Telegram update: {field} is older than the dedupe window"
             f" ({days} days): a replay"
         )
+
+
+def _dated(update: _Update) -> tuple[str, int] | None:
+    """When the user did what the update reports, and the field that says so.
+
+    An edit is dated by its edit_date: the message itself may be older than the window.
+    """
+    if update.message is not None:
+        return "message.date", update.message.date
+    if update.edited_message is not None:
+        edited = update.edited_message
+        if edited.edit_date is not None:
+            return "edited_message.edit_date", edited.edit_date
+        return "edited_message.date", edited.date
+    if update.message_reaction is not None:
+        return "message_reaction.date", update.message_reaction.date
+    return None
+
+
+def _read(update: _Update) -> InboundMessage | None:
+    if update.callback_query is not None:
+        return _button(update.update_id, update.callback_query)
+    if update.message is not None:
+        return _message(update.update_id, update.message)
+    if update.edited_message is not None:
+        return _edit(update.update_id, update.edited_message)
+    if update.message_reaction is not None:
+        return _reaction(update.update_id, update.message_reaction)
+    return None
 
 
 def _update_kind(body: dict[str, Any]) -> str:
@@ -225,8 +276,8 @@ def _update_kind(body: dict[str, Any]) -> str:
 
 
 def _message(update_id: int, message: _Message) -> InboundMessage | None:
-    sender = message.sender
-    if sender is None or sender.is_bot:
+    sender = _person(message.sender)
+    if sender is None:
         return None
     content = _content(message)
     if content is None:
@@ -270,6 +321,71 @@ def _content(message: _Message) -> dict[str, Any] | None:
             "text": message.caption or "",
         }
     return None
+
+
+def _person(user: _User | None) -> _User | None:
+    """The user, unless there is none (a channel, an anonymous admin) or it is a bot."""
+    return None if user is None or user.is_bot else user
+
+
+def _edit(update_id: int, edited: _Message) -> InboundMessage | None:
+    """The buyer reworded a message (or its caption): the new text, against that message.
+
+    Telegram also reports a live location moving as an edit: that is not a rewording.
+    """
+    sender = _person(edited.sender)
+    if sender is None or edited.location is not None:
+        return None
+    text = edited.text if edited.text is not None else edited.caption
+    return InboundMessage(
+        channel=Channel.TELEGRAM,
+        message_id=str(update_id),
+        chat_id=str(edited.chat.id),
+        kind=InboundKind.EDIT,
+        text=text or "",  # a caption taken away
+        target_message_id=_message_name(edited.chat.id, edited.message_id),
+        received_at=datetime.fromtimestamp(edited.edit_date or edited.date, UTC),
+        **_sender(sender),
+    )
+
+
+def _reaction(update_id: int, change: _ReactionChange) -> InboundMessage | None:
+    user = _person(change.user)
+    if user is None:
+        return None
+    return InboundMessage(
+        channel=Channel.TELEGRAM,
+        message_id=str(update_id),
+        chat_id=str(change.chat.id),
+        kind=InboundKind.REACTION,
+        text=_reaction_text(change),
+        target_message_id=_message_name(change.chat.id, change.message_id),
+        received_at=datetime.fromtimestamp(change.date, UTC),
+        **_sender(user),
+    )
+
+
+def _reaction_text(change: _ReactionChange) -> str:
+    """The reaction just set, as text: "" when the user took every reaction back.
+
+    A user may keep several reactions: the first emoji among those added, or else among those
+    kept (when one of several was taken back). A custom emoji or a paid star has no emoji of
+    its own: a readable stand-in, never "" (which says "taken back").
+    """
+    added = [kind for kind in change.new_reaction if kind not in change.old_reaction]
+    candidates = added or change.new_reaction
+    if not candidates:
+        return ""
+    emoji = next((kind.emoji for kind in candidates if kind.type == "emoji" and kind.emoji), None)
+    return emoji or REACTION_STAND_INS.get(candidates[0].type, "[reaction]")
+
+
+def _message_name(chat_id: int, message_id: int) -> str:
+    """A Telegram message as our sent and received messages name it: "<chat id>:<message id>".
+
+    Message ids are only unique within their chat.
+    """
+    return f"{chat_id}:{message_id}"
 
 
 def _pixels(size: _PhotoSize) -> int:
