@@ -12,6 +12,14 @@ class MalformedPayload(ChannelError):
     """A body that is not the provider's format: not JSON, or not a valid update or payload."""
 
 
+class StaleMessage(MalformedPayload):
+    """A message older than the dedupe window: a replay the queue would no longer recognise.
+
+    Refused by its own timestamp, since its id may be forgotten by now; a 400 like any other
+    payload the provider would not send (Telegram keeps an undelivered update for a day).
+    """
+
+
 class BadSignature(ChannelError):
     """A request whose signature or secret does not match: not from the provider."""
 

@@ -9,14 +9,18 @@ from telegram import Bot
 from bots.config import ChannelSettings
 
 WEBHOOK_PATH = "/webhooks/telegram"
-ALLOWED_UPDATES = ("message", "callback_query")
+# What the parser reads (bots.channels.telegram_inbound). Edits and reactions are recorded, not
+# answered. In private chats reactions arrive as they are set; in a group, only if the bot is an
+# administrator there.
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "message_reaction")
 
 
 async def set_webhook(*, settings: ChannelSettings, public_base_url: str) -> dict[str, Any]:
     """Register `public_base_url` + /webhooks/telegram as the bot's webhook.
 
-    Telegram then sends only messages and button taps, each with our secret token in
-    `X-Telegram-Bot-Api-Secret-Token`; updates waiting since the last webhook are kept.
+    Telegram then sends only messages, their edits, button taps and reactions, each with our
+    secret token in `X-Telegram-Bot-Api-Secret-Token`; updates waiting since the last webhook
+    are kept.
 
     Returns:
         {"ok": ..., "url": ..., "allowed_updates": [...], "webhook_info": getWebhookInfo's result}

@@ -8,11 +8,15 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from prometheus_client import REGISTRY
 
 from bots.config import ChannelSettings
 from bots.messages import InboundKind
+from bots.queue import SEEN_TTL_SECONDS
 from tests.conftest import InboundStream
+from tests.telegram_updates import FUZZED, Mutation, encode, mutated_updates, refresh
 
 Payload = Callable[[str, str], dict[str, Any]]
 URL = "/webhooks/telegram"
@@ -32,8 +36,8 @@ def post(client: TestClient, update: dict[str, Any], secret: str | None) -> http
 
 
 def recorded(provider_payload: Payload, name: str, stream: InboundStream) -> dict[str, Any]:
-    """A recorded update under an update_id of this test's own."""
-    update = provider_payload("telegram", name)
+    """A recorded update under an update_id of this test's own, as if sent just now."""
+    update = refresh(provider_payload("telegram", name))
     update["update_id"] = stream.new_update_id()
     return update
 
@@ -50,6 +54,17 @@ EXPECTED = {
     "contact": {"kind": InboundKind.CONTACT, "phone": "+2348012345678"},
     "photo": {"kind": InboundKind.IMAGE, "media_id": "AgACAgQAAxkBAAIBL2ZnLarge1280"},
     "sticker": {"kind": InboundKind.UNSUPPORTED, "provider_type": "sticker"},
+    # Not turns, but queued to be recorded against the conversation.
+    "edited_message": {
+        "kind": InboundKind.EDIT,
+        "text": "Toyota Corolla 2016 under 8000 dollars",
+        "target_message_id": "512345678:1042",
+    },
+    "message_reaction": {
+        "kind": InboundKind.REACTION,
+        "text": "\N{THUMBS UP SIGN}",
+        "target_message_id": "512345678:1044",
+    },
 }
 
 
@@ -110,18 +125,6 @@ def test_the_log_names_conversation_and_message_but_never_the_text(
     assert "Corolla" not in caplog.text
 
 
-def test_an_edited_message_is_acknowledged_and_not_queued(
-    inbound_stream: InboundStream,
-    webhook_client: TestClient,
-    provider_payload: Payload,
-    secret: str,
-) -> None:
-    update = recorded(provider_payload, "edited_message", inbound_stream)
-    response = post(webhook_client, update, secret)
-    assert (response.status_code, response.json()) == (200, {"ok": True})
-    assert inbound_stream.messages() == []
-
-
 @pytest.mark.parametrize(
     ("header", "status"), [(None, 401), ("a-guess", 403)], ids=["none", "wrong"]
 )
@@ -158,6 +161,58 @@ def test_a_body_that_is_not_an_update_is_a_400_with_a_clear_error(
         response = webhook_client.post(URL, content=body, headers={HEADER: secret})
         assert response.status_code == 400, body
         assert error in response.json()["error"]
+
+
+def test_a_replay_older_than_the_dedupe_window_is_a_400_and_not_queued(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    secret: str,
+) -> None:
+    update = recorded(provider_payload, "text", inbound_stream)
+    update["message"]["date"] -= SEEN_TTL_SECONDS + 60
+    response = post(webhook_client, update, secret)
+    assert response.status_code == 400
+    assert "older than the dedupe window" in response.json()["error"]
+    assert inbound_stream.messages() == []
+
+
+@pytest.mark.parametrize("case", FUZZED.values(), ids=FUZZED.keys())
+def test_a_fuzzed_update_is_a_400_naming_the_field_and_nothing_is_queued(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    secret: str,
+    case: tuple[Mutation, str],
+) -> None:
+    mutate, where = case
+    update = recorded(provider_payload, "text", inbound_stream)
+    mutate(update)
+    response = webhook_client.post(URL, content=encode(update), headers={HEADER: secret})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert where in error or error == "body is not JSON"  # too deep for the JSON decoder
+    assert "Toyota" not in error
+    assert inbound_stream.messages() == []
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_a_mutated_update_is_acknowledged_or_a_400_never_a_500(
+    inbound_stream: InboundStream, webhook_client: TestClient, secret: str, data: st.DataObject
+) -> None:
+    def ours(update: dict[str, Any]) -> None:
+        refresh(update)
+        update["update_id"] = inbound_stream.new_update_id()
+
+    update = data.draw(mutated_updates(fresh=ours))
+    response = webhook_client.post(URL, content=encode(update), headers={HEADER: secret})
+    assert response.status_code in (200, 400)
+    event(str(response.status_code))
+    if response.status_code == 400:
+        assert response.json()["error"].startswith(("not a", "body is not JSON"))
 
 
 def test_a_body_over_the_limit_is_refused(

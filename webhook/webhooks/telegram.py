@@ -19,7 +19,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 
 @router.post("/webhooks/telegram")
 async def receive_update(request: Request) -> JSONResponse:
-    """Queue the buyer's message or button tap; edited messages and the like are acknowledged."""
+    """Queue the buyer's message, button tap, edit or reaction; other updates are acknowledged."""
     settings = channel_settings(request)
     if Channel.TELEGRAM.value not in settings.channels:
         return not_served(Channel.TELEGRAM)
