@@ -190,3 +190,19 @@ def test_a_channel_this_deployment_does_not_serve_is_404(
     response = webhook_client.post(URL, content=b"{}", headers={HEADER: secret})
     assert response.status_code == 404
     assert "not enabled" in response.json()["error"]
+
+
+def test_half_an_emoji_in_a_message_is_queued_as_a_replacement_character(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    secret: str,
+) -> None:
+    update = recorded(provider_payload, "text", inbound_stream)
+    update["message"]["text"] = "Corolla HALF or WHOLE"
+    body = json.dumps(update).replace("HALF", "\\ud83d").replace("WHOLE", "\\ud83d\\ude97")
+    headers = {"Content-Type": "application/json", HEADER: secret}
+    response = webhook_client.post(URL, content=body.encode(), headers=headers)
+    assert (response.status_code, response.json()) == (200, {"ok": True})
+    [queued] = inbound_stream.messages()
+    assert queued.text == "Corolla \ufffd or \U0001f697"

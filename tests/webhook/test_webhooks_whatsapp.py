@@ -302,3 +302,53 @@ def test_a_channel_this_deployment_does_not_serve_is_404(
         webhook_client.post(URL, content=b"{}", headers=signed(b"{}", app_secret)).status_code
         == 404
     )
+
+
+def with_escapes(payload: dict[str, Any], placeholder: str, escapes: str) -> bytes:
+    """`payload` as JSON text where `placeholder` is written as raw JSON `escapes` (such as
+    `\\ud83d`, which no Python str can be encoded to UTF-8 as)."""
+    return json.dumps(payload).replace(placeholder, escapes).encode()
+
+
+def test_half_an_emoji_in_a_message_is_queued_as_a_replacement_character(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    app_secret: str,
+) -> None:
+    payload = recorded(provider_payload, "text", inbound_stream)
+    message = payload["entry"][0]["changes"][0]["value"]["messages"][0]
+    message["text"]["body"] = "Hello HALF and WHOLE"
+    body = with_escapes(payload, "HALF", "\\ud83d")
+    body = body.replace(b"WHOLE", b"\\ud83d\\ude00")  # a pair written as escapes is one emoji
+    response = webhook_client.post(URL, content=body, headers=signed(body, app_secret))
+    assert (response.status_code, response.json()) == (200, {"ok": True})
+    [queued] = inbound_stream.messages()
+    assert queued.text == "Hello \ufffd and \U0001f600"
+
+
+def test_half_an_emoji_in_a_status_error_is_recorded_as_a_replacement_character(
+    webhook_client: TestClient,
+    sessions: sessionmaker[Session],
+    inbound_stream: InboundStream,
+    provider_payload: Payload,
+    app_secret: str,
+) -> None:
+    payload = recorded(provider_payload, "status_failed", inbound_stream)
+    reply_id = sent_reply(sessions, status_ids(payload)[0])
+    error = payload["entry"][0]["changes"][0]["value"]["statuses"][0]["errors"][0]
+    error["title"] = error["message"] = "Re-engagement HALF"
+    body = with_escapes(payload, "HALF", "\\udc00")  # a lone low surrogate this time
+    response = webhook_client.post(URL, content=body, headers=signed(body, app_secret))
+    assert response.status_code == 200
+    assert row(sessions, reply_id).error_detail == "Re-engagement \ufffd"
+
+
+def test_a_signed_body_that_is_not_utf8_is_a_400(
+    webhook_client: TestClient, provider_payload: Payload, app_secret: str
+) -> None:
+    text = json.dumps(provider_payload("whatsapp", "text"))
+    for body in [text.replace("Hello", "H\xe9llo").encode("latin-1"), text.encode("utf-16")]:
+        response = webhook_client.post(URL, content=body, headers=signed(body, app_secret))
+        assert response.status_code == 400, body[:20]
+        assert response.json() == {"error": "body is not UTF-8"}
