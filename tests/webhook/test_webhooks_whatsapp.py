@@ -107,19 +107,39 @@ def test_verification_echoes_the_challenge_for_our_token(
     assert response.headers["content-type"].startswith("text/plain")
 
 
-def test_verification_without_our_token_is_refused(
+def test_verification_with_another_token_or_mode_is_forbidden(
     webhook_client: TestClient, channel_settings: ChannelSettings
 ) -> None:
     token = channel_settings.whatsapp_verify_token.get_secret_value()
     for params in [
         {"hub.mode": "subscribe", "hub.verify_token": "a-guess", "hub.challenge": "1"},
-        {"hub.mode": "subscribe", "hub.challenge": "1"},
         {"hub.mode": "unsubscribe", "hub.verify_token": token, "hub.challenge": "1"},
-        {},
     ]:
         response = webhook_client.get(URL, params=params)
         assert response.status_code == 403, params
         assert response.json() == {"error": "verification failed"}
+
+
+def test_verification_without_each_of_its_parameters_is_a_400_naming_them(
+    webhook_client: TestClient, channel_settings: ChannelSettings
+) -> None:
+    token = channel_settings.whatsapp_verify_token.get_secret_value()
+    whole = {"hub.mode": "subscribe", "hub.verify_token": token, "hub.challenge": "1158201444"}
+    for name in whole:
+        for params in [{k: v for k, v in whole.items() if k != name}, whole | {name: ""}]:
+            response = webhook_client.get(URL, params=params)
+            assert response.status_code == 400, params
+            assert response.json() == {"error": f"missing {name}"}
+    response = webhook_client.get(URL)
+    assert response.status_code == 400
+    assert response.json() == {"error": "missing hub.mode, hub.verify_token, hub.challenge"}
+
+
+def test_verification_checks_nothing_of_the_token_before_every_parameter_is_there(
+    webhook_client: TestClient,
+) -> None:
+    response = webhook_client.get(URL, params={"hub.mode": "subscribe", "hub.verify_token": "x"})
+    assert (response.status_code, response.json()) == (400, {"error": "missing hub.challenge"})
 
 
 EXPECTED = {
