@@ -24,11 +24,13 @@ def secret(channel_settings: ChannelSettings) -> str:
     return channel_settings.telegram_webhook_secret.get_secret_value()
 
 
+def json_with(secret: str | None) -> dict[str, str]:
+    """Telegram's headers: its JSON content type, and our secret token when given."""
+    return {"Content-Type": "application/json"} | ({HEADER: secret} if secret is not None else {})
+
+
 def post(client: TestClient, update: dict[str, Any], secret: str | None) -> httpx.Response:
-    headers = {"Content-Type": "application/json"}
-    if secret is not None:
-        headers[HEADER] = secret
-    return client.post(URL, content=json.dumps(update), headers=headers)
+    return client.post(URL, content=json.dumps(update), headers=json_with(secret))
 
 
 def recorded(provider_payload: Payload, name: str, stream: InboundStream) -> dict[str, Any]:
@@ -155,7 +157,7 @@ def test_a_body_that_is_not_an_update_is_a_400_with_a_clear_error(
     webhook_client: TestClient, secret: str
 ) -> None:
     for body, error in MALFORMED:
-        response = webhook_client.post(URL, content=body, headers={HEADER: secret})
+        response = webhook_client.post(URL, content=body, headers=json_with(secret))
         assert response.status_code == 400, body
         assert error in response.json()["error"]
 
@@ -164,8 +166,9 @@ def test_a_body_over_the_limit_is_refused(
     webhook_client: TestClient, channel_settings: ChannelSettings, secret: str
 ) -> None:
     big = b'{"update_id": 1, "padding": "' + b"x" * channel_settings.webhook_max_body_bytes + b'"}'
-    response = webhook_client.post(URL, content=big, headers={HEADER: secret})
+    response = webhook_client.post(URL, content=big, headers=json_with(secret))
     assert response.status_code == 413
+    assert response.headers["connection"] == "close"
     assert "over" in response.json()["error"]
 
 
@@ -178,7 +181,7 @@ def test_a_body_over_the_limit_without_a_length_is_refused_while_read(
         for _ in range(channel_settings.webhook_max_body_bytes // len(chunk) + 2):
             yield chunk
 
-    response = webhook_client.post(URL, content=chunks(), headers={HEADER: secret})
+    response = webhook_client.post(URL, content=chunks(), headers=json_with(secret))
     assert response.status_code == 413
 
 
@@ -201,8 +204,40 @@ def test_half_an_emoji_in_a_message_is_queued_as_a_replacement_character(
     update = recorded(provider_payload, "text", inbound_stream)
     update["message"]["text"] = "Corolla HALF or WHOLE"
     body = json.dumps(update).replace("HALF", "\\ud83d").replace("WHOLE", "\\ud83d\\ude97")
-    headers = {"Content-Type": "application/json", HEADER: secret}
-    response = webhook_client.post(URL, content=body.encode(), headers=headers)
+    response = webhook_client.post(URL, content=body.encode(), headers=json_with(secret))
     assert (response.status_code, response.json()) == (200, {"ok": True})
     [queued] = inbound_stream.messages()
     assert queued.text == "Corolla \ufffd or \U0001f697"
+
+
+ACCEPTED_TYPES = ["application/json", "application/json;charset=utf-8", "APPLICATION/LD+JSON"]
+REFUSED_TYPES = [None, "text/json", "multipart/form-data; boundary=x", "application/json+x"]
+
+
+def test_a_json_content_type_with_or_without_parameters_is_accepted(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    secret: str,
+) -> None:
+    for content_type in ACCEPTED_TYPES:
+        body = json.dumps(recorded(provider_payload, "text", inbound_stream))
+        headers = {"Content-Type": content_type, HEADER: secret}
+        response = webhook_client.post(URL, content=body, headers=headers)
+        assert (response.status_code, response.json()) == (200, {"ok": True}), content_type
+    assert len(inbound_stream.messages()) == len(ACCEPTED_TYPES)
+
+
+def test_an_update_of_another_or_no_content_type_is_a_415_and_not_queued(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    secret: str,
+) -> None:
+    body = json.dumps(recorded(provider_payload, "text", inbound_stream))
+    for content_type in REFUSED_TYPES:
+        headers = {HEADER: secret} | ({"Content-Type": content_type} if content_type else {})
+        response = webhook_client.post(URL, content=body, headers=headers)
+        assert response.status_code == 415, content_type
+        assert response.json() == {"error": "Content-Type is not application/json"}
+    assert inbound_stream.messages() == []

@@ -372,3 +372,39 @@ def test_a_signed_body_that_is_not_utf8_is_a_400(
         response = webhook_client.post(URL, content=body, headers=signed(body, app_secret))
         assert response.status_code == 400, body[:20]
         assert response.json() == {"error": "body is not UTF-8"}
+
+
+ACCEPTED_TYPES = ["application/json", "Application/JSON; charset=UTF-8", "application/vnd.x+json"]
+REFUSED_TYPES = [None, "text/plain", "application/x-www-form-urlencoded", "application/jsonx"]
+
+
+def test_a_json_content_type_with_or_without_parameters_is_accepted(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    app_secret: str,
+) -> None:
+    for content_type in ACCEPTED_TYPES:
+        body = json.dumps(recorded(provider_payload, "text", inbound_stream)).encode()
+        headers = signed(body, app_secret) | {"Content-Type": content_type}
+        response = webhook_client.post(URL, content=body, headers=headers)
+        assert (response.status_code, response.json()) == (200, {"ok": True}), content_type
+    assert len(inbound_stream.messages()) == len(ACCEPTED_TYPES)
+
+
+def test_a_body_of_another_or_no_content_type_is_a_415_and_not_queued(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    app_secret: str,
+) -> None:
+    body = json.dumps(recorded(provider_payload, "text", inbound_stream)).encode()
+    for content_type in REFUSED_TYPES:
+        headers = {HEADER: signed(body, app_secret)[HEADER]}
+        if content_type is not None:
+            headers["Content-Type"] = content_type
+        response = webhook_client.post(URL, content=body, headers=headers)
+        assert response.status_code == 415, content_type
+        assert response.json() == {"error": "Content-Type is not application/json"}
+        assert response.headers["connection"] == "close"  # the unread body is not waited for
+    assert inbound_stream.messages() == []

@@ -9,21 +9,39 @@ from typing import Any
 from fastapi import Request
 
 from bots.channels.errors import MalformedPayload
+from bots.config import ChannelSettings
+
+JSON_TYPE = "application/json"
+FORM_TYPE = "application/x-www-form-urlencoded"
 
 
-class BodyTooLarge(Exception):
+class BodyRefused(Exception):
+    """A request body refused before it was read whole (each subclass is its own HTTP status)."""
+
+
+class BodyTooLarge(BodyRefused):
     """A body over the webhook size limit (declared, or actually sent)."""
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The raw body, refused as soon as it is known to exceed `limit` bytes.
+class UnsupportedMediaType(BodyRefused):
+    """A body whose Content-Type is not the one the provider sends (or no Content-Type)."""
 
-    The declared Content-Length is checked first; the stream is then read in chunks and
-    abandoned at the first byte over the limit, so a lying or missing header changes nothing.
+
+async def read_body(request: Request, settings: ChannelSettings, media_type: str) -> bytes:
+    """The raw body of a request that says it is `media_type`, refused as soon as it is known
+    to exceed the size limit.
+
+    The Content-Type and declared Content-Length are checked first, so nothing is read of a body
+    that would be refused anyway; the stream is then read in chunks and abandoned at the first
+    byte over the limit, so a lying or missing Content-Length changes nothing.
 
     Raises:
-        BodyTooLarge: the body is, or says it is, over `limit` bytes.
+        UnsupportedMediaType: the Content-Type is missing or another than `media_type`.
+        BodyTooLarge: the body is, or says it is, over the limit.
     """
+    if not is_media_type(request.headers.get("content-type", ""), media_type):
+        raise UnsupportedMediaType(f"Content-Type is not {media_type}")
+    limit = settings.webhook_max_body_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge(f"Content-Length {declared} is over {limit} bytes")
@@ -35,6 +53,17 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise BodyTooLarge(f"body is over {limit} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def is_media_type(content_type: str, media_type: str) -> bool:
+    """Whether a Content-Type header names `media_type`, whatever its parameters and case.
+
+    Any structured JSON type (`application/*+json`, RFC 6839) counts as `application/json`.
+    """
+    given = content_type.split(";", 1)[0].strip().lower()
+    if media_type == JSON_TYPE and given.startswith("application/") and given.endswith("+json"):
+        return True
+    return given == media_type
 
 
 def json_object(body: bytes) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from webhook.webhooks import (
     record_deliveries,
     refusal,
 )
-from webhook.webhooks.body import BodyTooLarge, json_object, read_body
+from webhook.webhooks.body import JSON_TYPE, BodyRefused, json_object, read_body
 
 router = APIRouter(tags=["webhooks"])
 logger = logging.getLogger(__name__)
@@ -68,11 +68,11 @@ async def receive_notification(request: Request) -> JSONResponse:
     if Channel.WHATSAPP.value not in settings.channels:
         return not_served(Channel.WHATSAPP)
     try:
-        body = await read_body(request, settings.webhook_max_body_bytes)
+        body = await read_body(request, settings, JSON_TYPE)
         app_secret = settings.whatsapp_app_secret.get_secret_value()
         verify_meta_signature(request.headers.get(SIGNATURE_HEADER), body, app_secret)
         messages, statuses = parse_whatsapp_payload(json_object(body))
-    except (ChannelError, BodyTooLarge) as error:
+    except (ChannelError, BodyRefused) as error:
         return refusal(request, Channel.WHATSAPP, error)
     if not messages and not statuses:
         ignored(Channel.WHATSAPP, "a notification without messages or statuses")
