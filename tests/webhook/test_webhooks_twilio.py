@@ -231,16 +231,41 @@ def test_an_unsigned_or_missigned_form_is_refused_and_not_queued(
     assert caplog.text.count("channel=twilio client=testclient") == 2
 
 
-def test_a_body_that_is_not_a_twilio_form_is_a_400_with_a_clear_error(
+def test_a_form_with_a_charset_is_accepted(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    auth_token: str,
+) -> None:
+    form = recorded(provider_payload, "inbound_text", inbound_stream)
+    headers = {
+        "Content-Type": "Application/X-WWW-Form-Urlencoded; charset=UTF-8",
+        "X-Twilio-Signature": signature(public(webhook_client, URL), form, auth_token),
+    }
+    response = webhook_client.post(URL, content=urlencode(form), headers=headers)
+    assert (response.status_code, response.text) == (200, EMPTY_TWIML)
+    assert len(inbound_stream.messages()) == 1
+
+
+def test_a_body_that_is_not_a_form_is_a_415_and_not_queued(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    auth_token: str,
+) -> None:
+    form = recorded(provider_payload, "inbound_text", inbound_stream)
+    signed = {"X-Twilio-Signature": signature(public(webhook_client, URL), form, auth_token)}
+    for content_type in [None, "application/json", "multipart/form-data; boundary=x"]:
+        headers = signed | ({"Content-Type": content_type} if content_type else {})
+        response = webhook_client.post(URL, content=urlencode(form), headers=headers)
+        assert response.status_code == 415, content_type
+        assert response.json() == {"error": "Content-Type is not application/x-www-form-urlencoded"}
+    assert inbound_stream.messages() == []
+
+
+def test_a_form_that_is_not_twilios_is_a_400_with_a_clear_error(
     webhook_client: TestClient, auth_token: str
 ) -> None:
-    json_body = webhook_client.post(
-        URL,
-        content=b'{"MessageSid": "SM1"}',
-        headers={"Content-Type": "application/json", "X-Twilio-Signature": "c2ln"},
-    )
-    assert json_body.status_code == 400
-    assert "not a form" in json_body.json()["error"]
     no_sid = post(webhook_client, URL, {"From": "whatsapp:+233201234567", "Body": "hi"}, auth_token)
     assert no_sid.status_code == 400
     assert "MessageSid" in no_sid.json()["error"]

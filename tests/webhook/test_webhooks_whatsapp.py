@@ -106,19 +106,39 @@ def test_verification_echoes_the_challenge_for_our_token(
     assert response.headers["content-type"].startswith("text/plain")
 
 
-def test_verification_without_our_token_is_refused(
+def test_verification_with_another_token_or_mode_is_forbidden(
     webhook_client: TestClient, channel_settings: ChannelSettings
 ) -> None:
     token = channel_settings.whatsapp_verify_token.get_secret_value()
     for params in [
         {"hub.mode": "subscribe", "hub.verify_token": "a-guess", "hub.challenge": "1"},
-        {"hub.mode": "subscribe", "hub.challenge": "1"},
         {"hub.mode": "unsubscribe", "hub.verify_token": token, "hub.challenge": "1"},
-        {},
     ]:
         response = webhook_client.get(URL, params=params)
         assert response.status_code == 403, params
         assert response.json() == {"error": "verification failed"}
+
+
+def test_verification_without_each_of_its_parameters_is_a_400_naming_them(
+    webhook_client: TestClient, channel_settings: ChannelSettings
+) -> None:
+    token = channel_settings.whatsapp_verify_token.get_secret_value()
+    whole = {"hub.mode": "subscribe", "hub.verify_token": token, "hub.challenge": "1158201444"}
+    for name in whole:
+        for params in [{k: v for k, v in whole.items() if k != name}, whole | {name: ""}]:
+            response = webhook_client.get(URL, params=params)
+            assert response.status_code == 400, params
+            assert response.json() == {"error": f"missing {name}"}
+    response = webhook_client.get(URL)
+    assert response.status_code == 400
+    assert response.json() == {"error": "missing hub.mode, hub.verify_token, hub.challenge"}
+
+
+def test_verification_checks_nothing_of_the_token_before_every_parameter_is_there(
+    webhook_client: TestClient,
+) -> None:
+    response = webhook_client.get(URL, params={"hub.mode": "subscribe", "hub.verify_token": "x"})
+    assert (response.status_code, response.json()) == (400, {"error": "missing hub.challenge"})
 
 
 EXPECTED = {
@@ -351,4 +371,92 @@ def test_a_request_with_nothing_readable_is_a_400_naming_each_problem(
     response = post(webhook_client, payload, app_secret)
     assert response.status_code == 400
     assert "older than the dedupe window" in response.json()["error"]
+    assert inbound_stream.messages() == []
+
+
+def with_escapes(payload: dict[str, Any], placeholder: str, escapes: str) -> bytes:
+    """`payload` as JSON text where `placeholder` is written as raw JSON `escapes` (such as
+    `\\ud83d`, which no Python str can be encoded to UTF-8 as)."""
+    return json.dumps(payload).replace(placeholder, escapes).encode()
+
+
+def test_half_an_emoji_in_a_message_is_queued_as_a_replacement_character(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    app_secret: str,
+) -> None:
+    payload = recorded(provider_payload, "text", inbound_stream)
+    message = payload["entry"][0]["changes"][0]["value"]["messages"][0]
+    message["text"]["body"] = "Hello HALF and WHOLE"
+    body = with_escapes(payload, "HALF", "\\ud83d")
+    body = body.replace(b"WHOLE", b"\\ud83d\\ude00")  # a pair written as escapes is one emoji
+    response = webhook_client.post(URL, content=body, headers=signed(body, app_secret))
+    assert response.status_code == 200
+    [queued] = inbound_stream.messages()
+    assert queued.text == "Hello \ufffd and \U0001f600"
+
+
+def test_half_an_emoji_in_a_status_error_is_queued_as_a_replacement_character(
+    webhook_client: TestClient,
+    inbound_stream: InboundStream,
+    provider_payload: Payload,
+    app_secret: str,
+) -> None:
+    payload = recorded(provider_payload, "status_failed", inbound_stream)
+    error = payload["entry"][0]["changes"][0]["value"]["statuses"][0]["errors"][0]
+    error["title"] = error["message"] = "Re-engagement HALF"
+    body = with_escapes(payload, "HALF", "\\udc00")  # a lone low surrogate this time
+    response = webhook_client.post(URL, content=body, headers=signed(body, app_secret))
+    assert response.status_code == 200
+    [status] = inbound_stream.statuses()
+    assert status.error_detail == "Re-engagement \ufffd"
+
+
+def test_a_signed_body_that_is_not_utf8_is_a_400(
+    webhook_client: TestClient, provider_payload: Payload, app_secret: str
+) -> None:
+    text = json.dumps(provider_payload("whatsapp", "text"))
+    for body in [text.replace("Hello", "H\xe9llo").encode("latin-1"), text.encode("utf-16")]:
+        response = webhook_client.post(URL, content=body, headers=signed(body, app_secret))
+        assert response.status_code == 400, body[:20]
+        assert response.json() == {"error": "body is not UTF-8"}
+
+
+ACCEPTED_TYPES = ["application/json", "Application/JSON; charset=UTF-8", "application/vnd.x+json"]
+REFUSED_TYPES = [None, "text/plain", "application/x-www-form-urlencoded", "application/jsonx"]
+
+
+def test_a_json_content_type_with_or_without_parameters_is_accepted(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    app_secret: str,
+) -> None:
+    for content_type in ACCEPTED_TYPES:
+        body = json.dumps(recorded(provider_payload, "text", inbound_stream)).encode()
+        headers = signed(body, app_secret) | {"Content-Type": content_type}
+        response = webhook_client.post(URL, content=body, headers=headers)
+        assert (response.status_code, response.json()) == (
+            200,
+            {"ok": True, "queued": 1, "duplicates": 0},
+        ), content_type
+    assert len(inbound_stream.messages()) == len(ACCEPTED_TYPES)
+
+
+def test_a_body_of_another_or_no_content_type_is_a_415_and_not_queued(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    app_secret: str,
+) -> None:
+    body = json.dumps(recorded(provider_payload, "text", inbound_stream)).encode()
+    for content_type in REFUSED_TYPES:
+        headers = {HEADER: signed(body, app_secret)[HEADER]}
+        if content_type is not None:
+            headers["Content-Type"] = content_type
+        response = webhook_client.post(URL, content=body, headers=headers)
+        assert response.status_code == 415, content_type
+        assert response.json() == {"error": "Content-Type is not application/json"}
+        assert response.headers["connection"] == "close"  # the unread body is not waited for
     assert inbound_stream.messages() == []

@@ -19,7 +19,7 @@ from bots.config import ChannelSettings
 from bots.messages import Channel, DeliveryStatus, InboundMessage, QueueItem, Refusal
 from bots.metrics import WEBHOOKS
 from bots.queue import InboundQueue
-from webhook.webhooks.body import BodyTooLarge
+from webhook.webhooks.body import BodyRefused, BodyTooLarge, UnsupportedMediaType
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +42,12 @@ def not_served(channel: Channel) -> JSONResponse:
     return JSONResponse({"error": f"the {channel.value} channel is not enabled"}, status_code=404)
 
 
-def refusal(request: Request, channel: Channel, error: ChannelError | BodyTooLarge) -> JSONResponse:
-    """The answer to a request refused before anything was queued: 400, 401, 403 or 413."""
+def refusal(request: Request, channel: Channel, error: ChannelError | BodyRefused) -> JSONResponse:
+    """The answer to a request refused before anything was queued: 400, 401, 403, 413 or 415.
+
+    A body refused before it was read whole closes the connection: what is left of it would
+    otherwise have to be read (and thrown away) before the next request on it.
+    """
     status, outcome = _status_of(error)
     count(channel, outcome)
     if isinstance(error, BadSignature):
@@ -58,13 +62,16 @@ def refusal(request: Request, channel: Channel, error: ChannelError | BodyTooLar
             channel.value, status, error,
             extra={"channel": channel.value, "status": status},
         )  # fmt: skip
-    return JSONResponse({"error": str(error)}, status_code=status)
+    headers = {"Connection": "close"} if isinstance(error, BodyRefused) else None
+    return JSONResponse({"error": str(error)}, status_code=status, headers=headers)
 
 
-def _status_of(error: ChannelError | BodyTooLarge) -> tuple[int, str]:
+def _status_of(error: ChannelError | BodyRefused) -> tuple[int, str]:
     """The HTTP status of a refusal, and its outcome for the metrics."""
     if isinstance(error, BodyTooLarge):
         return 413, "too_large"
+    if isinstance(error, UnsupportedMediaType):
+        return 415, "unsupported_media_type"
     if isinstance(error, MissingSignature):
         return 401, "bad_signature"
     if isinstance(error, BadSignature):

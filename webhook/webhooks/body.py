@@ -3,26 +3,45 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from fastapi import Request
 
 from bots.channels.errors import MalformedPayload
+from bots.config import ChannelSettings
+
+JSON_TYPE = "application/json"
+FORM_TYPE = "application/x-www-form-urlencoded"
 
 
-class BodyTooLarge(Exception):
+class BodyRefused(Exception):
+    """A request body refused before it was read whole (each subclass is its own HTTP status)."""
+
+
+class BodyTooLarge(BodyRefused):
     """A body over the webhook size limit (declared, or actually sent)."""
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The raw body, refused as soon as it is known to exceed `limit` bytes.
+class UnsupportedMediaType(BodyRefused):
+    """A body whose Content-Type is not the one the provider sends (or no Content-Type)."""
 
-    The declared Content-Length is checked first; the stream is then read in chunks and
-    abandoned at the first byte over the limit, so a lying or missing header changes nothing.
+
+async def read_body(request: Request, settings: ChannelSettings, media_type: str) -> bytes:
+    """The raw body of a request that says it is `media_type`, refused as soon as it is known
+    to exceed the size limit.
+
+    The Content-Type and declared Content-Length are checked first, so nothing is read of a body
+    that would be refused anyway; the stream is then read in chunks and abandoned at the first
+    byte over the limit, so a lying or missing Content-Length changes nothing.
 
     Raises:
-        BodyTooLarge: the body is, or says it is, over `limit` bytes.
+        UnsupportedMediaType: the Content-Type is missing or another than `media_type`.
+        BodyTooLarge: the body is, or says it is, over the limit.
     """
+    if not is_media_type(request.headers.get("content-type", ""), media_type):
+        raise UnsupportedMediaType(f"Content-Type is not {media_type}")
+    limit = settings.webhook_max_body_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge(f"Content-Length {declared} is over {limit} bytes")
@@ -36,16 +55,70 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def is_media_type(content_type: str, media_type: str) -> bool:
+    """Whether a Content-Type header names `media_type`, whatever its parameters and case.
+
+    Any structured JSON type (`application/*+json`, RFC 6839) counts as `application/json`.
+    """
+    given = content_type.split(";", 1)[0].strip().lower()
+    if media_type == JSON_TYPE and given.startswith("application/") and given.endswith("+json"):
+        return True
+    return given == media_type
+
+
 def json_object(body: bytes) -> dict[str, Any]:
-    """`body` decoded as a JSON object.
+    """`body` decoded as a JSON object, every string of it encodable as UTF-8 again.
+
+    Only UTF-8 is accepted (as RFC 8259 requires between systems; `json.loads` would guess
+    UTF-16 or UTF-32 from bytes). Valid JSON may still hold half a surrogate pair (`"\\ud83d"`,
+    half an emoji, from a client that cut a string): such a string cannot be queued nor stored, so
+    each unpaired surrogate becomes U+FFFD here, once, for every parser and writer after this.
 
     Raises:
-        MalformedPayload: not UTF-8 JSON, or JSON that is not an object.
+        MalformedPayload: not UTF-8, not JSON, or JSON that is not an object.
     """
     try:
-        value = json.loads(body)
-    except (ValueError, RecursionError) as error:  # bad UTF-8, bad JSON, absurd nesting
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise MalformedPayload("body is not UTF-8") from error
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError) as error:  # bad JSON, absurd nesting
         raise MalformedPayload("body is not JSON") from error
     if not isinstance(value, dict):
         raise MalformedPayload("body is not a JSON object")
+    if _SURROGATE_ESCAPE.search(text):  # the only way a surrogate gets into strict UTF-8 JSON
+        _replace_lone_surrogates(value)
     return value
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # decoded, a surrogate left in a str is unpaired
+
+
+def _replace_lone_surrogates(root: dict[str, Any]) -> None:
+    """Replace, in place, each surrogate in the keys and string values under `root` by U+FFFD.
+
+    The walk keeps its own stack of containers rather than recursing, so that a body nested as
+    deep as the JSON decoder accepts cannot overflow Python's stack here.
+    """
+    stack: list[dict[str, Any] | list[Any]] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                node[index] = _cleaned(item, stack)
+        else:
+            items = list(node.items())
+            node.clear()
+            for key, item in items:
+                node[_SURROGATE.sub("\ufffd", key)] = _cleaned(item, stack)
+
+
+def _cleaned(item: Any, stack: list[dict[str, Any] | list[Any]]) -> Any:
+    """A string item with its surrogates replaced; a container is pushed on `stack` for later."""
+    if isinstance(item, str):
+        return _SURROGATE.sub("\ufffd", item)
+    if isinstance(item, dict | list):
+        stack.append(item)
+    return item

@@ -10,7 +10,7 @@ from bots.channels.signatures import verify_telegram_secret
 from bots.channels.telegram_inbound import parse_telegram_update
 from bots.messages import Channel
 from webhook.webhooks import ACK, channel_settings, enqueue, ignored, not_served, refusal
-from webhook.webhooks.body import BodyTooLarge, json_object, read_body
+from webhook.webhooks.body import JSON_TYPE, BodyRefused, json_object, read_body
 
 router = APIRouter(tags=["webhooks"])
 
@@ -26,9 +26,9 @@ async def receive_update(request: Request) -> JSONResponse:
     try:
         secret = settings.telegram_webhook_secret.get_secret_value()
         verify_telegram_secret(request.headers.get(SECRET_HEADER), secret)
-        body = await read_body(request, settings.webhook_max_body_bytes)
+        body = await read_body(request, settings, JSON_TYPE)
         messages = parse_telegram_update(json_object(body))
-    except (ChannelError, BodyTooLarge) as error:
+    except (ChannelError, BodyRefused) as error:
         return refusal(request, Channel.TELEGRAM, error)
     if not messages:
         ignored(Channel.TELEGRAM, "an update the bot does not act on")

@@ -23,12 +23,11 @@ from webhook.webhooks import (
     not_served,
     refusal,
 )
-from webhook.webhooks.body import BodyTooLarge, read_body
+from webhook.webhooks.body import FORM_TYPE, BodyRefused, read_body
 
 router = APIRouter(tags=["webhooks"])
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
-FORM_TYPE = "application/x-www-form-urlencoded"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 
 
@@ -52,11 +51,11 @@ async def _receive(request: Request) -> Response:
         signature = request.headers.get(SIGNATURE_HEADER)
         if not signature:
             raise MissingSignature("no X-Twilio-Signature header")
-        form = _form(request, await read_body(request, settings.webhook_max_body_bytes))
+        form = _form(await read_body(request, settings, FORM_TYPE))
         token = settings.twilio_auth_token.get_secret_value()
         verify_twilio_signature(signature, public_url(request), form, token)
         parsed = parse_twilio_form(form)
-    except (ChannelError, BodyTooLarge) as error:
+    except (ChannelError, BodyRefused) as error:
         return refusal(request, Channel.TWILIO, error)
     if parsed is not None:
         await enqueue(request, [parsed])
@@ -72,10 +71,8 @@ def public_url(request: Request) -> str:
     return f"{base}{request.url.path}" + (f"?{query}" if query else "")
 
 
-def _form(request: Request, body: bytes) -> ImmutableMultiDict[str, str]:
-    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if content_type != FORM_TYPE:
-        raise MalformedPayload(f"body is not a form ({FORM_TYPE})")
+def _form(body: bytes) -> ImmutableMultiDict[str, str]:
+    """The fields of a form body (its Content-Type was checked as it was read)."""
     try:
         return ImmutableMultiDict(parse_qsl(body.decode(), keep_blank_values=True))
     except (UnicodeDecodeError, ValueError) as error:

@@ -21,28 +21,36 @@ from webhook.webhooks import (
     not_served,
     refusal,
 )
-from webhook.webhooks.body import BodyTooLarge, json_object, read_body
+from webhook.webhooks.body import JSON_TYPE, BodyRefused, json_object, read_body
 
 router = APIRouter(tags=["webhooks"])
 logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 SUBSCRIBE = "subscribe"
+MODE, TOKEN, CHALLENGE = "hub.mode", "hub.verify_token", "hub.challenge"
 
 
 @router.get("/webhooks/whatsapp")
 async def verify_subscription(
     request: Request,
-    mode: Annotated[str, Query(alias="hub.mode")] = "",
-    token: Annotated[str, Query(alias="hub.verify_token")] = "",
-    challenge: Annotated[str, Query(alias="hub.challenge")] = "",
+    mode: Annotated[str, Query(alias=MODE)] = "",
+    token: Annotated[str, Query(alias=TOKEN)] = "",
+    challenge: Annotated[str, Query(alias=CHALLENGE)] = "",
 ) -> Response:
-    """Echo Meta's challenge when it presents our verify token; 403 otherwise."""
+    """Echo Meta's challenge when it presents our verify token.
+
+    A request without all three parameters is a 400 before any token is compared (an empty
+    challenge echoed would verify nothing); another token or mode is a 403.
+    """
     settings = channel_settings(request)
     if Channel.WHATSAPP.value not in settings.channels:
         return not_served(Channel.WHATSAPP)
+    given = {MODE: mode, TOKEN: token, CHALLENGE: challenge}
+    if missing := [name for name, value in given.items() if not value]:
+        return JSONResponse({"error": "missing " + ", ".join(missing)}, status_code=400)
     expected = settings.whatsapp_verify_token.get_secret_value()
-    if mode == SUBSCRIBE and token and same_secret(token, expected):
+    if mode == SUBSCRIBE and same_secret(token, expected):
         return PlainTextResponse(challenge)
     logger.warning(
         "webhook verification refused channel=whatsapp client=%s mode=%r",
@@ -60,11 +68,11 @@ async def receive_notification(request: Request) -> JSONResponse:
     if Channel.WHATSAPP.value not in settings.channels:
         return not_served(Channel.WHATSAPP)
     try:
-        body = await read_body(request, settings.webhook_max_body_bytes)
+        body = await read_body(request, settings, JSON_TYPE)
         app_secret = settings.whatsapp_app_secret.get_secret_value()
         verify_meta_signature(request.headers.get(SIGNATURE_HEADER), body, app_secret)
         notification = parse_whatsapp_payload(json_object(body))
-    except (ChannelError, BodyTooLarge) as error:
+    except (ChannelError, BodyRefused) as error:
         return refusal(request, Channel.WHATSAPP, error)
     items: list[QueueItem] = [*notification.messages, *notification.statuses]
     items += notification.refusals
