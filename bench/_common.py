@@ -284,6 +284,8 @@ def telegram_update(template: Any, update_id: int, user_id: int, text: str | Non
     message = update.get("message") or update["callback_query"]["message"]
     message["chat"]["id"] = user_id
     message["message_id"] = update_id % 1_000_000
+    if "message" in update:  # sent now: the webhook refuses what is older than the dedupe window
+        message["date"] = int(time.time())
     sender = (update.get("message") or update["callback_query"])["from"]
     sender["id"] = user_id
     if "callback_query" in update:
@@ -299,6 +301,7 @@ def whatsapp_payload(template: Any, wamid: str, number: str) -> Any:
     value = payload["entry"][0]["changes"][0]["value"]
     value["messages"][0]["id"] = wamid
     value["messages"][0]["from"] = number
+    value["messages"][0]["timestamp"] = str(int(time.time()))  # sent now, as a replay is refused
     for contact in value.get("contacts", []):
         contact["wa_id"] = number
     return payload
