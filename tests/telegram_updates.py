@@ -108,10 +108,23 @@ def refresh(update: Update, now: float | None = None) -> Update:
     return update
 
 
+def sent_at(update: Update) -> int | None:
+    """When the user did what `update` reports (the edit's date for an edit), if it says."""
+    for kind in DATED:
+        dated = update.get(kind)
+        if isinstance(dated, dict):
+            date = dated.get("edit_date", dated.get("date"))
+            return date if isinstance(date, int) else None
+    return None
+
+
 @cache
 def recorded_updates() -> dict[str, Update]:
-    """Every recorded Telegram update under tests/fixtures/telegram, by file name."""
-    return {path.stem: json.loads(path.read_text()) for path in sorted(RECORDED.glob("*.json"))}
+    """Every Telegram update under tests/fixtures/telegram, ours and others', by file name."""
+    return {
+        str(path.relative_to(RECORDED).with_suffix("")): json.loads(path.read_text())
+        for path in sorted(RECORDED.rglob("*.json"))
+    }
 
 
 def paths(value: Any) -> Iterator[Where]:

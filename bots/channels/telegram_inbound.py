@@ -67,7 +67,7 @@ class _Shape(BaseModel):
 
 class _User(_Shape):
     id: TelegramId
-    is_bot: bool
+    is_bot: bool = False  # sent since Bot API 3.1 (2017); Telegram's own examples lack it
     first_name: Text
     last_name: Text | None = None
     language_code: Text | None = None

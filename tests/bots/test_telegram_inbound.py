@@ -4,6 +4,7 @@ import random
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from bots.channels.telegram_inbound import parse_telegram_update
 from bots.channels.telegram_setup import ALLOWED_UPDATES
 from bots.messages import Channel, InboundKind, InboundMessage
 from bots.queue import SEEN_TTL_SECONDS
-from tests.telegram_updates import FUZZED, Mutation, mutated_updates
+from tests.telegram_updates import FUZZED, Mutation, mutated_updates, refresh, sent_at
 
 Payload = Callable[[str, str], dict[str, Any]]
 
@@ -359,8 +360,12 @@ def test_a_reply_to_message_is_not_read(provider_payload: Payload) -> None:
     assert parse_one(update).text == "Toyota Corolla 2015 under 8000 dollars"
 
 
+def as_sent_soon_after(update: dict[str, Any]) -> None:
+    refresh(update, now=SOON_AFTER.timestamp())
+
+
 @settings(max_examples=400, deadline=None)
-@given(update=mutated_updates())
+@given(update=mutated_updates(fresh=as_sent_soon_after))
 def test_a_mutated_update_gives_messages_or_is_malformed(update: dict[str, Any]) -> None:
     try:
         messages = parse(update)
@@ -373,3 +378,57 @@ def test_a_mutated_update_gives_messages_or_is_malformed(update: dict[str, Any])
     for message in messages:
         assert isinstance(message, InboundMessage)
         message.model_dump_json()  # as the queue writes it
+
+
+# Updates written by others (tests/fixtures/telegram/others/README.md), and what each is read as:
+# a kind, or None for an update the bot does not act on.
+WRITTEN_BY_OTHERS = {
+    "aiogram_update": InboundKind.TEXT,
+    "aiogram_photo": InboundKind.IMAGE,
+    "aiogram_forwarded_message": InboundKind.TEXT,
+    "aiogram_reply_message": InboundKind.TEXT,
+    "automoderator_message_reaction": InboundKind.REACTION,
+    "telegram_docs_text": InboundKind.START,
+    "telegram_docs_reply": InboundKind.START,
+    "telegram_docs_edited_message": InboundKind.EDIT,
+    "telegram_docs_voice": InboundKind.UNSUPPORTED,
+    "telegram_docs_callback_query": InboundKind.BUTTON,
+    "telegram_docs_inline_query": None,
+    "telemetree_start": InboundKind.START,
+    "telemetree_edited_message": InboundKind.EDIT,
+    "telemetree_inline_query": None,
+}
+OTHERS = Path(__file__).parent.parent / "fixtures" / "telegram" / "others"
+
+
+def test_every_update_written_by_others_is_checked() -> None:
+    assert sorted(path.stem for path in OTHERS.glob("*.json")) == sorted(WRITTEN_BY_OTHERS)
+
+
+def others(name: str, provider_payload: Payload) -> dict[str, Any]:
+    return provider_payload("telegram", f"others/{name}")
+
+
+@pytest.mark.parametrize(("name", "kind"), WRITTEN_BY_OTHERS.items(), ids=WRITTEN_BY_OTHERS.keys())
+def test_an_update_written_by_others_is_read_as_it_was_when_sent(
+    provider_payload: Payload, name: str, kind: InboundKind | None
+) -> None:
+    # Their dates are years old: read as a minute after they were sent (or now, if undated).
+    update = others(name, provider_payload)
+    date = sent_at(update)
+    now = datetime.now(UTC) if date is None else datetime.fromtimestamp(date + 60, UTC)
+    messages = parse(update, now=now)
+    assert [message.kind for message in messages] == ([] if kind is None else [kind])
+
+
+@pytest.mark.parametrize(("name", "kind"), WRITTEN_BY_OTHERS.items(), ids=WRITTEN_BY_OTHERS.keys())
+def test_an_update_written_by_others_is_stale_today_unless_undated(
+    provider_payload: Payload, name: str, kind: InboundKind | None
+) -> None:
+    update = others(name, provider_payload)
+    if sent_at(update) is None:  # a button tap, an inline query: no date of its own
+        messages = parse(update, now=datetime.now(UTC))
+        assert [message.kind for message in messages] == ([] if kind is None else [kind])
+        return
+    with pytest.raises(StaleMessage):
+        parse(update, now=datetime.now(UTC))

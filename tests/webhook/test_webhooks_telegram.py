@@ -16,7 +16,14 @@ from bots.config import ChannelSettings
 from bots.messages import InboundKind
 from bots.queue import SEEN_TTL_SECONDS
 from tests.conftest import InboundStream
-from tests.telegram_updates import FUZZED, Mutation, encode, mutated_updates, refresh
+from tests.telegram_updates import (
+    FUZZED,
+    Mutation,
+    encode,
+    mutated_updates,
+    recorded_updates,
+    refresh,
+)
 
 Payload = Callable[[str, str], dict[str, Any]]
 URL = "/webhooks/telegram"
@@ -163,6 +170,21 @@ def test_a_body_that_is_not_an_update_is_a_400_with_a_clear_error(
         response = webhook_client.post(URL, content=body, headers=json_with(secret))
         assert response.status_code == 400, body
         assert error in response.json()["error"]
+
+
+OTHERS = sorted(name for name in recorded_updates() if name.startswith("others/"))
+
+
+@pytest.mark.parametrize("name", OTHERS)
+def test_an_update_written_by_others_sent_now_is_acknowledged(
+    inbound_stream: InboundStream,
+    webhook_client: TestClient,
+    provider_payload: Payload,
+    secret: str,
+    name: str,
+) -> None:
+    response = post(webhook_client, recorded(provider_payload, name, inbound_stream), secret)
+    assert (response.status_code, response.json()) == (200, {"ok": True})
 
 
 def test_a_replay_older_than_the_dedupe_window_is_a_400_and_not_queued(
