@@ -24,6 +24,19 @@ class ChannelSettings(BaseSettings):
         description="Channels this deployment serves (webhooks of the others answer 404).",
     )
     webhook_max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    webhook_body_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="Time a client has to send a webhook body once its headers are in (then 408).",
+    )
+    webhook_max_concurrent_bodies: int = Field(
+        default=64,
+        ge=1,
+        description=(
+            "Webhook bodies read at once per process (each holds up to webhook_max_body_bytes); "
+            "more wait briefly, then get 503."
+        ),
+    )
     inbound_stream: str = Field(default="nzila:inbound", description="Redis stream of messages.")
     worker_metrics_port: int = Field(
         default=9101, ge=0, le=65535, description="The worker's /metrics on 127.0.0.1 (0: off)."

@@ -9,7 +9,7 @@ WEBHOOKS = Counter(
     "nzila_webhooks_total",
     "Webhook requests by channel and outcome "
     "(queued, duplicate, status, refused_item, ignored, bad_signature, malformed, too_large, "
-    "disabled).",
+    "unsupported_media_type, body_timeout, busy, disabled).",
     ["channel", "outcome"],
 )
 TURN_SECONDS = Histogram(

@@ -25,6 +25,7 @@ from notifications.redis import connect_async_redis, connect_redis
 from webhook import gallery, health, home, simulator
 from webhook.config import AppSettings, get_app_settings
 from webhook.webhooks import telegram, twilio, whatsapp
+from webhook.webhooks.body import BodySlots
 
 
 def create_app(
@@ -58,6 +59,7 @@ def create_app(
     engine = make_engine(catalog_settings.database_url, echo=catalog_settings.database_echo)
     app.state.settings = app_settings
     app.state.channel_settings = channel_settings
+    app.state.body_slots = BodySlots(channel_settings.webhook_max_concurrent_bodies)
     app.state.dialog_settings = dialog_settings
     app.state.inbox_settings = inbox_settings
     app.state.sessions = make_session_factory(engine)

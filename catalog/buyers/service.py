@@ -131,14 +131,27 @@ def _carry_over(keep: Buyer, drop: Buyer) -> None:
 def change_whatsapp_id(*, db_session: Session, buyer: Buyer, new_id: str) -> None:
     """The buyer told WhatsApp of a new number (or got a new BSUID): their record follows.
 
-    A number already held by another buyer is left alone (staff decide who is who).
+    Meta's notice is authoritative, so a buyer already holding the new id is the same person
+    (who wrote from it before the notice was handled): merged into `buyer`. When they cannot be
+    merged automatically, both are left for staff (logged).
     """
+    column = Buyer.whatsapp_number if new_id.startswith("+") else Buyer.whatsapp_bsuid
+    value = normalise_e164(new_id) if new_id.startswith("+") else new_id
+    holder = db_session.scalar(select(Buyer).where(column == value))
+    if holder is not None and holder.id != buyer.id:
+        try:
+            merge(db_session=db_session, keep=buyer, drop=holder)
+        except BuyersNotMerged:
+            logger.warning(
+                "buyer %s changed WhatsApp id to one buyer %s holds: left for staff to merge",
+                buyer.id, holder.id,
+                extra={"buyer_id": buyer.id, "other_buyer_id": holder.id},
+            )  # fmt: skip
+            return
     if new_id.startswith("+"):
-        e164 = normalise_e164(new_id)
-        if db_session.scalar(select(Buyer.id).where(Buyer.whatsapp_number == e164)) is None:
-            buyer.whatsapp_number = e164
-    elif db_session.scalar(select(Buyer.id).where(Buyer.whatsapp_bsuid == new_id)) is None:
-        buyer.whatsapp_bsuid = new_id
+        buyer.whatsapp_number = value
+    else:
+        buyer.whatsapp_bsuid = value
     db_session.flush()
 
 

@@ -19,7 +19,14 @@ from bots.config import ChannelSettings
 from bots.messages import Channel, DeliveryStatus, InboundMessage, QueueItem, Refusal
 from bots.metrics import WEBHOOKS
 from bots.queue import InboundQueue
-from webhook.webhooks.body import BodyRefused, BodyTooLarge, UnsupportedMediaType
+from webhook.webhooks.body import (
+    BodyRefused,
+    BodyTimeout,
+    BodyTooLarge,
+    TooManyBodies,
+    UnsupportedMediaType,
+    was_read,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +50,12 @@ def not_served(channel: Channel) -> JSONResponse:
 
 
 def refusal(request: Request, channel: Channel, error: ChannelError | BodyRefused) -> JSONResponse:
-    """The answer to a request refused before anything was queued: 400, 401, 403, 413 or 415.
+    """The answer to a request refused before anything was queued: 400, 401, 403, 408, 413, 415
+    or 503 (too many bodies arriving at once: retry after a second).
 
-    A body refused before it was read whole closes the connection: what is left of it would
-    otherwise have to be read (and thrown away) before the next request on it.
+    A request refused before its body was read whole closes the connection: what is left of
+    the body would otherwise have to be read (and thrown away) before the next request on it.
+    One refused after (a bad signature, a malformed payload) keeps it open for the next.
     """
     status, outcome = _status_of(error)
     count(channel, outcome)
@@ -62,20 +71,28 @@ def refusal(request: Request, channel: Channel, error: ChannelError | BodyRefuse
             channel.value, status, error,
             extra={"channel": channel.value, "status": status},
         )  # fmt: skip
-    headers = {"Connection": "close"} if isinstance(error, BodyRefused) else None
+    headers = None if was_read(request) else {"Connection": "close"}
+    if isinstance(error, TooManyBodies):
+        headers = {"Connection": "close", "Retry-After": "1"}
     return JSONResponse({"error": str(error)}, status_code=status, headers=headers)
+
+
+# The HTTP status and metrics outcome of each refusal; the first class an error is wins.
+_STATUSES: tuple[tuple[type[Exception], int, str], ...] = (
+    (BodyTooLarge, 413, "too_large"),
+    (UnsupportedMediaType, 415, "unsupported_media_type"),
+    (BodyTimeout, 408, "body_timeout"),
+    (TooManyBodies, 503, "busy"),
+    (MissingSignature, 401, "bad_signature"),
+    (BadSignature, 403, "bad_signature"),
+)
 
 
 def _status_of(error: ChannelError | BodyRefused) -> tuple[int, str]:
     """The HTTP status of a refusal, and its outcome for the metrics."""
-    if isinstance(error, BodyTooLarge):
-        return 413, "too_large"
-    if isinstance(error, UnsupportedMediaType):
-        return 415, "unsupported_media_type"
-    if isinstance(error, MissingSignature):
-        return 401, "bad_signature"
-    if isinstance(error, BadSignature):
-        return 403, "bad_signature"
+    for kind, status, outcome in _STATUSES:
+        if isinstance(error, kind):
+            return status, outcome
     return 400, "malformed"  # MalformedPayload
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import Any
@@ -27,17 +28,56 @@ class UnsupportedMediaType(BodyRefused):
     """A body whose Content-Type is not the one the provider sends (or no Content-Type)."""
 
 
+class BodyTimeout(BodyRefused):
+    """A body not sent whole within the time allowed (a stalled or deliberately slow client)."""
+
+
+class TooManyBodies(BodyRefused):
+    """Every slot for reading a body is taken, and none came free within the grace period."""
+
+
+class BodySlots:
+    """How many webhook bodies one process reads at once.
+
+    A body being read holds memory (up to the size limit) and a slot until it is whole, refused
+    or timed out, so slow clients can hold at most `size` slots for at most the body timeout each.
+    A request finding every slot taken waits `grace` seconds for one, then is refused with 503
+    (providers retry) instead of queueing behind the slow ones.
+    """
+
+    def __init__(self, size: int, *, grace: float = 0.2) -> None:
+        self.size = size
+        self.grace = grace
+        self._free = asyncio.Semaphore(size)
+
+    async def acquire(self) -> None:
+        """Raises TooManyBodies when no slot came free within the grace period."""
+        try:
+            async with asyncio.timeout(self.grace):
+                await self._free.acquire()
+        except TimeoutError:
+            raise TooManyBodies(
+                f"{self.size} request bodies are being read already: retry shortly"
+            ) from None
+
+    def release(self) -> None:
+        self._free.release()
+
+
 async def read_body(request: Request, settings: ChannelSettings, media_type: str) -> bytes:
     """The raw body of a request that says it is `media_type`, refused as soon as it is known
-    to exceed the size limit.
+    to exceed the size limit or the time allowed.
 
     The Content-Type and declared Content-Length are checked first, so nothing is read of a body
     that would be refused anyway; the stream is then read in chunks and abandoned at the first
-    byte over the limit, so a lying or missing Content-Length changes nothing.
+    byte over the limit, so a lying or missing Content-Length changes nothing. Reading takes one
+    of the app's `BodySlots` and must finish within `webhook_body_timeout_seconds`.
 
     Raises:
         UnsupportedMediaType: the Content-Type is missing or another than `media_type`.
         BodyTooLarge: the body is, or says it is, over the limit.
+        TooManyBodies: every slot is held by bodies still arriving.
+        BodyTimeout: the client did not send the whole body in time.
     """
     if not is_media_type(request.headers.get("content-type", ""), media_type):
         raise UnsupportedMediaType(f"Content-Type is not {media_type}")
@@ -45,6 +85,27 @@ async def read_body(request: Request, settings: ChannelSettings, media_type: str
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge(f"Content-Length {declared} is over {limit} bytes")
+    slots: BodySlots = request.app.state.body_slots
+    await slots.acquire()
+    try:
+        async with asyncio.timeout(settings.webhook_body_timeout_seconds):
+            body = await _read_within(request, limit)
+    except TimeoutError:
+        seconds = settings.webhook_body_timeout_seconds
+        raise BodyTimeout(f"the body was not sent within {seconds:g} s") from None
+    finally:
+        slots.release()
+    request.state.body_read = True
+    return body
+
+
+def was_read(request: Request) -> bool:
+    """Whether `read_body` read this request's whole body (else its connection cannot be reused:
+    the rest of the body would be taken for the next request)."""
+    return getattr(request.state, "body_read", False)
+
+
+async def _read_within(request: Request, limit: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():

@@ -1,0 +1,174 @@
+"""Slow and stalled request bodies, over real sockets to the app under uvicorn.
+
+A client that sends its headers and then too little of its body, or sends it a byte at a time,
+must not hold the app: it is cut off with 408 once the body timeout passes, the number of bodies
+read at once is bounded (the rest get 503 at once, which providers retry), and every other
+client is answered meanwhile.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from bots.config import ChannelSettings
+from catalog.config import CatalogSettings
+from notifications.config import RedisSettings
+from tests.servers import serve_in_thread
+from webhook.app import create_app
+from webhook.config import AppSettings
+
+SECRET = "test-meta-app-secret"
+TIMEOUT = 0.6
+SLOTS = 6
+
+
+@pytest.fixture
+def app_url(database_url: str, redis_settings: RedisSettings, tmp_path: Path) -> Iterator[str]:
+    settings = ChannelSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        whatsapp_app_secret=SecretStr(SECRET),
+        telegram_webhook_secret=SecretStr("test-telegram-secret_0123"),
+        webhook_body_timeout_seconds=TIMEOUT,
+        webhook_max_concurrent_bodies=SLOTS,
+    )
+    app = create_app(
+        AppSettings(_env_file=None),  # type: ignore[call-arg]
+        CatalogSettings(database_url=database_url, media_dir=tmp_path / "media"),
+        redis_settings,
+        settings,
+    )
+    with serve_in_thread(app, "/healthz") as url:
+        yield url
+
+
+def stalled(
+    url: str, path: str = "/webhooks/whatsapp", sent: bytes = b'{"object": '
+) -> socket.socket:
+    """A client that declares a 1,000-byte body, sends `sent` of it and stops."""
+    host, port = url.removeprefix("http://").split(":")
+    client = socket.create_connection((host, int(port)), timeout=10)
+    client.sendall(
+        f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+        f"X-Hub-Signature-256: sha256={'0' * 64}\r\nContent-Length: 1000\r\n\r\n".encode()
+        + sent
+    )
+    return client
+
+
+def answer(client: socket.socket) -> tuple[int, bytes]:
+    """The status and raw response of a stalled client, read until the server closes."""
+    received = b""
+    while chunk := client.recv(65536):
+        received += chunk
+    client.close()
+    return int(received.split(b" ", 2)[1]), received
+
+
+def signed_post(url: str, message_id: str) -> httpx.Response:
+    payload = {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": "1",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {"phone_number_id": "1", "display_phone_number": "1"},
+                            "contacts": [{"wa_id": "2348012345678", "profile": {"name": "A"}}],
+                            "messages": [
+                                {
+                                    "from": "2348012345678",
+                                    "id": message_id,
+                                    "timestamp": str(int(time.time())),
+                                    "type": "text",
+                                    "text": {"body": "Toyota Camry"},
+                                }
+                            ],
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+    body = json.dumps(payload).encode()
+    digest = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    headers = {"X-Hub-Signature-256": f"sha256={digest}", "Content-Type": "application/json"}
+    return httpx.post(f"{url}/webhooks/whatsapp", content=body, headers=headers, timeout=5)
+
+
+def test_a_stalled_body_is_cut_off_with_408_and_its_connection_closed(app_url: str) -> None:
+    client = stalled(app_url)
+    started = time.monotonic()
+    status, response = answer(client)  # returns only because the server closed the connection
+    assert status == 408
+    assert b"not sent within" in response
+    assert b"connection: close" in response.lower()
+    assert TIMEOUT <= time.monotonic() - started < TIMEOUT + 2
+
+
+def test_a_body_trickled_a_byte_at_a_time_is_cut_off_all_the_same(app_url: str) -> None:
+    client = stalled(app_url, sent=b"")
+    client.settimeout(0.05)
+    started, status = time.monotonic(), 0
+    while time.monotonic() - started < TIMEOUT + 3:
+        try:
+            client.sendall(b" ")
+            received = client.recv(65536)
+        except TimeoutError:
+            continue
+        except OSError:  # the server closed first
+            break
+        status = int(received.split(b" ", 2)[1])
+        break
+    client.close()
+    assert status == 408
+
+
+def test_other_clients_are_answered_while_bodies_stall(
+    app_url: str, inbound_stream: object
+) -> None:
+    slow = [stalled(app_url) for _ in range(SLOTS - 1)]
+    time.sleep(0.1)
+    started = time.monotonic()
+    response = signed_post(app_url, f"wamid.slow-{time.time_ns()}")
+    assert response.status_code == 200
+    assert response.json()["queued"] == 1
+    assert time.monotonic() - started < TIMEOUT / 2  # not after the slow ones were cut off
+    assert httpx.get(f"{app_url}/healthz", timeout=1).status_code == 200
+    assert [answer(client)[0] for client in slow] == [408] * len(slow)
+
+
+def test_with_every_slot_held_a_body_is_refused_at_once_with_503_then_served(
+    app_url: str,
+) -> None:
+    slow = [stalled(app_url) for _ in range(SLOTS)]
+    time.sleep(0.1)
+    started = time.monotonic()
+    busy = signed_post(app_url, f"wamid.busy-{time.time_ns()}")
+    assert busy.status_code == 503
+    assert busy.headers["retry-after"] == "1"
+    assert time.monotonic() - started < TIMEOUT / 2
+    assert [answer(client)[0] for client in slow] == [408] * SLOTS
+    assert signed_post(app_url, f"wamid.after-{time.time_ns()}").status_code == 200
+
+
+def test_a_telegram_body_without_the_secret_is_refused_before_any_of_it_is_awaited(
+    app_url: str,
+) -> None:
+    client = stalled(app_url, path="/webhooks/telegram")
+    started = time.monotonic()
+    status, _ = answer(client)
+    assert status == 401
+    assert time.monotonic() - started < TIMEOUT / 2
