@@ -76,6 +76,11 @@ class InboundMessage(BaseModel):
         return f"{self.channel.value}:{self.user_id}"
 
     @property
+    def in_order(self) -> bool:
+        """A buyer's items run strictly in the order they were queued."""
+        return True
+
+    @property
     def is_turn(self) -> bool:
         """Something the buyer said or tapped, for the dialog engine to answer."""
         return self.kind not in NOT_TURNS
@@ -109,6 +114,12 @@ class DeliveryStatus(BaseModel):
             return f"{self.channel.value}:{self.recipient}"
         return f"{self.channel.value}:statuses"  # one shared line: rare, and cheap to apply
 
+    @property
+    def in_order(self) -> bool:
+        """Whether it waits for the items before it in its line (the turn that sent its
+        message); a report naming no buyer has no turn to wait for."""
+        return bool(self.recipient)
+
 
 REFUSED_ITEM_MAX = 4000
 
@@ -130,6 +141,11 @@ class Refusal(BaseModel):
     @property
     def conversation_key(self) -> str:
         return f"{self.channel.value}:refused"
+
+    @property
+    def in_order(self) -> bool:
+        """Refusals share a line but wait for nothing in it: none depends on another."""
+        return False
 
 
 QueueItem = InboundMessage | DeliveryStatus | Refusal

@@ -145,7 +145,8 @@ class ConversationWorker:
         edit or new number recorded without the dialog engine; a delivery report applied (after
         the turn that sent its message); a refused item kept."""
         key = queued.message.conversation_key
-        if not await self._wait_for_turn(key, queued.sequence):
+        in_order = queued.message.in_order
+        if in_order and not await self._wait_for_turn(key, queued.sequence):
             return
         started = time.monotonic()
         item = queued.message
@@ -171,7 +172,8 @@ class ConversationWorker:
             if attempts < MAX_TURN_ATTEMPTS:
                 return
             logger.error("giving up on a message", extra={"conversation": key})
-        await self._queue.mark_done(key, queued.sequence)
+        if in_order:
+            await self._queue.mark_done(key, queued.sequence)
         await self._queue.ack(queued.entry_id)
 
     async def _wait_for_turn(self, key: str, sequence: int) -> bool:

@@ -132,27 +132,35 @@ def change_whatsapp_id(*, db_session: Session, buyer: Buyer, new_id: str) -> Non
     """The buyer told WhatsApp of a new number (or got a new BSUID): their record follows.
 
     Meta's notice is authoritative, so a buyer already holding the new id is the same person
-    (who wrote from it before the notice was handled): merged into `buyer`. When they cannot be
-    merged automatically, both are left for staff (logged).
+    (who wrote from it before the notice was handled, or is writing from it now, in another
+    worker): merged into `buyer`. When they cannot be merged automatically, both are left for
+    staff (logged).
     """
-    column = Buyer.whatsapp_number if new_id.startswith("+") else Buyer.whatsapp_bsuid
-    value = normalise_e164(new_id) if new_id.startswith("+") else new_id
-    holder = db_session.scalar(select(Buyer).where(column == value))
-    if holder is not None and holder.id != buyer.id:
+    is_number = new_id.startswith("+")
+    column = Buyer.whatsapp_number if is_number else Buyer.whatsapp_bsuid
+    value = normalise_e164(new_id) if is_number else new_id
+    for attempt in range(2):
+        holder = db_session.scalar(select(Buyer).where(column == value))
+        if holder is not None and holder.id != buyer.id:
+            try:
+                merge(db_session=db_session, keep=buyer, drop=holder)
+            except BuyersNotMerged:
+                logger.warning(
+                    "buyer %s changed WhatsApp id to one buyer %s holds: left for staff to merge",
+                    buyer.id, holder.id,
+                    extra={"buyer_id": buyer.id, "other_buyer_id": holder.id},
+                )  # fmt: skip
+                return
         try:
-            merge(db_session=db_session, keep=buyer, drop=holder)
-        except BuyersNotMerged:
-            logger.warning(
-                "buyer %s changed WhatsApp id to one buyer %s holds: left for staff to merge",
-                buyer.id, holder.id,
-                extra={"buyer_id": buyer.id, "other_buyer_id": holder.id},
-            )  # fmt: skip
+            with db_session.begin_nested():
+                setattr(buyer, column.key, value)
+                db_session.flush()
             return
-    if new_id.startswith("+"):
-        buyer.whatsapp_number = value
-    else:
-        buyer.whatsapp_bsuid = value
-    db_session.flush()
+        except IntegrityError:
+            if attempt:
+                raise
+            # Another worker created the holder since we looked (its first message from the
+            # new id, committed meanwhile): look again, and merge it.
 
 
 def get_or_create_by_telegram(*, db_session: Session, user_id: int, name: str = "") -> Buyer:
