@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 import json
 import os
 import secrets
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import cycle
 from typing import Any
@@ -191,7 +194,10 @@ def report(samples: list[Sample], webhooks: list[Webhook], seen: Counter[tuple[s
     return "\n".join(lines)
 
 
-def run(rate: float, duration: float, backend: str, warmup: float) -> str:
+@contextmanager
+def web_app(backend: str) -> Iterator[tuple[str, str, Children]]:
+    """The web app as `nzila serve` runs it, on a fresh SQLite database and the given Redis:
+    its URL, the Redis URL and the child processes (for their CPU time)."""
     workdir = fresh_dir("bench-ack")
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -200,6 +206,11 @@ def run(rate: float, duration: float, backend: str, warmup: float) -> str:
         env = {"DATABASE_URL": f"sqlite:///{workdir / 'nzila.sqlite3'}", "REDIS_URL": redis_url,
                "PUBLIC_BASE_URL": base_url, "NZILA_ENV": "development"}  # fmt: skip
         start_web(children, port, env)
+        yield base_url, redis_url, children
+
+
+def run(rate: float, duration: float, backend: str, warmup: float) -> str:
+    with web_app(backend) as (base_url, redis_url, children):
         signer = Signer(ChannelSettings(), base_url)
         after = last_entry(redis_url)
         warm = build_webhooks(signer, int(rate * warmup))
@@ -224,7 +235,7 @@ def status_burst(signer: Signer, count: int) -> list[Webhook]:
     template = fixture("whatsapp", "status_delivered")
     webhooks = []
     for number in range(count):
-        payload = json.loads(json.dumps(template))
+        payload = copy.deepcopy(template)
         status = payload["entry"][0]["changes"][0]["value"]["statuses"][0]
         status.update(id=wamid, status=next(states), timestamp=str(int(time.time()) - number % 60))
         webhooks.append(signer.whatsapp(payload))
@@ -251,14 +262,7 @@ async def send_at_once(base_url: str, webhooks: list[Webhook]) -> list[tuple[int
 
 
 def run_status_burst(count: int, backend: str) -> str:
-    workdir = fresh_dir("bench-ack")
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    with redis_server(backend, workdir) as (redis_url, redis_pid), Children(workdir) as children:
-        children.track("redis", redis_pid)
-        env = {"DATABASE_URL": f"sqlite:///{workdir / 'nzila.sqlite3'}", "REDIS_URL": redis_url,
-               "PUBLIC_BASE_URL": base_url, "NZILA_ENV": "development"}  # fmt: skip
-        start_web(children, port, env)
+    with web_app(backend) as (base_url, _, _):
         webhooks = status_burst(Signer(ChannelSettings(), base_url), count)
         answers = asyncio.run(send_at_once(base_url, webhooks))
     ok = [seconds * 1000 for status, seconds, _ in answers if status == 200]

@@ -8,18 +8,18 @@ client is answered meanwhile.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from pydantic import SecretStr
 
+from bots.channels.signatures import meta_signature
 from bots.config import ChannelSettings
 from catalog.config import CatalogSettings
 from notifications.config import RedisSettings
@@ -74,38 +74,19 @@ def answer(client: socket.socket) -> tuple[int, bytes]:
     return int(received.split(b" ", 2)[1]), received
 
 
-def signed_post(url: str, message_id: str) -> httpx.Response:
-    payload = {
-        "object": "whatsapp_business_account",
-        "entry": [
-            {
-                "id": "1",
-                "changes": [
-                    {
-                        "field": "messages",
-                        "value": {
-                            "messaging_product": "whatsapp",
-                            "metadata": {"phone_number_id": "1", "display_phone_number": "1"},
-                            "contacts": [{"wa_id": "2348012345678", "profile": {"name": "A"}}],
-                            "messages": [
-                                {
-                                    "from": "2348012345678",
-                                    "id": message_id,
-                                    "timestamp": str(int(time.time())),
-                                    "type": "text",
-                                    "text": {"body": "Toyota Camry"},
-                                }
-                            ],
-                        },
-                    }
-                ],
-            }
-        ],
-    }
-    body = json.dumps(payload).encode()
-    digest = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-    headers = {"X-Hub-Signature-256": f"sha256={digest}", "Content-Type": "application/json"}
-    return httpx.post(f"{url}/webhooks/whatsapp", content=body, headers=headers, timeout=5)
+@pytest.fixture
+def signed_post(provider_payload: Callable[..., dict[str, Any]]) -> Callable[..., httpx.Response]:
+    """POST Meta's recorded text message, under a new id, signed, to the app at `url`."""
+
+    def post(url: str, message_id: str) -> httpx.Response:
+        payload = provider_payload("whatsapp", "text")
+        payload["entry"][0]["changes"][0]["value"]["messages"][0]["id"] = message_id
+        body = json.dumps(payload).encode()
+        headers = {"X-Hub-Signature-256": meta_signature(body, SECRET)}
+        headers["Content-Type"] = "application/json"
+        return httpx.post(f"{url}/webhooks/whatsapp", content=body, headers=headers, timeout=5)
+
+    return post
 
 
 def test_a_stalled_body_is_cut_off_with_408_and_its_connection_closed(app_url: str) -> None:
@@ -137,7 +118,7 @@ def test_a_body_trickled_a_byte_at_a_time_is_cut_off_all_the_same(app_url: str) 
 
 
 def test_other_clients_are_answered_while_bodies_stall(
-    app_url: str, inbound_stream: object
+    app_url: str, signed_post: Callable[..., httpx.Response], inbound_stream: object
 ) -> None:
     slow = [stalled(app_url) for _ in range(SLOTS - 1)]
     time.sleep(0.1)
@@ -151,7 +132,7 @@ def test_other_clients_are_answered_while_bodies_stall(
 
 
 def test_with_every_slot_held_a_body_is_refused_at_once_with_503_then_served(
-    app_url: str,
+    app_url: str, signed_post: Callable[..., httpx.Response]
 ) -> None:
     slow = [stalled(app_url) for _ in range(SLOTS)]
     time.sleep(0.1)

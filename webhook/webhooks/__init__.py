@@ -71,9 +71,9 @@ def refusal(request: Request, channel: Channel, error: ChannelError | BodyRefuse
             channel.value, status, error,
             extra={"channel": channel.value, "status": status},
         )  # fmt: skip
-    headers = None if was_read(request) else {"Connection": "close"}
+    headers = {} if was_read(request) else {"Connection": "close"}
     if isinstance(error, TooManyBodies):
-        headers = {"Connection": "close", "Retry-After": "1"}
+        headers["Retry-After"] = "1"
     return JSONResponse({"error": str(error)}, status_code=status, headers=headers)
 
 
