@@ -9,14 +9,14 @@ from typing import Protocol
 import httpx
 
 from bots.config import ChannelSettings
-from bots.messages import Channel, InboundMessage
 from bots.outbound.parts import Rendered
 from bots.outbound.providers import TelegramClient, TwilioClient, WhatsAppClient
 from bots.outbound.sender import Sender
 from bots.outbound.telegram import render_telegram
 from bots.outbound.twilio import render_twilio
 from bots.outbound.whatsapp import render_whatsapp
-from dialogs.replies import BotReply
+from chat.messages import Channel, InboundMessage
+from chat.replies import Reply
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ class ChannelAdapter(Protocol):
     sender: Sender
 
     def render(
-        self, replies: list[BotReply], message: InboundMessage, long_payloads: dict[str, str]
+        self, replies: list[Reply], message: InboundMessage, long_payloads: dict[str, str]
     ) -> Rendered:
         """Provider calls for `replies` to the sender of `message`."""
         ...
@@ -50,7 +50,7 @@ class TelegramAdapter:
         self.sender = Sender(self._client, http)
 
     def render(
-        self, replies: list[BotReply], message: InboundMessage, long_payloads: dict[str, str]
+        self, replies: list[Reply], message: InboundMessage, long_payloads: dict[str, str]
     ) -> Rendered:
         return render_telegram(replies, message.chat_id, long_payloads)
 
@@ -79,7 +79,7 @@ class WhatsAppAdapter:
         self.sender = Sender(self._client, http)
 
     def render(
-        self, replies: list[BotReply], message: InboundMessage, long_payloads: dict[str, str]
+        self, replies: list[Reply], message: InboundMessage, long_payloads: dict[str, str]
     ) -> Rendered:
         return render_whatsapp(replies, message.chat_id)
 
@@ -108,7 +108,7 @@ class TwilioAdapter:
         self._status_callback = public_base_url.rstrip("/") + "/webhooks/twilio/status"
 
     def render(
-        self, replies: list[BotReply], message: InboundMessage, long_payloads: dict[str, str]
+        self, replies: list[Reply], message: InboundMessage, long_payloads: dict[str, str]
     ) -> Rendered:
         return render_twilio(replies, message.chat_id, self._from, self._status_callback)
 

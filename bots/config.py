@@ -11,7 +11,7 @@ from functools import lru_cache
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from catalog.config import DEV_SECRET_PREFIX
+from infra.settings import DEV_SECRET_PREFIX
 
 FAKE_PROVIDERS_URL = "http://127.0.0.1:8090"
 

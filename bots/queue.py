@@ -14,7 +14,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from bots.messages import DeliveryStatus, InboundMessage, QueueItem, Refusal
+from chat.messages import DeliveryStatus, InboundMessage, QueueItem, Refusal
 
 STREAM = "nzila:inbound"
 GROUP = "bots"

@@ -21,8 +21,7 @@ from dialogs.client import RasaClient
 from dialogs.config import DialogSettings
 from dialogs.replicas import RasaReplicas
 from dialogs.tracker_store import TrackerStores
-from notifications.config import RedisSettings
-from notifications.redis import connect_async_redis
+from infra.redis import RedisSettings, connect_async_redis
 
 logger = logging.getLogger(__name__)
 

@@ -11,14 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bots.language import detect_language
-from bots.messages import (
-    Channel,
-    DeliveryState,
-    DeliveryStatus,
-    InboundKind,
-    InboundMessage,
-    Refusal,
-)
 from bots.outbound.parts import OutboundPart
 from catalog.buyers import service as buyer_service
 from catalog.buyers.models import Buyer
@@ -32,6 +24,14 @@ from catalog.conversations.models import (
 )
 from catalog.database import transaction
 from catalog.privacy import service as privacy_service
+from chat.messages import (
+    Channel,
+    DeliveryState,
+    DeliveryStatus,
+    InboundKind,
+    InboundMessage,
+    Refusal,
+)
 
 SUPPORTED_LANGUAGES = ("en", "fr", "pt")
 # Opt-out keywords honoured even while an agent has the conversation (the bot, which understands

@@ -21,13 +21,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bots import metrics, turns
 from bots.adapters import ChannelAdapter
-from bots.messages import Channel, DeliveryStatus, InboundKind, InboundMessage, Refusal
 from bots.outbound.parts import OutboundPart, chosen_number
 from bots.outbound.sender import PermanentSendError
 from bots.outbound.telegram import LONG_PAYLOAD_PREFIX
 from bots.queue import InboundQueue, QueuedMessage
 from catalog.conversations.models import ConversationState
-from dialogs.replies import BotReply
+from chat.messages import Channel, DeliveryStatus, InboundKind, InboundMessage, Refusal
+from chat.replies import Reply
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ TYPING_DELAY_SECONDS = 1.0
 class DialogEngine(Protocol):
     async def send(
         self, *, conversation_id: str, text: str, metadata: dict[str, Any]
-    ) -> list[BotReply]:
+    ) -> list[Reply]:
         """The bot's replies to `text` in this conversation."""
         ...
 

@@ -6,18 +6,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-VAR_DIR = PROJECT_ROOT / "var"
-# Every development default secret starts with this; production refuses such values.
-DEV_SECRET_PREFIX = "dev-only-"  # noqa: S105 - a marker, not a secret
+from infra.settings import VAR_DIR, NzilaSettings
 
 
-class CatalogSettings(BaseSettings):
+class CatalogSettings(NzilaSettings):
     """Where the catalog lives: the database and the media files."""
-
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     database_url: str = Field(
         default=f"sqlite:///{VAR_DIR / 'nzila.sqlite3'}",

@@ -13,7 +13,7 @@ from typing import Any, Final
 import httpx
 from pydantic import ValidationError
 
-from dialogs.replies import BotReply
+from chat.replies import Reply
 
 DEFAULT_TIMEOUT: Final = httpx.Timeout(10.0, connect=2.0)
 READY_TIMEOUT: Final = httpx.Timeout(2.0)
@@ -62,7 +62,7 @@ class RasaClient:
 
     async def send(
         self, *, conversation_id: str, text: str, metadata: dict[str, Any]
-    ) -> list[BotReply]:
+    ) -> list[Reply]:
         """Run one buyer message through Rasa and return the bot's replies, in order.
 
         ``metadata`` reaches custom actions (e.g. ``{"language": "fr"}``). A paused
@@ -79,7 +79,7 @@ class RasaClient:
         if not isinstance(messages, list):
             raise RasaError(f"expected a list of messages from Rasa, got {type(messages).__name__}")
         try:
-            return [BotReply.from_rasa(message) for message in messages]
+            return [Reply.from_rasa(message) for message in messages]
         except (ValidationError, AttributeError) as error:
             raise RasaError(f"unreadable message from Rasa: {error}") from error
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from catalog.config import DEV_SECRET_PREFIX, PROJECT_ROOT
 from dialogs.tracker_store import TRACKER_DB, replica_tracker_db, tracker_store_url
+from infra.settings import DEV_SECRET_PREFIX, PROJECT_ROOT
 
 
 class DialogSettings(BaseSettings):

@@ -11,8 +11,8 @@ import zlib
 from collections.abc import Sequence
 from typing import Any
 
+from chat.replies import Reply
 from dialogs.client import RasaClient
-from dialogs.replies import BotReply
 
 
 class RasaReplicas:
@@ -27,7 +27,7 @@ class RasaReplicas:
 
     async def send(
         self, *, conversation_id: str, text: str, metadata: dict[str, Any]
-    ) -> list[BotReply]:
+    ) -> list[Reply]:
         client = self.for_conversation(conversation_id)
         return await client.send(conversation_id=conversation_id, text=text, metadata=metadata)
 

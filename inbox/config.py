@@ -8,7 +8,7 @@ from typing import Final
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from catalog.config import DEV_SECRET_PREFIX
+from infra.settings import DEV_SECRET_PREFIX
 
 MIN_TOKEN_LENGTH: Final = 32
 

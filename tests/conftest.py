@@ -25,15 +25,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bots.config import ChannelSettings
-from bots.messages import DeliveryStatus, InboundMessage, QueueItem, Refusal
 from bots.queue import STREAM, decode, seen_key
 from catalog.config import CatalogSettings
 from catalog.database import Base, make_engine, make_session_factory
 from catalog.media.storage import MediaStore
 from catalog.migrate import upgrade
 from catalog.vehicles.vocabulary import vocabulary_cache
-from notifications.config import RedisSettings
-from notifications.redis import connect_redis
+from chat.messages import DeliveryStatus, InboundMessage, QueueItem, Refusal
+from infra.redis import RedisSettings, connect_redis
 from tests.conversations import chat, showroom  # noqa: F401 - buyers talking to the whole bot
 from tests.harness import harness  # noqa: F401 - a worker wired to real parts
 from tests.rasa_stack import rasa_stack  # noqa: F401 - the real Rasa servers, session-wide

@@ -23,15 +23,15 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy.orm import Session, sessionmaker
 
-from bots.messages import Channel, InboundKind, InboundMessage
-from bots.simulator.webhooks import build_inbound
 from catalog.config import CatalogSettings
 from catalog.database import make_engine, make_session_factory, transaction
 from catalog.media import service as media_service
 from catalog.media.storage import MediaStore
 from catalog.vehicles.models import Vehicle
+from chat.messages import Channel, InboundKind, InboundMessage
+from devtools.simulator.webhooks import build_inbound
 from dialogs.config import DialogSettings
-from notifications.config import RedisSettings
+from infra.redis import RedisSettings
 from tests.factories import make_dealer, make_vehicle, valid_vin
 from tests.harness import Harness, _text_of, telegram, twilio, whatsapp
 from tests.rasa_stack import RasaStack

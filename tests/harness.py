@@ -16,12 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bots.adapters import build_adapters
 from bots.config import ChannelSettings
-from bots.messages import Channel, InboundKind, InboundMessage, QueueItem
 from bots.queue import InboundQueue
 from bots.worker import ConversationWorker
+from chat.messages import Channel, InboundKind, InboundMessage, QueueItem
 from dialogs.client import RasaClient
-from notifications.config import RedisSettings
-from notifications.redis import connect_async_redis, connect_redis
+from infra.redis import RedisSettings, connect_async_redis, connect_redis
 from tests.rasa_stack import RasaStack
 from tests.servers import channel_settings
 

@@ -15,7 +15,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from bots.config import ChannelSettings
-from bots.fakes import create_fake_providers_app
+from devtools.fakes import create_fake_providers_app
 
 
 def free_port() -> int:

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from bots.messages import Channel
-from bots.simulator.webhooks import SignedRequest, build_inbound
 from catalog.config import CatalogSettings
+from chat.messages import Channel
+from devtools.simulator.webhooks import SignedRequest, build_inbound
 from dialogs.config import DialogSettings
-from notifications.config import RedisSettings
+from infra.redis import RedisSettings
 from tests.harness import Harness
 from webhook.app import create_app
 from webhook.config import AppSettings

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 import logging
 
-from catalog.logs import JsonFormatter
+from infra.logs import JsonFormatter
 
 
 def test_log_lines_are_json_with_the_extra_fields_a_call_passes() -> None:

@@ -5,8 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from notifications.config import RedisSettings
-from notifications.redis import connect_redis
+from infra.redis import RedisSettings, connect_redis
 
 REDIS_URL = os.environ.get("REDIS_URL")
 

@@ -4,7 +4,7 @@ import pytest
 from pydantic import ValidationError
 
 from catalog.config import CatalogSettings
-from notifications.config import RedisSettings
+from infra.redis import RedisSettings
 from webhook.config import AppSettings, check_production_backends
 
 STRONG_KEY = "x" * 48

@@ -20,9 +20,8 @@ from catalog.media.storage import MediaStore
 from dialogs.config import DialogSettings, get_dialog_settings
 from inbox import api as staff_api
 from inbox.config import InboxSettings, get_inbox_settings
-from notifications.config import RedisSettings, get_redis_settings
-from notifications.redis import connect_async_redis, connect_redis
-from webhook import gallery, health, home, simulator
+from infra.redis import RedisSettings, connect_async_redis, connect_redis, get_redis_settings
+from webhook import gallery, health, home
 from webhook.config import AppSettings, get_app_settings
 from webhook.webhooks import telegram, twilio, whatsapp
 from webhook.webhooks.body import BodySlots
@@ -68,7 +67,12 @@ def create_app(
     app.include_router(health.router)
     app.include_router(home.router)
     app.include_router(gallery.router)
-    app.include_router(simulator.router)
+    if app_settings.environment != "production":
+        # Development tools are mounted by this composition root only, and never in production:
+        # the simulator forges signed webhooks.
+        from devtools.simulator import web as simulator
+
+        app.include_router(simulator.router)
     app.include_router(staff_api.router)
     for webhooks in (telegram, whatsapp, twilio):
         app.include_router(webhooks.router)

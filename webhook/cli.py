@@ -14,13 +14,13 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bots.simulator.cli import chat_app
 from catalog.auctions import management
 from catalog.config import get_catalog_settings
 from catalog.database import make_engine, make_session_factory, transaction, utcnow
 from catalog.errors import InvalidFilter, InvalidInput, NotFound
 from catalog.media.storage import MediaStore
 from catalog.migrate import upgrade
+from devtools.simulator.cli import chat_app
 from webhook.config import AppSettings, get_app_settings
 
 T = TypeVar("T")
@@ -201,7 +201,7 @@ def fake_providers(
 ) -> None:
     """Run local fakes of the Telegram, WhatsApp Cloud and Twilio APIs (no credentials)."""
     from bots.config import get_channel_settings
-    from bots.fakes import serve as serve_fakes
+    from devtools.fakes import serve as serve_fakes
 
     channels = get_channel_settings()
     serve_fakes(
@@ -223,9 +223,9 @@ def worker(
 
     from bots.config import get_channel_settings
     from bots.runner import run_worker
-    from catalog.logs import configure_logging
     from dialogs.config import get_dialog_settings
-    from notifications.config import get_redis_settings
+    from infra.logs import configure_logging
+    from infra.redis import get_redis_settings
 
     settings = _checked_settings()
     configure_logging()
@@ -244,8 +244,8 @@ def worker(
 @app.command("nlu-lookups")
 def nlu_lookups() -> None:
     """Write nlu/lookups.yml (make and model names for Rasa) from the catalog's vehicles."""
-    from catalog.config import PROJECT_ROOT
     from dialogs.lookups import write_lookups
+    from infra.settings import PROJECT_ROOT
 
     engine = make_engine(get_catalog_settings().database_url)
     with make_session_factory(engine)() as db_session:
@@ -261,9 +261,9 @@ def train(
     force: Annotated[bool, typer.Option(help="Train even if nothing changed.")] = False,
 ) -> None:
     """Train the Rasa model in the Rasa environment (skipped when its inputs are unchanged)."""
-    from catalog.config import PROJECT_ROOT
     from dialogs.config import get_dialog_settings
     from dialogs.training import TrainingError, train_if_changed
+    from infra.settings import PROJECT_ROOT
 
     settings = get_dialog_settings()
     if not settings.rasa_bin.exists():
@@ -294,10 +294,10 @@ def nlu_eval(
     out: Annotated[Path | None, typer.Option(help="Rasa's reports (default var/nlu-eval).")] = None,
 ) -> None:
     """Score the model on the held-out test sets: intent macro-F1 and entity F1 per language."""
-    from catalog.config import PROJECT_ROOT
     from dialogs.config import get_dialog_settings
     from dialogs.nlu_eval import LANGUAGES, NluEvalError, format_report, run_nlu_eval
     from dialogs.training import TrainingError, train_if_changed
+    from infra.settings import PROJECT_ROOT
 
     chosen = [code.strip() for code in languages.split(",") if code.strip()]
     if not chosen or set(chosen) - set(LANGUAGES):
@@ -329,7 +329,7 @@ def nlu_eval(
     report = format_report(scores, model_name=model.name)
     typer.echo(report)
     if write_results:
-        from bench._common import append_results
+        from devtools.bench._common import append_results
 
         command = f"nzila nlu-eval --languages {','.join(chosen)}"
         append_results("NLU on the held-out test sets", command, report, load)
@@ -345,8 +345,8 @@ def up(
     ] = 1,
 ) -> None:
     """Run everything: web app, worker, scheduler, Rasa, actions, fake providers (Ctrl-C stops)."""
-    from webhook.devstack import run_stack
-    from webhook.stack import build_services, embedded_redis_url
+    from devtools.devstack import run_stack
+    from devtools.stack import build_services, embedded_redis_url
 
     settings = _checked_settings()
     upgrade(make_engine(get_catalog_settings().database_url))  # the worker writes from turn one
@@ -374,7 +374,7 @@ def scheduler(
     import signal
     import threading
 
-    from catalog.logs import configure_logging
+    from infra.logs import configure_logging
     from notifications.scheduler import run_scheduler
 
     _checked_settings()
@@ -595,7 +595,7 @@ def _checked_settings() -> AppSettings:
     from bots.config import get_channel_settings
     from dialogs.config import get_dialog_settings
     from inbox.config import get_inbox_settings
-    from notifications.config import get_redis_settings
+    from infra.redis import get_redis_settings
     from webhook.config import check_production_backends
 
     try:

@@ -9,10 +9,11 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bots.config import ChannelSettings
-from catalog.config import DEV_SECRET_PREFIX, CatalogSettings
+from catalog.config import CatalogSettings
 from dialogs.config import DialogSettings
 from inbox.config import InboxSettings
-from notifications.config import RedisSettings
+from infra.redis import RedisSettings
+from infra.settings import DEV_SECRET_PREFIX
 
 
 class AppSettings(BaseSettings):

@@ -26,8 +26,8 @@ from pydantic import (
 from telegram.constants import MessageAttachmentType
 
 from bots.channels.errors import MalformedPayload, StaleMessage
-from bots.messages import Channel, InboundKind, InboundMessage
 from bots.queue import SEEN_TTL_SECONDS
+from chat.messages import Channel, InboundKind, InboundMessage
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bots.channels.errors import MalformedPayload
-from bots.messages import Channel, DeliveryState, DeliveryStatus, InboundKind, InboundMessage
+from chat.messages import Channel, DeliveryState, DeliveryStatus, InboundKind, InboundMessage
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bots.channels.errors import MalformedPayload
-from bots.messages import (
+from bots.queue import SEEN_TTL_SECONDS
+from chat.messages import (
     REFUSED_ITEM_MAX,
     USER_ID_MAX,
     Channel,
@@ -32,7 +33,6 @@ from bots.messages import (
     InboundMessage,
     Refusal,
 )
-from bots.queue import SEEN_TTL_SECONDS
 
 logger = logging.getLogger(__name__)
 

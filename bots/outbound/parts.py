@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from dialogs.replies import BotReply, Button
+from chat.replies import Button, Reply
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Rendered:
     numbered_options: list[str] = field(default_factory=list)  # payloads, in display order
 
 
-def gallery_urls(reply: BotReply) -> list[str]:
+def gallery_urls(reply: Reply) -> list[str]:
     """Images of a reply: its image, or a gallery given as custom {"gallery": [urls]}."""
     urls = list(reply.custom.get("gallery", [])) if reply.custom else []
     if reply.image_url:

@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 from bots.outbound.parts import OutboundPart, Rendered, gallery_urls, split_text, truncate
-from dialogs.replies import BotReply, Button
+from chat.replies import Button, Reply
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -30,9 +30,7 @@ def callback_data(payload: str, long_payloads: dict[str, str]) -> str:
     return key
 
 
-def render_telegram(
-    replies: list[BotReply], chat_id: str, long_payloads: dict[str, str]
-) -> Rendered:
+def render_telegram(replies: list[Reply], chat_id: str, long_payloads: dict[str, str]) -> Rendered:
     """Telegram API calls for `replies`; long button payloads are added to `long_payloads`."""
     rendered = Rendered()
     for reply in replies:
@@ -42,7 +40,7 @@ def render_telegram(
     return rendered
 
 
-def _images(reply: BotReply, chat_id: str) -> list[OutboundPart]:
+def _images(reply: Reply, chat_id: str) -> list[OutboundPart]:
     urls = gallery_urls(reply)
     parts = []
     for start in range(0, len(urls), MEDIA_GROUP_MAX):
@@ -58,7 +56,7 @@ def _images(reply: BotReply, chat_id: str) -> list[OutboundPart]:
     return parts
 
 
-def _text(reply: BotReply, chat_id: str, long_payloads: dict[str, str]) -> list[OutboundPart]:
+def _text(reply: Reply, chat_id: str, long_payloads: dict[str, str]) -> list[OutboundPart]:
     pieces = split_text(reply.text, TEXT_LIMIT) or ["…"]
     parts = []
     for number, piece in enumerate(pieces, start=1):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from bots.outbound.parts import OutboundPart, Rendered, gallery_urls, numbered, split_text
-from dialogs.replies import BotReply
+from chat.replies import Reply
 
 BODY_LIMIT = 1600  # Twilio's limit for a WhatsApp message body
 
 
-def render_twilio(replies: list[BotReply], to: str, sender: str, status_callback: str) -> Rendered:
+def render_twilio(replies: list[Reply], to: str, sender: str, status_callback: str) -> Rendered:
     rendered = Rendered()
 
     def form(**fields: str) -> dict[str, str]:

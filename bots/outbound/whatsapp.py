@@ -7,7 +7,7 @@ from typing import Any
 from heyoo import WhatsApp
 
 from bots.outbound.parts import OutboundPart, Rendered, gallery_urls, numbered, split_text, truncate
-from dialogs.replies import BotReply, Button
+from chat.replies import Button, Reply
 
 TEXT_LIMIT = 4096
 BODY_LIMIT = 1024  # interactive message body
@@ -20,7 +20,7 @@ ROW_ID_LIMIT = 200
 LIST_BUTTON_LABEL = "Options"
 
 
-def render_whatsapp(replies: list[BotReply], to: str) -> Rendered:
+def render_whatsapp(replies: list[Reply], to: str) -> Rendered:
     rendered = Rendered()
     for reply in replies:
         for url in gallery_urls(reply):
@@ -46,7 +46,7 @@ def addressed_to(chat_id: str) -> dict[str, str]:
     return {"to": chat_id} if chat_id.isdigit() else {"recipient": chat_id}
 
 
-def _choices(reply: BotReply, to: str, rendered: Rendered) -> list[OutboundPart]:
+def _choices(reply: Reply, to: str, rendered: Rendered) -> list[OutboundPart]:
     buttons = reply.buttons
     body_text = reply.text.strip() or "Choose:"
     fits_body = len(body_text) <= BODY_LIMIT

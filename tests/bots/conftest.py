@@ -10,8 +10,7 @@ from collections.abc import Iterator
 import pytest
 import redis.asyncio as aioredis
 
-from notifications.config import RedisSettings
-from notifications.redis import connect_async_redis
+from infra.redis import RedisSettings, connect_async_redis
 
 
 @pytest.fixture

@@ -26,8 +26,8 @@ from telegram.error import BadRequest, RetryAfter
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from bots.fakes import create_fake_providers_app
-from bots.fakes.__main__ import parse_arguments
+from devtools.fakes import create_fake_providers_app
+from devtools.fakes.__main__ import parse_arguments
 
 BOT_TOKEN = "123456789:AAFakeTokenForTheNzilaTestSuite_0123"
 GRAPH_TOKEN = "EAAG-fake-graph-token"

@@ -5,8 +5,8 @@ import uuid
 
 import redis.asyncio as aioredis
 
-from bots.messages import Channel, InboundKind, InboundMessage
 from bots.queue import InboundQueue
+from chat.messages import Channel, InboundKind, InboundMessage
 
 
 def message(user: str = "+2348012345678", text: str = "hello", **extra: object) -> InboundMessage:

@@ -6,7 +6,7 @@ from bots.outbound.parts import chosen_number, split_text
 from bots.outbound.telegram import CALLBACK_DATA_LIMIT, render_telegram
 from bots.outbound.twilio import render_twilio
 from bots.outbound.whatsapp import render_whatsapp
-from dialogs.replies import BotReply, Button
+from chat.replies import Button, Reply
 
 
 def buttons(count: int, title: str = "Option") -> list[Button]:
@@ -16,7 +16,7 @@ def buttons(count: int, title: str = "Option") -> list[Button]:
 
 
 def test_telegram_buttons_become_an_inline_keyboard_under_the_text() -> None:
-    rendered = render_telegram([BotReply(text="Pick one", buttons=buttons(3))], "42", {})
+    rendered = render_telegram([Reply(text="Pick one", buttons=buttons(3))], "42", {})
     [part] = rendered.parts
     assert part.endpoint == "sendMessage"
     assert part.body["text"] == "Pick one"
@@ -28,7 +28,7 @@ def test_telegram_buttons_become_an_inline_keyboard_under_the_text() -> None:
 def test_telegram_payloads_over_64_bytes_travel_as_a_short_key() -> None:
     long_payload = '/search{"make":"Toyota","model":"Land Cruiser","price_max":25000,"page":3}'
     long_payloads: dict[str, str] = {}
-    reply = BotReply(text="More?", buttons=[Button(title="More", payload=long_payload)])
+    reply = Reply(text="More?", buttons=[Button(title="More", payload=long_payload)])
     [part] = render_telegram([reply], "42", long_payloads).parts
     data = part.body["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     assert len(data.encode()) <= CALLBACK_DATA_LIMIT
@@ -37,7 +37,7 @@ def test_telegram_payloads_over_64_bytes_travel_as_a_short_key() -> None:
 
 def test_telegram_text_over_4096_characters_is_split_with_the_keyboard_on_the_last_piece() -> None:
     text = "\n\n".join(f"Paragraph {n}: " + "word " * 150 for n in range(12))
-    parts = render_telegram([BotReply(text=text, buttons=buttons(2))], "42", {}).parts
+    parts = render_telegram([Reply(text=text, buttons=buttons(2))], "42", {}).parts
     assert len(parts) >= 2
     assert all(len(part.body["text"]) <= 4096 for part in parts)
     assert "reply_markup" in parts[-1].body
@@ -46,7 +46,7 @@ def test_telegram_text_over_4096_characters_is_split_with_the_keyboard_on_the_la
 
 def test_a_telegram_gallery_goes_in_media_groups_of_at_most_ten() -> None:
     urls = [f"https://nzila.example/media/{n:064d}/web.jpg" for n in range(23)]
-    reply = BotReply(custom={"gallery": urls})
+    reply = Reply(custom={"gallery": urls})
     parts = render_telegram([reply], "42", {}).parts
     assert [part.endpoint for part in parts] == [
         "sendMediaGroup",
@@ -54,14 +54,12 @@ def test_a_telegram_gallery_goes_in_media_groups_of_at_most_ten() -> None:
         "sendMediaGroup",
     ]
     assert [len(part.body["media"]) for part in parts] == [10, 10, 3]
-    single = render_telegram([BotReply(image_url=urls[0])], "42", {}).parts
+    single = render_telegram([Reply(image_url=urls[0])], "42", {}).parts
     assert [(p.endpoint, p.body["photo"]) for p in single] == [("sendPhoto", urls[0])]
 
 
 def test_whatsapp_three_short_buttons_are_reply_buttons() -> None:
-    [part] = render_whatsapp(
-        [BotReply(text="Pick", buttons=buttons(3, "Opt"))], "2348012345678"
-    ).parts
+    [part] = render_whatsapp([Reply(text="Pick", buttons=buttons(3, "Opt"))], "2348012345678").parts
     interactive = part.body["interactive"]
     assert part.body["to"] == "2348012345678"
     assert interactive["type"] == "button"
@@ -73,7 +71,7 @@ def test_whatsapp_three_short_buttons_are_reply_buttons() -> None:
 
 
 def test_whatsapp_up_to_ten_choices_become_a_list() -> None:
-    [part] = render_whatsapp([BotReply(text="Pick", buttons=buttons(7))], "2348012345678").parts
+    [part] = render_whatsapp([Reply(text="Pick", buttons=buttons(7))], "2348012345678").parts
     interactive = part.body["interactive"]
     assert interactive["type"] == "list"
     rows = interactive["action"]["sections"][0]["rows"]
@@ -82,25 +80,25 @@ def test_whatsapp_up_to_ten_choices_become_a_list() -> None:
 
 
 def test_whatsapp_choices_beyond_its_limits_degrade_to_numbered_text() -> None:
-    rendered = render_whatsapp([BotReply(text="Pick", buttons=buttons(12))], "2348012345678")
+    rendered = render_whatsapp([Reply(text="Pick", buttons=buttons(12))], "2348012345678")
     [part] = rendered.parts
     assert part.body["type"] == "text"
     assert "1. Option 1" in part.body["text"]["body"]
     assert "12. Option 12" in part.body["text"]["body"]
     assert rendered.numbered_options[11] == '/choose{"n":12}'
     too_long = [Button(title="A title far longer than twenty-four", payload="/x")]
-    [numbered_part] = render_whatsapp([BotReply(text="Pick", buttons=too_long)], "1").parts
+    [numbered_part] = render_whatsapp([Reply(text="Pick", buttons=too_long)], "1").parts
     assert numbered_part.kind == "numbered"
 
 
 def test_whatsapp_images_are_sent_one_by_one_as_links() -> None:
     urls = ["https://nzila.example/a.jpg", "https://nzila.example/b.jpg"]
-    parts = render_whatsapp([BotReply(custom={"gallery": urls})], "1").parts
+    parts = render_whatsapp([Reply(custom={"gallery": urls})], "1").parts
     assert [part.body["image"]["link"] for part in parts] == urls
 
 
 def test_twilio_shows_options_as_numbered_text_and_one_media_per_message() -> None:
-    reply = BotReply(
+    reply = Reply(
         text="Choose:",
         buttons=buttons(2),
         custom={"gallery": ["https://x/1.jpg", "https://x/2.jpg"]},
@@ -119,7 +117,7 @@ def test_twilio_shows_options_as_numbered_text_and_one_media_per_message() -> No
 
 def test_twilio_bodies_over_1600_characters_are_split() -> None:
     parts = render_twilio(
-        [BotReply(text="word " * 700)], "whatsapp:+1", "whatsapp:+2", "https://s"
+        [Reply(text="word " * 700)], "whatsapp:+1", "whatsapp:+2", "https://s"
     ).parts
     assert len(parts) == 3
     assert all(len(part.body["Body"]) <= 1600 for part in parts)

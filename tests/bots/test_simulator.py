@@ -31,15 +31,23 @@ from bots.channels.telegram_inbound import parse_telegram_update
 from bots.channels.twilio_inbound import parse_twilio_form
 from bots.channels.whatsapp_inbound import parse_whatsapp_payload
 from bots.config import ChannelSettings, get_channel_settings
-from bots.fakes import create_fake_providers_app
-from bots.messages import Channel, InboundKind, InboundMessage
 from bots.outbound.providers import TelegramClient, TwilioClient, WhatsAppClient
 from bots.outbound.telegram import render_telegram
 from bots.outbound.twilio import render_twilio
 from bots.outbound.whatsapp import render_whatsapp
-from bots.simulator import NothingToSend, RepliesUnavailable, UnknownUser
-from bots.simulator.cli import ChatSession, Outgoing, chat_app, format_reply, interpret, run_chat
-from bots.simulator.replies import (
+from chat.messages import Channel, InboundKind, InboundMessage
+from chat.replies import Button, Reply
+from devtools.fakes import create_fake_providers_app
+from devtools.simulator import NothingToSend, RepliesUnavailable, UnknownUser
+from devtools.simulator.cli import (
+    ChatSession,
+    Outgoing,
+    chat_app,
+    format_reply,
+    interpret,
+    run_chat,
+)
+from devtools.simulator.replies import (
     Choice,
     ChoiceStyle,
     ReplyView,
@@ -47,8 +55,7 @@ from bots.simulator.replies import (
     read_replies,
     recorded_requests,
 )
-from bots.simulator.webhooks import Location, SignedRequest, build_inbound
-from dialogs.replies import BotReply, Button
+from devtools.simulator.webhooks import Location, SignedRequest, build_inbound
 from tests.servers import free_port, serve_in_thread
 
 PUBLIC_URL = "https://nzila.example.com"
@@ -237,7 +244,7 @@ def fakes() -> Iterator[TestClient]:
         yield client
 
 
-def deliver(fakes: TestClient, channel: Channel, chat_id: str, replies: list[BotReply]) -> None:
+def deliver(fakes: TestClient, channel: Channel, chat_id: str, replies: list[Reply]) -> None:
     """Render `replies` as the worker does and post each part where its provider client would."""
     settings = ChannelSettings(_env_file=None)  # type: ignore[call-arg]
     if channel is Channel.TELEGRAM:
@@ -262,18 +269,18 @@ def recorded(fakes: TestClient, channel: Channel) -> list[dict[str, Any]]:
     return recorded_requests(fakes.get("/_fake/requests", params={"provider": channel.value}))
 
 
-WELCOME = BotReply(text="Welcome! What next?",
+WELCOME = Reply(text="Welcome! What next?",
                    buttons=[Button(title="Help", payload="/help"),
                             Button(title="Search", payload="/search")])  # fmt: skip
-WHICH_PORT = BotReply(text="Which port?",
+WHICH_PORT = Reply(text="Which port?",
                       buttons=[Button(title=port, payload=f"port:{n}")
                                for n, port in enumerate(PORTS)])  # fmt: skip
 
 
 def test_telegram_keyboards_and_photos_become_views(fakes: TestClient) -> None:
-    gallery = BotReply(custom={"gallery": [PHOTO, PHOTO.replace("a", "b")]})
-    deliver(fakes, Channel.TELEGRAM, "512345678", [WELCOME, BotReply(image_url=PHOTO), gallery])
-    deliver(fakes, Channel.TELEGRAM, "999", [BotReply(text="someone else's")])
+    gallery = Reply(custom={"gallery": [PHOTO, PHOTO.replace("a", "b")]})
+    deliver(fakes, Channel.TELEGRAM, "512345678", [WELCOME, Reply(image_url=PHOTO), gallery])
+    deliver(fakes, Channel.TELEGRAM, "999", [Reply(text="someone else's")])
     views = read_replies(recorded(fakes, Channel.TELEGRAM), "telegram", "512345678")
     welcome, photo, album = views
     assert welcome.text == "Welcome! What next?"
@@ -289,7 +296,7 @@ def test_telegram_keyboards_and_photos_become_views(fakes: TestClient) -> None:
 
 def test_whatsapp_buttons_lists_and_images_become_views(fakes: TestClient) -> None:
     deliver(fakes, Channel.WHATSAPP, "2348012345678",
-            [WELCOME, WHICH_PORT, BotReply(text="Here it is", image_url=PHOTO)])  # fmt: skip
+            [WELCOME, WHICH_PORT, Reply(text="Here it is", image_url=PHOTO)])  # fmt: skip
     welcome, ports, image, caption = read_replies(
         recorded(fakes, Channel.WHATSAPP), "whatsapp", "+2348012345678"
     )
@@ -306,7 +313,7 @@ def test_whatsapp_buttons_lists_and_images_become_views(fakes: TestClient) -> No
 
 def test_twilio_numbered_text_and_media_become_views(fakes: TestClient) -> None:
     deliver(fakes, Channel.TWILIO, "whatsapp:+2348012345678",
-            [WELCOME, BotReply(image_url=PHOTO)])  # fmt: skip
+            [WELCOME, Reply(image_url=PHOTO)])  # fmt: skip
     welcome, photo = read_replies(recorded(fakes, Channel.TWILIO), "twilio", "+2348012345678")
     assert welcome.text == "Welcome! What next?\n\n1. Help\n2. Search"
     assert welcome.style is ChoiceStyle.NUMBERED
@@ -395,17 +402,17 @@ class ScriptedBot:
         return [m for m in self.received if user_digits in m.user_id]
 
 
-def script(message: InboundMessage) -> list[BotReply]:
+def script(message: InboundMessage) -> list[Reply]:
     if message.kind is InboundKind.BUTTON and message.payload == "/help":
-        return [BotReply(image_url=PHOTO), BotReply(text="Ask for a car by make and budget.")]
+        return [Reply(image_url=PHOTO), Reply(text="Ask for a car by make and budget.")]
     if message.kind is InboundKind.BUTTON:
-        return [BotReply(text=f"Shipping to {message.text or message.payload}.")]
+        return [Reply(text=f"Shipping to {message.text or message.payload}.")]
     if message.kind is InboundKind.LOCATION:
-        return [BotReply(text=f"Pin at {message.latitude}, {message.longitude}.")]
+        return [Reply(text=f"Pin at {message.latitude}, {message.longitude}.")]
     if message.text == "ports":
         return [WHICH_PORT]
     if message.text.isdigit():
-        return [BotReply(text=f"Option {message.text} noted.")]
+        return [Reply(text=f"Option {message.text} noted.")]
     return [WELCOME]
 
 

@@ -13,8 +13,8 @@ from hypothesis import event, given, settings
 from bots.channels.errors import MalformedPayload, StaleMessage
 from bots.channels.telegram_inbound import parse_telegram_update
 from bots.channels.telegram_setup import ALLOWED_UPDATES
-from bots.messages import Channel, InboundKind, InboundMessage
 from bots.queue import SEEN_TTL_SECONDS
+from chat.messages import Channel, InboundKind, InboundMessage
 from tests.telegram_updates import FUZZED, Mutation, mutated_updates, refresh, sent_at
 
 Payload = Callable[[str, str], dict[str, Any]]

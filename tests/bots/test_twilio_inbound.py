@@ -7,7 +7,7 @@ import pytest
 
 from bots.channels.errors import MalformedPayload
 from bots.channels.twilio_inbound import parse_twilio_form
-from bots.messages import Channel, DeliveryState, DeliveryStatus, InboundKind, InboundMessage
+from chat.messages import Channel, DeliveryState, DeliveryStatus, InboundKind, InboundMessage
 
 Payload = Callable[[str, str], dict[str, Any]]
 

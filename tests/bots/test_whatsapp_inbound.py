@@ -10,7 +10,7 @@ import pytest
 
 from bots.channels.errors import MalformedPayload
 from bots.channels.whatsapp_inbound import Notification, parse_whatsapp_payload
-from bots.messages import Channel, DeliveryState, DeliveryStatus, InboundKind, InboundMessage
+from chat.messages import Channel, DeliveryState, DeliveryStatus, InboundKind, InboundMessage
 
 Payload = Callable[[str, str], dict[str, Any]]
 

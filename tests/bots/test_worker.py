@@ -17,14 +17,6 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bots.messages import (
-    Channel,
-    DeliveryState,
-    DeliveryStatus,
-    InboundKind,
-    InboundMessage,
-    Refusal,
-)
 from bots.queue import InboundQueue
 from bots.worker import INBOX_STREAM
 from catalog.buyers import service as buyer_service
@@ -39,7 +31,15 @@ from catalog.conversations.models import (
     MessageStatus,
 )
 from catalog.database import transaction
-from notifications.redis import connect_async_redis, connect_redis
+from chat.messages import (
+    Channel,
+    DeliveryState,
+    DeliveryStatus,
+    InboundKind,
+    InboundMessage,
+    Refusal,
+)
+from infra.redis import connect_async_redis, connect_redis
 from tests.harness import (
     Harness,
     _text_of,

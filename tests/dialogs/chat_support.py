@@ -10,12 +10,12 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from bots.messages import Channel
 from catalog.buyers.models import Buyer as BuyerRow
 from catalog.conversations.models import Conversation
 from catalog.privacy.models import PrivacyAction, PrivacyAuditEntry
+from chat.messages import Channel
+from chat.replies import Reply
 from dialogs.client import RasaClient
-from dialogs.replies import BotReply
 from tests.conversations import Buyer, Showroom
 from tests.rasa_stack import RasaStack
 
@@ -75,12 +75,12 @@ def payloads(record: dict[str, Any]) -> list[str]:
 
 def without_worker(
     stack: RasaStack, texts: list[str], metadata: dict[str, Any] | None = None
-) -> tuple[list[list[BotReply]], dict[str, Any]]:
+) -> tuple[list[list[Reply]], dict[str, Any]]:
     """Say `texts` to Rasa directly (no worker, so no buyer): each turn's replies, and the
     tracker afterwards."""
     conversation = f"test:{uuid.uuid4().hex[:12]}"
 
-    async def run() -> tuple[list[list[BotReply]], dict[str, Any]]:
+    async def run() -> tuple[list[list[Reply]], dict[str, Any]]:
         async with httpx.AsyncClient() as http:
             client = RasaClient(http=http, base_url=stack.base_url, auth_token=stack.auth_token)
             turns = [

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bots.messages import Channel
 from catalog.auctions import bidders, events
 from catalog.auctions import service as auction_service
 from catalog.auctions.models import AuctionBid, AuctionEventKind, AuctionResult
 from catalog.database import transaction, utcnow
 from catalog.dealers.models import Dealer
 from catalog.vehicles.models import ListingStatus, Vehicle
+from chat.messages import Channel
 from notifications.auction_alerts import render
 from tests.conversations import Buyer, ChatFactory, Showroom
 from tests.dialogs.chat_support import buyer_row

@@ -12,12 +12,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from bots.messages import Channel, InboundKind
 from catalog.buyers import service as buyer_service
 from catalog.media import service as media_service
 from catalog.media.schemas import media_url
 from catalog.watchlist import service as watchlist_service
 from catalog.watchlist.models import SavedSearch
+from chat.messages import Channel, InboundKind
 from dialogs.actions.extras import payload
 from tests.conversations import Buyer, ChatFactory, Showroom
 from tests.rasa_stack import HISTORY_PROVIDER_TOKEN, PUBLIC_BASE_URL, RasaStack

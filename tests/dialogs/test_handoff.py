@@ -7,12 +7,11 @@ import time
 
 from sqlalchemy import select
 
-from bots.messages import Channel
 from bots.worker import INBOX_STREAM
 from catalog.conversations.models import ChatMessage, ConversationState, MessageStatus
 from catalog.privacy.models import PrivacyAction
-from notifications.config import RedisSettings
-from notifications.redis import connect_redis
+from chat.messages import Channel
+from infra.redis import RedisSettings, connect_redis
 from tests.conversations import Buyer, ChatFactory, Showroom
 from tests.dialogs.chat_support import (
     audit,

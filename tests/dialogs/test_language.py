@@ -3,7 +3,7 @@ confirms in the new language, answers in it from then on, and keeps it on the bu
 
 from __future__ import annotations
 
-from bots.messages import Channel
+from chat.messages import Channel
 from tests.conversations import ChatFactory, Showroom
 from tests.dialogs.chat_support import buyer_row, payloads, without_worker
 from tests.rasa_stack import RasaStack

@@ -331,11 +331,11 @@ def test_a_failing_rasa_test_is_an_error_with_the_end_of_its_output(tmp_path: Pa
 @pytest.fixture
 def nzila_with_fake_rasa(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Runs `nzila nlu-eval` in this process with a fake Rasa replaying `run`."""
-    import bench._common
+    import devtools.bench._common
 
     results = tmp_path / "RESULTS.md"
     results.write_text("# Benchmark results\n")
-    monkeypatch.setattr(bench._common, "RESULTS", results)
+    monkeypatch.setattr(devtools.bench._common, "RESULTS", results)
 
     def invoke(run: str, *args: str) -> Any:
         folder = tmp_path / run

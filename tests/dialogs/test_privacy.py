@@ -3,9 +3,9 @@ first greeting, consent only on a tap, STOP and START, "my data", and "delete my
 
 from __future__ import annotations
 
-from bots.messages import Channel
 from catalog.privacy.models import PrivacyAction
 from catalog.privacy.service import CONSENT_VERSION
+from chat.messages import Channel
 from tests.conversations import ChatFactory, Showroom
 from tests.dialogs.chat_support import (
     audit,

@@ -15,8 +15,8 @@ from typing import TypeVar
 import httpx
 import pytest
 
+from chat.replies import Button, Reply
 from dialogs.client import RasaClient, RasaError, RasaUnavailable
-from dialogs.replies import BotReply, Button
 from tests.rasa_stack import RasaStack, free_port
 
 T = TypeVar("T")
@@ -31,11 +31,11 @@ def with_client(stack: RasaStack, scenario: Callable[[RasaClient], Awaitable[T]]
     return asyncio.run(run())
 
 
-def say(stack: RasaStack, text: str, language: str, conversation: str = "") -> list[BotReply]:
+def say(stack: RasaStack, text: str, language: str, conversation: str = "") -> list[Reply]:
     conversation = conversation or new_conversation()
     metadata = {"language": language} if language else {}
 
-    async def turn(client: RasaClient) -> list[BotReply]:
+    async def turn(client: RasaClient) -> list[Reply]:
         return await client.send(conversation_id=conversation, text=text, metadata=metadata)
 
     return with_client(stack, turn)
@@ -177,7 +177,7 @@ def test_a_paused_conversation_gets_no_reply_until_resumed(
     for text in history:
         say(rasa_stack, text, "en", conversation)
 
-    async def scenario(client: RasaClient) -> tuple[list[BotReply], bool, list[BotReply]]:
+    async def scenario(client: RasaClient) -> tuple[list[Reply], bool, list[Reply]]:
         await client.pause(conversation)
         while_paused = await client.send(
             conversation_id=conversation, text="hello", metadata={"language": "en"}

@@ -1,15 +1,15 @@
-"""BotReply.from_rasa: Rasa's REST channel output becomes our channel-independent replies."""
+"""Reply.from_rasa: Rasa's REST channel output becomes our channel-independent replies."""
 
 from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
 
-from dialogs.replies import BotReply, Button
+from chat.replies import Button, Reply
 
 
 def test_text_and_buttons_are_kept_in_order() -> None:
-    reply = BotReply.from_rasa(
+    reply = Reply.from_rasa(
         {
             "recipient_id": "wa:243810000000",
             "text": "Hello, I'm Nzila",
@@ -30,7 +30,7 @@ def test_text_and_buttons_are_kept_in_order() -> None:
 
 
 def test_an_image_only_message_has_empty_text_and_the_image_url() -> None:
-    reply = BotReply.from_rasa({"recipient_id": "x", "image": "https://nzila.test/v/1/front.jpg"})
+    reply = Reply.from_rasa({"recipient_id": "x", "image": "https://nzila.test/v/1/front.jpg"})
 
     assert reply.text == ""
     assert reply.buttons == []
@@ -40,33 +40,33 @@ def test_an_image_only_message_has_empty_text_and_the_image_url() -> None:
 def test_a_custom_payload_is_passed_through() -> None:
     custom = {"gallery": ["https://nzila.test/a.jpg", "https://nzila.test/b.jpg"]}
 
-    reply = BotReply.from_rasa({"recipient_id": "x", "custom": custom})
+    reply = Reply.from_rasa({"recipient_id": "x", "custom": custom})
 
     assert reply.custom == custom
 
 
 def test_null_text_and_null_buttons_read_as_empty() -> None:
-    reply = BotReply.from_rasa({"recipient_id": "x", "text": None, "buttons": None})
+    reply = Reply.from_rasa({"recipient_id": "x", "text": None, "buttons": None})
 
-    assert reply == BotReply()
+    assert reply == Reply()
 
 
 def test_keys_rasa_adds_that_we_do_not_use_are_ignored() -> None:
-    reply = BotReply.from_rasa(
+    reply = Reply.from_rasa(
         {"recipient_id": "x", "text": "Hi", "attachment": {"type": "file"}, "elements": []}
     )
 
-    assert reply == BotReply(text="Hi")
+    assert reply == Reply(text="Hi")
 
 
 def test_a_button_without_payload_is_refused() -> None:
     with pytest.raises(ValidationError):
-        BotReply.from_rasa({"recipient_id": "x", "text": "Pick", "buttons": [{"title": "Help"}]})
+        Reply.from_rasa({"recipient_id": "x", "text": "Pick", "buttons": [{"title": "Help"}]})
 
 
 def test_replies_are_immutable_values() -> None:
-    reply = BotReply(text="Hi", buttons=[Button(title="Help", payload="/help")])
+    reply = Reply(text="Hi", buttons=[Button(title="Help", payload="/help")])
 
     with pytest.raises(ValidationError):
         reply.text = "changed"
-    assert reply == BotReply(text="Hi", buttons=[Button(title="Help", payload="/help")])
+    assert reply == Reply(text="Hi", buttons=[Button(title="Help", payload="/help")])

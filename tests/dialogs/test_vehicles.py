@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from bots.messages import Channel
 from catalog.buyers import service as buyer_service
 from catalog.database import transaction
 from catalog.watchlist import service as watchlist_service
+from chat.messages import Channel
 from tests.conversations import Buyer, ChatFactory, Showroom
 from tests.dialogs.chat_support import buyer_row
 

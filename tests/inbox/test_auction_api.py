@@ -25,7 +25,7 @@ from catalog.config import CatalogSettings
 from catalog.database import transaction, utcnow
 from catalog.watchlist import service as watchlist_service
 from inbox.config import InboxSettings
-from notifications.config import RedisSettings
+from infra.redis import RedisSettings
 from tests.factories import make_bidder, make_buyer, make_dealer, make_vehicle
 from webhook.app import create_app
 from webhook.config import AppSettings, check_production_backends

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from catalog.config import CatalogSettings
 from dialogs.config import DialogSettings
-from notifications.config import RedisSettings
+from infra.redis import RedisSettings
 from tests.factories import make_dealer, make_vehicle
 from tests.rasa_stack import RasaStack
 from webhook.app import create_app

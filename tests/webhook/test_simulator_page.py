@@ -15,11 +15,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from bots.messages import Channel, InboundKind, InboundMessage
 from bots.queue import STREAM, decode
 from catalog.config import CatalogSettings
-from notifications.config import RedisSettings
-from notifications.redis import connect_redis
+from chat.messages import Channel, InboundKind, InboundMessage
+from infra.redis import RedisSettings, connect_redis
 from tests.servers import channel_settings as dev_channel_settings
 from tests.servers import free_port
 from webhook import simulator

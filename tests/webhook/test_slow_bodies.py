@@ -22,7 +22,7 @@ from pydantic import SecretStr
 from bots.channels.signatures import meta_signature
 from bots.config import ChannelSettings
 from catalog.config import CatalogSettings
-from notifications.config import RedisSettings
+from infra.redis import RedisSettings
 from tests.servers import serve_in_thread
 from webhook.app import create_app
 from webhook.config import AppSettings

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from prometheus_client import REGISTRY
 
 from bots.config import ChannelSettings
-from bots.messages import InboundKind
 from bots.queue import SEEN_TTL_SECONDS
+from chat.messages import InboundKind
 from tests.conftest import InboundStream
 from tests.telegram_updates import (
     FUZZED,

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bots.config import ChannelSettings
-from bots.messages import DeliveryState, InboundKind
 from catalog.conversations import service as conversation_service
 from catalog.conversations.models import ChatMessage, MessageStatus
+from chat.messages import DeliveryState, InboundKind
 from tests.conftest import InboundStream
 
 Payload = Callable[[str, str], dict[str, str]]

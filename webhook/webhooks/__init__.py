@@ -16,9 +16,9 @@ from fastapi.responses import JSONResponse
 
 from bots.channels.errors import BadSignature, ChannelError, MissingSignature
 from bots.config import ChannelSettings
-from bots.messages import Channel, DeliveryStatus, InboundMessage, QueueItem, Refusal
 from bots.metrics import WEBHOOKS
 from bots.queue import InboundQueue
+from chat.messages import Channel, DeliveryStatus, InboundMessage, QueueItem, Refusal
 from webhook.webhooks.body import (
     BodyRefused,
     BodyTimeout,

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from bots.channels.errors import ChannelError
 from bots.channels.signatures import verify_telegram_secret
 from bots.channels.telegram_inbound import parse_telegram_update
-from bots.messages import Channel
+from chat.messages import Channel
 from webhook.webhooks import ACK, channel_settings, enqueue, ignored, not_served, refusal
 from webhook.webhooks.body import JSON_TYPE, BodyRefused, json_object, read_body
 

@@ -15,7 +15,7 @@ from starlette.datastructures import ImmutableMultiDict
 from bots.channels.errors import ChannelError, MalformedPayload, MissingSignature
 from bots.channels.signatures import verify_twilio_signature
 from bots.channels.twilio_inbound import parse_twilio_form
-from bots.messages import Channel
+from chat.messages import Channel
 from webhook.webhooks import (
     channel_settings,
     enqueue,

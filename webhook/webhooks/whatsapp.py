@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from bots.channels.errors import ChannelError
 from bots.channels.signatures import same_secret, verify_meta_signature
 from bots.channels.whatsapp_inbound import parse_whatsapp_payload
-from bots.messages import Channel, QueueItem
+from chat.messages import Channel, QueueItem
 from webhook.webhooks import (
     acknowledge,
     channel_settings,

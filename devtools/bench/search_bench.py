@@ -1,7 +1,7 @@
 """Search benchmark: 100,000 vehicles, typical buyer queries, 20 concurrent clients.
 
-    .venv/bin/python -m bench.search_bench          # SQLite, and PostgreSQL if reachable
-    .venv/bin/python -m bench.search_bench --backend sqlite --duration 20
+    .venv/bin/python -m devtools.bench.search_bench          # SQLite, and PostgreSQL if reachable
+    .venv/bin/python -m devtools.bench.search_bench --backend sqlite --duration 20
 
 Each client is a thread with its own session, issuing requests back to back (closed loop, no think
 time: the harshest reading of "20 concurrent clients"); the clients are spread over one process per
@@ -280,7 +280,7 @@ def main() -> None:
         f"\n## Search — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n"
         f"Machine: {platform.node()}, {platform.machine()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}.\n"
-        f"Command: `.venv/bin/python -m bench.search_bench "
+        f"Command: `.venv/bin/python -m devtools.bench.search_bench "
         f"--count {args.count} --clients {args.clients} --processes {args.processes} "
         f"--pool-size {args.pool_size} "
         f"--duration {args.duration:.0f}`\n\n"

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from bots.fakes.recorder import PROVIDERS, Outcome, Provider, RequestRecorder
+from devtools.fakes.recorder import PROVIDERS, Outcome, Provider, RequestRecorder
 
 
 @dataclass(frozen=True, slots=True)

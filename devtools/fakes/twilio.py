@@ -20,8 +20,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from bots.fakes.control import FailureInjector, InjectedFailure
-from bots.fakes.recorder import Outcome, RequestRecorder, recorded_response
+from devtools.fakes.control import FailureInjector, InjectedFailure
+from devtools.fakes.recorder import Outcome, RequestRecorder, recorded_response
 
 API_VERSION = "2010-04-01"
 MAX_BODY = 1600

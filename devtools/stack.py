@@ -8,15 +8,14 @@ import sys
 from pathlib import Path
 
 from bots.config import get_channel_settings
-from catalog.config import PROJECT_ROOT
+from devtools.devstack import Service
 from dialogs.config import DialogSettings, get_dialog_settings
 from dialogs.rasa_process import tracker_store_env
 from dialogs.tracker_store import TRACKER_DB, replica_tracker_db
 from dialogs.training import latest_model
-from notifications.config import get_redis_settings
-from notifications.redis import connect_redis
+from infra.redis import connect_redis, get_redis_settings
+from infra.settings import PROJECT_ROOT
 from webhook.config import AppSettings
-from webhook.devstack import Service
 
 _EMBEDDED: list[object] = []  # keeps the embedded Redis server alive while the stack runs
 

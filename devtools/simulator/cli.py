@@ -18,9 +18,9 @@ import typer
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bots.config import ChannelSettings, get_channel_settings
-from bots.messages import Channel
-from bots.simulator import RepliesUnavailable, SimulatorError
-from bots.simulator.replies import (
+from chat.messages import Channel
+from devtools.simulator import RepliesUnavailable, SimulatorError
+from devtools.simulator.replies import (
     Choice,
     ChoiceStyle,
     ReplyView,
@@ -30,7 +30,7 @@ from bots.simulator.replies import (
     recorded_requests,
     requests_url,
 )
-from bots.simulator.webhooks import Location, SignedRequest, build_inbound, reply_chat_id
+from devtools.simulator.webhooks import Location, SignedRequest, build_inbound, reply_chat_id
 
 DEFAULT_APP_URL = "http://127.0.0.1:8000"
 QUIT = "/quit"

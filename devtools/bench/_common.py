@@ -32,7 +32,7 @@ from dialogs.config import get_dialog_settings
 from dialogs.rasa_process import start_action_server, start_rasa_server, stop, wait_until_ready
 from dialogs.training import latest_model
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "RESULTS.md"
 FIXTURES = ROOT / "tests" / "fixtures"
 NZILA = [sys.executable, "-m", "webhook.cli"]  # what `nzila <command>` runs
@@ -175,7 +175,7 @@ def start_fakes(children: Children, port: int, channels: ChannelSettings,
     """The fake providers, insisting on the development credentials, answering each provider
     call `latency_ms` late; returns their URL."""
     url = f"http://127.0.0.1:{port}"
-    children.start("fakes", [sys.executable, "-m", "bots.fakes", "--port", str(port),
+    children.start("fakes", [sys.executable, "-m", "devtools.fakes", "--port", str(port),
         "--log-level", "warning", "--latency-ms", str(latency_ms),
         "--telegram-token", channels.telegram_bot_token.get_secret_value(),
         "--graph-token", channels.whatsapp_access_token.get_secret_value(),

@@ -1,7 +1,7 @@
 """The dialog engine on its own: training time, the Rasa server's memory, and turn latency.
 
-    .venv/bin/python -m bench.rasa_bench                    # 300 turns over 20 conversations
-    .venv/bin/python -m bench.rasa_bench --turns 100 --no-write
+    .venv/bin/python -m devtools.bench.rasa_bench  # 300 turns over 20 conversations
+    .venv/bin/python -m devtools.bench.rasa_bench --turns 100 --no-write
 
 Trains the model from scratch (`rasa train`, Rasa's cache emptied first), seeds a demo catalog
 (vehicles, no photos) for the action server, starts Rasa 3.6.21 on the model with a SQLite tracker
@@ -23,7 +23,11 @@ from pathlib import Path
 
 import httpx
 
-from bench._common import (
+from catalog.database import make_engine, make_session_factory
+from catalog.demo.seed import seed_demo
+from catalog.media.storage import MediaStore
+from catalog.migrate import upgrade
+from devtools.bench._common import (
     RASA_TOKEN,
     ROOT,
     Children,
@@ -34,10 +38,6 @@ from bench._common import (
     percentile,
     stop_on_sigterm,
 )
-from catalog.database import make_engine, make_session_factory
-from catalog.demo.seed import seed_demo
-from catalog.media.storage import MediaStore
-from catalog.migrate import upgrade
 from dialogs.client import RasaClient
 from dialogs.config import get_dialog_settings
 from dialogs.rasa_process import start_action_server, start_rasa_server
@@ -178,7 +178,7 @@ def main() -> None:
     if not args.no_write:
         options = {"turns": args.turns, "conversations": args.conversations}
         append_results("Dialog engine: training, memory, turn latency",
-                       command_line("bench.rasa_bench", options), text, load)  # fmt: skip
+                       command_line("devtools.bench.rasa_bench", options), text, load)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Ack latency: signed webhooks at a fixed arrival rate; time to the 200, and the stream checked.
 
-    .venv/bin/python -m bench.ack_bench                       # 200 requests/s for 30 s
-    .venv/bin/python -m bench.ack_bench --rate 400 --duration 10 --backend-redis redis://...
+    .venv/bin/python -m devtools.bench.ack_bench                       # 200 requests/s for 30 s
+    .venv/bin/python -m devtools.bench.ack_bench --rate 400 --duration 10 --backend-redis redis://...
 
 The web app runs as `nzila serve` runs it (uvicorn, one worker) in a child process, with a
 database and an embedded Redis of its own under var/bench-ack. Requests are a mix of the three
@@ -11,7 +11,7 @@ whatever happened to the earlier ones, so a slow answer cannot slow the arrivals
 from handing the request to the HTTP client to the last byte of the answer. Afterwards every
 message id must be in the Redis stream exactly once. Results are appended to bench/RESULTS.md.
 
-    .venv/bin/python -m bench.ack_bench --status-burst 300    # 300 status callbacks at once
+    .venv/bin/python -m devtools.bench.ack_bench --status-burst 300  # 300 status callbacks at once
 
 `--status-burst N` instead sends N WhatsApp delivery reports on one message (sent, delivered and
 read in turn, each its own notification) all at once, as Meta does when it catches up, and times
@@ -38,7 +38,9 @@ from urllib.parse import urlsplit
 import httpx
 import redis
 
-from bench._common import (
+from bots.config import ChannelSettings
+from bots.queue import STREAM
+from devtools.bench._common import (
     Children,
     Signer,
     Webhook,
@@ -56,8 +58,6 @@ from bench._common import (
     twilio_form,
     whatsapp_payload,
 )
-from bots.config import ChannelSettings
-from bots.queue import STREAM
 
 TARGET_P99_MS = 50.0
 # Channel mix of the load, and the recorded kinds of each channel (text weighs most).
@@ -303,7 +303,7 @@ def main() -> None:
         print(text)
         if not args.no_write:
             options = {"status-burst": args.status_burst, "backend-redis": args.backend_redis}
-            command = command_line("bench.ack_bench", options)
+            command = command_line("devtools.bench.ack_bench", options)
             append_results("Webhook ack: a burst of status callbacks", command,
                            f"Redis: {redis_kind(args)}. {text}", load)  # fmt: skip
         return
@@ -312,7 +312,7 @@ def main() -> None:
     if not args.no_write:
         options = {"rate": f"{args.rate:g}", "duration": f"{args.duration:g}",
                    "backend-redis": args.backend_redis}  # fmt: skip
-        command = command_line("bench.ack_bench", options)
+        command = command_line("devtools.bench.ack_bench", options)
         append_results("Webhook ack latency", command, f"Redis: {redis_kind(args)}. {text}", load)
 
 

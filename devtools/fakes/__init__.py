@@ -4,6 +4,6 @@ They accept the providers' real request formats, answer with their real response
 every request, and fail on demand, so tests and the demo run with no credentials.
 """
 
-from bots.fakes.app import create_fake_providers_app, serve
+from devtools.fakes.app import create_fake_providers_app, serve
 
 __all__ = ["create_fake_providers_app", "serve"]

@@ -1,7 +1,7 @@
 """Concurrent bidders on one lot: bids per second, latency, and whether the outcome is right.
 
-    .venv/bin/python -m bench.auction_bench                       # SQLite and PostgreSQL, 30 s
-    .venv/bin/python -m bench.auction_bench --backends sqlite --seconds 5 --no-write
+    .venv/bin/python -m devtools.bench.auction_bench  # SQLite and PostgreSQL, 30 s
+    .venv/bin/python -m devtools.bench.auction_bench --backends sqlite --seconds 5 --no-write
 
 Each backend gets a fresh, migrated database with one live auction (reserve, no buy-now).
 `--bidders` buyers bid for `--seconds`, each in a thread of one of `--processes` processes
@@ -30,7 +30,6 @@ from datetime import timedelta
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
-from bench._common import append_results, command_line, fresh_dir, percentile
 from catalog.auctions import bidders as bidder_service
 from catalog.auctions import service as auction_service
 from catalog.auctions.engine import Accepted, place, replay
@@ -43,6 +42,7 @@ from catalog.migrate import upgrade
 from catalog.vehicles import service as vehicle_service
 from catalog.vehicles.schemas import VehicleIn
 from catalog.vehicles.vin import with_check_digit
+from devtools.bench._common import append_results, command_line, fresh_dir, percentile
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 EXTRA_CENTS = (0, 50_00, 100_00, 500_00, 2_500_00)  # above the minimum: most bids are valid
@@ -64,8 +64,12 @@ def main() -> None:
     if not args.no_write:
         options = {"backends": args.backends, "bidders": args.bidders,
                    "processes": args.processes, "seconds": args.seconds}  # fmt: skip
-        append_results("Auctions: concurrent bidders on one lot",
-                       command_line("bench.auction_bench", options), body, load)  # fmt: skip
+        append_results(
+            "Auctions: concurrent bidders on one lot",
+            command_line("devtools.bench.auction_bench", options),
+            body,
+            load,
+        )
 
 
 def run_backend(backend: str, args: argparse.Namespace) -> dict[str, float | str | int]:

@@ -17,7 +17,7 @@ class Button(BaseModel):
     payload: str
 
 
-class BotReply(BaseModel):
+class Reply(BaseModel):
     """One bot message: text, buttons, an image, or a custom payload for richer channels."""
 
     model_config = ConfigDict(frozen=True)
@@ -28,7 +28,7 @@ class BotReply(BaseModel):
     custom: dict[str, Any] | None = None
 
     @classmethod
-    def from_rasa(cls, message: Mapping[str, Any]) -> BotReply:
+    def from_rasa(cls, message: Mapping[str, Any]) -> Reply:
         """Convert one message of Rasa's REST channel output.
 
         Rasa sends ``{"recipient_id", "text", "buttons": [{"title", "payload"}], "image",

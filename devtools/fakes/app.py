@@ -22,11 +22,11 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from bots.fakes.control import FailureInjector, control_router
-from bots.fakes.recorder import RequestRecorder
-from bots.fakes.telegram import telegram_router
-from bots.fakes.twilio import twilio_router
-from bots.fakes.whatsapp import whatsapp_router
+from devtools.fakes.control import FailureInjector, control_router
+from devtools.fakes.recorder import RequestRecorder
+from devtools.fakes.telegram import telegram_router
+from devtools.fakes.twilio import twilio_router
+from devtools.fakes.whatsapp import whatsapp_router
 
 
 def create_fake_providers_app(

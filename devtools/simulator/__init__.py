@@ -2,7 +2,7 @@
 and the bot's replies read back from the local fake providers, as each channel would show them.
 
 `webhooks` builds the inbound requests, `replies` turns what the fakes recorded into a
-channel-neutral view, and `cli` is the `nzila chat` loop; the web page is `webhook/simulator.py`.
+channel-neutral view, `cli` is the `nzila chat` loop, and `web` the /simulator page.
 """
 
 from __future__ import annotations

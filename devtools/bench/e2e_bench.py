@@ -1,7 +1,7 @@
 """End to end: webhook to the provider call that answers it, ours vs Rasa's built-in connectors.
 
-    .venv/bin/python -m bench.e2e_bench                     # 1,000 messages, 40 conversations
-    .venv/bin/python -m bench.e2e_bench --messages 200 --conversations 10 --no-write
+    .venv/bin/python -m devtools.bench.e2e_bench  # 1,000 messages, 40 conversations
+    .venv/bin/python -m devtools.bench.e2e_bench --messages 200 --conversations 10 --no-write
 
 One run starts the fake providers, our action server and two Rasa servers on the same trained
 model, then loads each system in turn with the same generator:
@@ -40,7 +40,10 @@ from typing import Any
 
 import httpx
 
-from bench._common import (
+from bots.config import ChannelSettings
+from catalog.database import make_engine
+from catalog.migrate import upgrade
+from devtools.bench._common import (
     NZILA,
     RASA_TOKEN,
     ROOT,
@@ -65,9 +68,6 @@ from bench._common import (
     telegram_update,
     twilio_form,
 )
-from bots.config import ChannelSettings
-from catalog.database import make_engine
-from catalog.migrate import upgrade
 
 TEXTS = ["hi", "help", "thanks", "bye"]
 RASA_CHANNELS = '''"""Rasa 3.6's own Telegram and Twilio connectors, sending to the benchmark fakes.
@@ -113,7 +113,7 @@ class TwilioToFakes(TwilioInput):
 
 
 HOW = """Rasa built-in is Rasa 3.6.21's own TelegramInput and TwilioInput with only
-`get_output_channel` overridden (bench/e2e_bench.py, RASA_CHANNELS): aiogram's `Bot.server` and
+`get_output_channel` overridden (e2e_bench.py, RASA_CHANNELS): aiogram's `Bot.server` and
 the Twilio client's `api.base_url` point at the fakes, and the aiohttp session `set_webhook` opens
 at start-up (inside `asyncio.run`) is closed there. As shipped, that session stays bound to the
 closed start-up loop and every Telegram update fails with HTTP 500 "RuntimeError: Event loop is
@@ -422,7 +422,9 @@ def main() -> None:
                    "rasa-replicas": args.rasa_replicas,
                    "provider-latency-ms": f"{args.provider_latency_ms:g}",
                    "reply-timeout": f"{args.reply_timeout:g}"}  # fmt: skip
-        command = command_line("bench.e2e_bench", options) + " --as-shipped" * args.as_shipped
+        command = (
+            command_line("devtools.bench.e2e_bench", options) + " --as-shipped" * args.as_shipped
+        )
         append_results("End to end, ours vs Rasa's built-in connectors", command, text, load)
 
 

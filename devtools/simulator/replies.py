@@ -16,9 +16,9 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from bots.config import ChannelSettings
-from bots.messages import Channel
-from bots.simulator import RepliesUnavailable
-from bots.simulator.webhooks import reply_chat_id
+from chat.messages import Channel
+from devtools.simulator import RepliesUnavailable
+from devtools.simulator.webhooks import reply_chat_id
 
 TELEGRAM_SENDS = frozenset({"sendMessage", "sendPhoto", "sendMediaGroup"})
 REQUESTS_PATH = "/_fake/requests"

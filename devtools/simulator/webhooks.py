@@ -22,8 +22,8 @@ from twilio.request_validator import RequestValidator  # type: ignore[import-unt
 
 from bots.channels.signatures import meta_signature
 from bots.config import ChannelSettings
-from bots.messages import Channel
-from bots.simulator import NothingToSend, UnknownUser
+from chat.messages import Channel
+from devtools.simulator import NothingToSend, UnknownUser
 
 WEBHOOK_PATHS = {
     Channel.TELEGRAM: "/webhooks/telegram",
