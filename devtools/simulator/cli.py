@@ -311,7 +311,7 @@ chat_app = typer.Typer(
 )
 
 
-@chat_app.callback(invoke_without_command=True)
+@chat_app.command()
 def chat(
     *,
     channel: Annotated[Channel, typer.Option(help="Which channel to simulate.")] = Channel.WHATSAPP,

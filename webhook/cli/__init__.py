@@ -1,0 +1,43 @@
+"""`nzila`: the operator's command line, one module per area. Every subcommand says in one line
+what it does."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from webhook.cli import auctions, catalog, dialogs, processes, telegram
+
+app = typer.Typer(
+    help="Nzila: messaging-first vehicle export bot.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(catalog.app)
+app.add_typer(processes.app)
+app.add_typer(dialogs.app)
+app.add_typer(telegram.config_app)
+app.add_typer(
+    auctions.app,
+    name="auctions",
+    help="Staff: schedule, list, show and cancel auctions; record deposits and limits.",
+)
+app.add_typer(telegram.app, name="telegram", help="Telegram bot set-up (webhook registration).")
+
+
+def _mount_devtools() -> None:
+    """`nzila chat`, the terminal chat simulator, is a development tool: mounted here, and not
+    in production."""
+    from devtools.simulator.cli import chat
+
+    app.command("chat")(chat)
+
+
+if os.environ.get("ENVIRONMENT", "development").lower() != "production":
+    _mount_devtools()
+
+
+def main() -> None:
+    app(prog_name="nzila")
