@@ -67,10 +67,10 @@ def worker(
     import asyncio
 
     from bots.config import get_channel_settings
-    from bots.runner import run_worker
     from dialogs.config import get_dialog_settings
     from infra.logs import configure_logging
     from infra.redis import get_redis_settings
+    from webhook.worker import run_worker
 
     settings = _checked_settings()
     configure_logging()

@@ -1,4 +1,5 @@
-"""`nzila worker`: the conversation worker process, wired from settings."""
+"""`nzila worker`: the conversation worker process, composed from settings (this is its composition
+root: the engine client, its replicas and tracker stores, the channel adapters, the queue)."""
 
 from __future__ import annotations
 
