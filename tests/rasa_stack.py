@@ -6,6 +6,7 @@ while the training inputs are unchanged. Skipped when the Rasa environment is no
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import uuid
@@ -30,6 +31,21 @@ from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
+# Set by scripts/test.sh (which builds the Rasa environment) and CI: a missing environment is
+# then a failure, not a silent skip of every end-to-end test.
+RASA_REQUIRED = bool(os.environ.get("NZILA_REQUIRE_RASA") or os.environ.get("CI"))
+
+
+def require_rasa() -> None:
+    """Skip a test needing the Rasa environment when it is not built, or fail where it must be."""
+    if RASA_BIN.exists():
+        return
+    message = f"the Rasa environment is not built ({RASA_BIN}): scripts/bootstrap.sh rasa"
+    if RASA_REQUIRED:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 MODELS_DIR = ROOT / "var" / "rasa" / "models"
 ENDPOINTS = ROOT / "dialogs" / "endpoints.yml"
 DEFAULT_ACTION_URL = "http://127.0.0.1:5055/webhook"
@@ -54,8 +70,7 @@ class RasaStack:
 @pytest.fixture(scope="session")
 def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
     """Both servers on free 127.0.0.1 ports, with a throw-away SQLite tracker store."""
-    if not RASA_BIN.exists():
-        pytest.skip(f"the Rasa environment is not built ({RASA_BIN}): scripts/bootstrap.sh rasa")
+    require_rasa()
     model = train_if_changed(rasa_bin=RASA_BIN, project_root=ROOT, models_dir=MODELS_DIR)
     workdir = tmp_path_factory.mktemp("rasa")
     database_url, media_dir = f"sqlite:///{workdir / 'catalog.sqlite3'}", workdir / "media"

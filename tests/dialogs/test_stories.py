@@ -10,15 +10,14 @@ from pathlib import Path
 import pytest
 
 from dialogs.training import train_if_changed
-from tests.rasa_stack import MODELS_DIR, RASA_BIN, ROOT
+from tests.rasa_stack import MODELS_DIR, RASA_BIN, ROOT, require_rasa
 
 STORIES = ROOT / "tests" / "rasa"
 
 
 @pytest.mark.slow
 def test_every_test_story_is_followed(tmp_path: Path) -> None:
-    if not RASA_BIN.exists():
-        pytest.skip(f"the Rasa environment is not built ({RASA_BIN}): scripts/bootstrap.sh rasa")
+    require_rasa()
     model = train_if_changed(rasa_bin=RASA_BIN, project_root=ROOT, models_dir=MODELS_DIR)
     command = [str(RASA_BIN), "test", "core", "--model", str(model.model_path), "--stories",
                str(STORIES), "--out", str(tmp_path), "--fail-on-prediction-errors"]  # fmt: skip
