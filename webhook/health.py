@@ -11,6 +11,10 @@ from fastapi.responses import JSONResponse
 from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
+
+from dialogs.client import RasaClient
+from dialogs.config import DialogSettings
 
 router = APIRouter()
 logger = logging.getLogger(__name__)
@@ -22,11 +26,11 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", include_in_schema=False)
-def readyz(request: Request) -> JSONResponse:
+async def readyz(request: Request) -> JSONResponse:
     checks = {
-        "database": _database_ok(request),
-        "redis": _redis_ok(request),
-        "rasa": _rasa_ok(request),
+        "database": await run_in_threadpool(_database_ok, request),
+        "redis": await run_in_threadpool(_redis_ok, request),
+        "rasa": await _rasa_ok(request),
     }
     ready = all(checks.values())
     body: dict[str, Any] = {"status": "ready" if ready else "not ready", "checks": checks}
@@ -51,10 +55,13 @@ def _redis_ok(request: Request) -> bool:
         return False
 
 
-def _rasa_ok(request: Request) -> bool:
-    url = request.app.state.dialog_settings.rasa_url.rstrip("/") + "/"
-    try:
-        return httpx.get(url, timeout=2).is_success
-    except httpx.HTTPError:
-        logger.warning("readiness: rasa unreachable at %s", url)
-        return False
+async def _rasa_ok(request: Request) -> bool:
+    """Every Rasa server answers with a loaded model, asked as the worker asks it."""
+    settings: DialogSettings = request.app.state.dialog_settings
+    token = settings.rasa_auth_token.get_secret_value()
+    async with httpx.AsyncClient() as http:
+        for url in settings.rasa_urls:
+            if not await RasaClient(http=http, base_url=url, auth_token=token).is_ready():
+                logger.warning("readiness: rasa not ready at %s", url)
+                return False
+    return True

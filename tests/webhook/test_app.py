@@ -44,7 +44,11 @@ def test_readyz_checks_the_database_redis_and_rasa(
         AppSettings(_env_file=None),  # type: ignore[call-arg]
         CatalogSettings(database_url=database_url, media_dir=tmp_path / "media"),
         redis_settings(tmp_path),
-        dialog_settings=DialogSettings(_env_file=None, rasa_url=rasa_stack.base_url),  # type: ignore[call-arg]
+        dialog_settings=DialogSettings(
+            _env_file=None,  # type: ignore[call-arg]
+            rasa_url=rasa_stack.base_url,
+            rasa_auth_token=rasa_stack.auth_token,
+        ),
     )
     with TestClient(app) as client:
         response = client.get("/readyz")
