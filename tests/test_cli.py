@@ -80,3 +80,23 @@ def test_an_invalid_search_gets_a_clear_error_and_exit_code_2(tmp_path: Path) ->
     result = nzila(tmp_path, "search", "--sort", "cheapest")
     assert result.returncode == 2
     assert "invalid search" in result.stderr
+
+
+def test_the_chat_simulator_is_a_plain_command_and_absent_in_production(tmp_path: Path) -> None:
+    development = subprocess.run(
+        [sys.executable, "-m", "webhook.cli", "chat", "--help"],
+        capture_output=True, text=True, cwd=tmp_path, check=False, timeout=120,
+        env={**os.environ, "COLUMNS": "200", "NZILA_ENV": "development"},
+    )  # fmt: skip
+    production = subprocess.run(
+        [sys.executable, "-m", "webhook.cli", "--help"],
+        capture_output=True, text=True, cwd=tmp_path, check=False, timeout=120,
+        env={**os.environ, "COLUMNS": "200", "NZILA_ENV": "production"},
+    )  # fmt: skip
+
+    assert development.returncode == 0, development.stderr
+    assert "Usage: nzila chat [OPTIONS]" in development.stdout
+    assert "COMMAND [ARGS]" not in development.stdout
+    assert production.returncode == 0, production.stderr
+    assert " chat " not in production.stdout
+    assert " migrate " in production.stdout

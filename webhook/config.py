@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bots.config import ChannelSettings
@@ -22,10 +22,6 @@ class AppSettings(BaseSettings):
     environment: Literal["development", "test", "production"] = Field(
         default="development", alias="NZILA_ENV"
     )
-    secret_key: SecretStr = Field(
-        default=SecretStr(DEV_SECRET_PREFIX + "secret-key"),
-        description="Signs agent sessions and short links. At least 32 random characters.",
-    )
     public_base_url: str = Field(
         default="http://127.0.0.1:8000",
         description="Public https URL of this app, used in links sent to buyers.",
@@ -37,25 +33,12 @@ class AppSettings(BaseSettings):
     def _production_is_configured(self) -> AppSettings:
         if self.environment != "production":
             return self
-        problems = [
-            f"{name.upper()} still has its development value"
-            for name, value in self._secrets().items()
-            if value.startswith(DEV_SECRET_PREFIX)
-        ]
-        if len(self.secret_key.get_secret_value()) < 32:
-            problems.append("SECRET_KEY must be at least 32 characters")
+        problems = []
         if not self.public_base_url.startswith("https://"):
             problems.append("PUBLIC_BASE_URL must be an https URL")
         if problems:
             raise ValueError("refusing to start in production: " + "; ".join(problems))
         return self
-
-    def _secrets(self) -> dict[str, str]:
-        return {
-            name: value.get_secret_value()
-            for name, value in self.__dict__.items()
-            if isinstance(value, SecretStr)
-        }
 
 
 def check_production_backends(

@@ -35,7 +35,7 @@ def _mount_devtools() -> None:
     app.command("chat")(chat)
 
 
-if os.environ.get("ENVIRONMENT", "development").lower() != "production":
+if os.environ.get("NZILA_ENV", "development").lower() != "production":
     _mount_devtools()
 
 
