@@ -21,7 +21,7 @@ from chat.messages import Channel, InboundKind, InboundMessage
 from infra.redis import RedisSettings, connect_redis
 from tests.servers import channel_settings as dev_channel_settings
 from tests.servers import free_port
-from webhook import simulator
+from devtools.simulator import web as simulator
 from webhook.app import create_app
 from webhook.config import AppSettings
 
