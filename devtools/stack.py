@@ -10,7 +10,12 @@ from pathlib import Path
 from bots.config import get_channel_settings
 from devtools.devstack import Service
 from dialogs.config import DialogSettings, get_dialog_settings
-from dialogs.rasa_process import tracker_store_env
+from dialogs.rasa_process import (
+    RASA_QUIET_ENV,
+    action_server_command,
+    rasa_run_command,
+    tracker_store_env,
+)
 from dialogs.tracker_store import TRACKER_DB, replica_tracker_db
 from dialogs.training import latest_model
 from infra.redis import connect_redis, get_redis_settings
@@ -51,8 +56,8 @@ def build_services(
     return [
         Service("fakes", [*nzila, "fake-providers", "--port", str(fakes_port)],
                 ready_url=f"{fakes_url}/_fake/healthz", env=env),
-        Service("actions", [sys.executable, "-m", "rasa_sdk", "--actions", "dialogs.actions",
-                            "--port", str(dialogs.action_server_port)],
+        Service("actions", action_server_command(Path(sys.executable),
+                                                 port=dialogs.action_server_port),
                 ready_url=f"{action_url}/health", env={**env, "SANIC_HOST": "127.0.0.1"}),
         *rasa_services,
         Service("web", [*nzila, "serve"], ready_url=f"http://{settings.host}:{settings.port}/healthz",
@@ -77,12 +82,9 @@ def _rasa_service(
     tracker_env = tracker_store_env(PROJECT_ROOT, environment)
     return Service(
         "rasa" if number == 0 else f"rasa-{number}",
-        [str(dialogs.rasa_bin), "run", "--enable-api", "--auth-token",
-         dialogs.rasa_auth_token.get_secret_value(), "--interface", "127.0.0.1",
-         "--port", str(port), "--model", str(model),
-         "--endpoints", str(PROJECT_ROOT / "dialogs" / "endpoints.yml"),
-         "--credentials", str(PROJECT_ROOT / "dialogs" / "credentials.yml")],
+        rasa_run_command(rasa_bin=dialogs.rasa_bin, model_path=model, port=port,
+                         auth_token=dialogs.rasa_auth_token.get_secret_value()),
         ready_url=f"http://127.0.0.1:{port}/", ready_timeout=180,
-        env={**extra_env, **tracker_env, "RASA_TELEMETRY_ENABLED": "false"},
+        env={**extra_env, **tracker_env, **RASA_QUIET_ENV},
         cwd=PROJECT_ROOT,
     )  # fmt: skip

@@ -27,6 +27,35 @@ ACTION_SERVER_PORT: Final = 5055
 ACTIONS_PACKAGE: Final = "dialogs.actions"
 STOP_GRACE_SECONDS: Final = 10.0
 _POLL_SECONDS: Final = 0.25
+DIALOGS_DIR: Final = Path(__file__).resolve().parent
+ENDPOINTS: Final = DIALOGS_DIR / "endpoints.yml"
+CREDENTIALS: Final = DIALOGS_DIR / "credentials.yml"
+# Rasa 3.6's own dependencies print ~20 DeprecationWarnings at start: silenced in its process only
+# (our code and tests keep warnings as errors).
+RASA_QUIET_ENV: Final = {
+    "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore::PendingDeprecationWarning",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "RASA_TELEMETRY_ENABLED": "false",
+}
+# Over PYTHONWARNINGS, Sanic turns DeprecationWarnings back on when imported and Rasa puts "once"
+# for UserWarnings on top at start (pyparsing's deprecations are both): Rasa's `main` runs with
+# the ignore put back on top after each.
+_QUIET_RASA_MAIN: Final = """
+import sys, warnings
+import sanic
+import rasa.utils.common as common
+def ignore_deprecations():
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+set_up = common._filter_warnings
+def filter_warnings(*args, **kwargs):
+    set_up(*args, **kwargs)
+    ignore_deprecations()
+common._filter_warnings = filter_warnings
+ignore_deprecations()
+from rasa.__main__ import main
+sys.argv[0] = "rasa"
+main()
+"""
 
 Output = IO[bytes] | int | None
 
@@ -115,24 +144,11 @@ def start_rasa_server(
     """
     merged = {**os.environ, **(env or {})}
     merged.update(tracker_store_env(cwd, merged))
-    merged["RASA_TELEMETRY_ENABLED"] = "false"
-    command = [
-        str(rasa_bin),
-        "run",
-        "--enable-api",
-        "--auth-token",
-        auth_token,
-        "--interface",
-        HOST,
-        "--port",
-        str(port),
-        "--model",
-        str(model_path),
-        "--endpoints",
-        str(endpoints),
-        "--credentials",
-        str(credentials),
-    ]
+    merged.update(RASA_QUIET_ENV)
+    command = rasa_run_command(
+        rasa_bin=rasa_bin, model_path=model_path, port=port, auth_token=auth_token,
+        endpoints=endpoints, credentials=credentials,
+    )  # fmt: skip
     return _spawn(command, cwd=cwd, env=merged, output=output)
 
 
@@ -149,8 +165,35 @@ def start_action_server(
     rasa_sdk has no interface flag: it binds to ``SANIC_HOST`` (0.0.0.0 when unset).
     """
     merged = {**os.environ, **(env or {}), "SANIC_HOST": HOST}
-    command = [str(python_bin), "-m", "rasa_sdk", "--actions", ACTIONS_PACKAGE, "--port", str(port)]
-    return _spawn(command, cwd=cwd, env=merged, output=output)
+    return _spawn(action_server_command(python_bin, port=port), cwd=cwd, env=merged, output=output)
+
+
+def rasa_run_command(
+    *,
+    rasa_bin: Path,
+    model_path: Path,
+    port: int,
+    auth_token: str,
+    endpoints: Path = ENDPOINTS,
+    credentials: Path = CREDENTIALS,
+) -> list[str]:
+    """``rasa run`` with the HTTP API (token-protected) on 127.0.0.1:port; no built-in channels."""
+    return [
+        str(rasa_bin.parent / "python"), "-c", _QUIET_RASA_MAIN, "run", "--enable-api",
+        "--auth-token", auth_token,
+        "--interface", HOST, "--port", str(port), "--model", str(model_path),
+        "--endpoints", str(endpoints), "--credentials", str(credentials),
+    ]  # fmt: skip
+
+
+def action_server_command(python_bin: Path, *, port: int) -> list[str]:
+    """The action server, given our endpoints file by path so it starts from any directory
+    (rasa_sdk reads its tracing settings from ``endpoints.yml`` in the working directory otherwise,
+    and logs an error when there is none)."""
+    return [
+        str(python_bin), "-m", "rasa_sdk", "--actions", ACTIONS_PACKAGE, "--port", str(port),
+        "--endpoints", str(ENDPOINTS),
+    ]  # fmt: skip
 
 
 def wait_until_ready(

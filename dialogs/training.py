@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Final
 
 from dialogs.client import DialogError
-from dialogs.rasa_process import run_rasa_command
+from dialogs.rasa_process import RASA_QUIET_ENV, run_rasa_command
 
 MODEL_PREFIX: Final = "nzila-"
 MODEL_SUFFIX: Final = ".tar.gz"
@@ -143,7 +143,7 @@ def _run_rasa_train(
     ]
     env = {
         **os.environ,
-        "RASA_TELEMETRY_ENABLED": "false",
+        **RASA_QUIET_ENV,
         # Rasa's component cache (reused when only some inputs change) stays beside the models.
         "RASA_CACHE_DIRECTORY": str(out_dir.parent / ".rasa-cache"),
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import time
 import uuid
@@ -73,16 +74,25 @@ def postgres_database_url() -> Iterator[str]:
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty catalog on SQLite, migrated once per test session; each test gets a copy."""
+    path = tmp_path_factory.mktemp("catalog-template") / "catalog.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()  # the last connection closed: the WAL is folded into the file
+    return path
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The URL of an empty, migrated catalog database (each backend in turn)."""
+    """The URL of an empty, migrated catalog database (each backend in turn): a copy of the
+    session's migrated SQLite file, or the session's PostgreSQL database truncated."""
     vocabulary_cache.clear()
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'catalog.sqlite3'}"
-        engine = make_engine(url)
-        upgrade(engine)
-        engine.dispose()
-        return url
+        path = tmp_path / "catalog.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
     url: str = request.getfixturevalue("postgres_database_url")
     _truncate_all(url)
     return url
@@ -133,12 +143,20 @@ FIXTURES = Path(__file__).parent / "fixtures"
 _EMBEDDED_REDIS: list[Path] = []  # the data files of the embedded servers tests started
 
 
+@pytest.fixture(scope="session")
+def embedded_redis_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One embedded Redis per test session (started on first use), shared as the server is:
+    tests keep apart by the unique ids they make up (`InboundStream.new_id`)."""
+    _EMBEDDED_REDIS.append(tmp_path_factory.mktemp("redis") / "bots.rdb")
+    return _EMBEDDED_REDIS[-1]
+
+
 @pytest.fixture(params=REDIS_BACKENDS)
-def redis_settings(request: pytest.FixtureRequest, tmp_path: Path) -> RedisSettings:
+def redis_settings(request: pytest.FixtureRequest) -> RedisSettings:
     if request.param == "server":
         return RedisSettings(redis_url=REDIS_URL)
-    _EMBEDDED_REDIS.append(tmp_path / "redis" / "bots.rdb")
-    return RedisSettings(redis_url=None, redis_embedded_path=_EMBEDDED_REDIS[-1])
+    path: Path = request.getfixturevalue("embedded_redis_path")
+    return RedisSettings(redis_url=None, redis_embedded_path=path)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -301,10 +319,9 @@ class InboundStream:
 
 @pytest.fixture
 def inbound_stream(redis_settings: RedisSettings) -> Iterator[InboundStream]:
-    """What the app queued for this test (the embedded Redis is shared through its data file)."""
+    """What the app queued for this test; what it queued is removed afterwards."""
     client = connect_redis(redis_settings)
     stream = InboundStream(client)
     yield stream
-    if redis_settings.redis_url:  # an embedded server dies with the test's tmp_path
-        stream.cleanup()
+    stream.cleanup()
     client.close()

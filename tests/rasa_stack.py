@@ -65,6 +65,7 @@ class RasaStack:
     # serves a fake history service on this port (so by default the service is "down").
     history_provider_port: int
     tracker_stores: TrackerStores  # Rasa's SQL tracker store (SQLite), read and erased directly
+    rasa_server_log: Path
 
 
 @pytest.fixture(scope="session")
@@ -118,7 +119,8 @@ def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
                 ready(status, 180, rasa, rasa_log)
                 trackers = TrackerStores([f"sqlite:///{workdir / 'tracker.db'}"])
                 yield RasaStack(f"http://127.0.0.1:{rasa_port}", AUTH_TOKEN, action_log,
-                                database_url, media_dir, history_port, trackers)  # fmt: skip
+                                database_url, media_dir, history_port, trackers,
+                                rasa_log)  # fmt: skip
                 trackers.dispose()
             finally:
                 stop(rasa)

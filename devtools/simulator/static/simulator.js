@@ -128,6 +128,18 @@
     return el("span", "file", "🖼 " + url);
   }
 
+  /* Web addresses in a message (the gallery link) open in a new tab, as the phone would. */
+  function linkify(parent, text) {
+    var pattern = /https?:\/\/[^\s<>"]+[^\s<>".,;:!?)]/g, last = 0, match;
+    while ((match = pattern.exec(text)) !== null) {
+      parent.appendChild(document.createTextNode(text.slice(last, match.index)));
+      var link = parent.appendChild(el("a", "", match[0]));
+      link.href = match[0]; link.target = "_blank"; link.rel = "noopener";
+      last = match.index + match[0].length;
+    }
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
   function bubbleOf(view) {
     var bubble = el("div", "msg");
     if (view.images.length > 1 && view.channel === "telegram") {
@@ -137,7 +149,7 @@
       view.images.forEach(function (url) { bubble.appendChild(image(url)); });
     }
     if (view.header) bubble.appendChild(el("span", "head", view.header));
-    if (view.text) bubble.appendChild(document.createTextNode(view.text));
+    if (view.text) linkify(bubble, view.text);
     if (view.footer) bubble.appendChild(el("span", "foot", view.footer));
     return bubble;
   }
@@ -231,6 +243,7 @@
     }
     phone.className = "phone " + channel;
     document.getElementById("channel-name").textContent = LABELS[channel];
+    document.getElementById("terminal-hint").textContent = "nzila chat --channel " + channel;
     try { localStorage.setItem("nzila.simulator.channel", channel); } catch (ignored) { /* private mode */ }
     restart();
   }
