@@ -10,7 +10,7 @@ import hashlib
 import os
 import random
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -206,9 +206,3 @@ def _attach(
                 )
             )
     return added
-
-
-def iter_demo_vins(vehicle_count: int = DEMO_VEHICLE_COUNT) -> Iterator[str]:
-    """The VINs `seed_demo` writes (dealer ids do not change them)."""
-    for vehicle_in in demo_vehicles(list(range(1, len(DEMO_DEALERS) + 1)), vehicle_count):
-        yield vehicle_in.vin

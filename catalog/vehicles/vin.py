@@ -133,8 +133,3 @@ def make_from_manufacturer(manufacturer: str) -> str:
     for suffix in (" USA", " Canada", " Mexico", " Truck", " AG"):
         name = name.removesuffix(suffix)
     return "Mercedes-Benz" if name.startswith(("Daimler", "Mercedes")) else name
-
-
-def model_year_matches(raw: str, year: int) -> bool:
-    """Whether position 10 of the VIN encodes `year` (it cycles every 30 years)."""
-    return year in decode_vin(raw).model_years
