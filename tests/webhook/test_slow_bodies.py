@@ -140,7 +140,8 @@ def test_with_every_slot_held_a_body_is_refused_at_once_with_503_then_served(
     busy = signed_post(app_url, f"wamid.busy-{time.time_ns()}")
     assert busy.status_code == 503
     assert busy.headers["retry-after"] == "1"
-    assert time.monotonic() - started < TIMEOUT / 2
+    # refused after the 0.2 s wait for a slot, before any held slot timed out and freed one
+    assert time.monotonic() - started < TIMEOUT
     assert [answer(client)[0] for client in slow] == [408] * SLOTS
     assert signed_post(app_url, f"wamid.after-{time.time_ns()}").status_code == 200
 
