@@ -18,10 +18,10 @@ from pydantic import SecretStr
 from bots.queue import STREAM, decode
 from catalog.config import CatalogSettings
 from chat.messages import Channel, InboundKind, InboundMessage
+from devtools.simulator import web as simulator
 from infra.redis import RedisSettings, connect_redis
 from tests.servers import channel_settings as dev_channel_settings
 from tests.servers import free_port
-from devtools.simulator import web as simulator
 from webhook.app import create_app
 from webhook.config import AppSettings
 
