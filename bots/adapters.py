@@ -9,6 +9,7 @@ from typing import Protocol
 import httpx
 
 from bots.config import ChannelSettings
+from bots.outbound.limits import RateLimiter
 from bots.outbound.parts import Rendered
 from bots.outbound.providers import TelegramClient, TwilioClient, WhatsAppClient
 from bots.outbound.sender import Sender
@@ -44,10 +45,12 @@ class ChannelAdapter(Protocol):
 class TelegramAdapter:
     channel = Channel.TELEGRAM
 
-    def __init__(self, settings: ChannelSettings, http: httpx.AsyncClient) -> None:
+    def __init__(
+        self, settings: ChannelSettings, http: httpx.AsyncClient, limiter: RateLimiter
+    ) -> None:
         self._client = TelegramClient(settings)
         self._http = http
-        self.sender = Sender(self._client, http)
+        self.sender = Sender(self._client, http, limiter)
 
     def render(
         self, replies: list[Reply], message: InboundMessage, long_payloads: dict[str, str]
@@ -73,10 +76,12 @@ class TelegramAdapter:
 class WhatsAppAdapter:
     channel = Channel.WHATSAPP
 
-    def __init__(self, settings: ChannelSettings, http: httpx.AsyncClient) -> None:
+    def __init__(
+        self, settings: ChannelSettings, http: httpx.AsyncClient, limiter: RateLimiter
+    ) -> None:
         self._client = WhatsAppClient(settings)
         self._http = http
-        self.sender = Sender(self._client, http)
+        self.sender = Sender(self._client, http, limiter)
 
     def render(
         self, replies: list[Reply], message: InboundMessage, long_payloads: dict[str, str]
@@ -101,9 +106,13 @@ class TwilioAdapter:
     channel = Channel.TWILIO
 
     def __init__(
-        self, settings: ChannelSettings, http: httpx.AsyncClient, public_base_url: str
+        self,
+        settings: ChannelSettings,
+        http: httpx.AsyncClient,
+        public_base_url: str,
+        limiter: RateLimiter,
     ) -> None:
-        self.sender = Sender(TwilioClient(settings), http)
+        self.sender = Sender(TwilioClient(settings), http, limiter)
         self._from = settings.twilio_whatsapp_from
         self._status_callback = public_base_url.rstrip("/") + "/webhooks/twilio/status"
 
@@ -130,12 +139,16 @@ async def _best_effort(http: httpx.AsyncClient, url: str, kwargs: dict[str, obje
 
 
 def build_adapters(
-    settings: ChannelSettings, http: httpx.AsyncClient, public_base_url: str
+    settings: ChannelSettings,
+    http: httpx.AsyncClient,
+    public_base_url: str,
+    limiter: RateLimiter,
 ) -> dict[Channel, ChannelAdapter]:
+    """The served channels' adapters; their senders share `limiter` with every process."""
     adapters: dict[Channel, ChannelAdapter] = {
-        Channel.TELEGRAM: TelegramAdapter(settings, http),
-        Channel.WHATSAPP: WhatsAppAdapter(settings, http),
-        Channel.TWILIO: TwilioAdapter(settings, http, public_base_url),
+        Channel.TELEGRAM: TelegramAdapter(settings, http, limiter),
+        Channel.WHATSAPP: WhatsAppAdapter(settings, http, limiter),
+        Channel.TWILIO: TwilioAdapter(settings, http, public_base_url, limiter),
     }
     return {
         channel: adapter

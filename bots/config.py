@@ -54,6 +54,34 @@ class ChannelSettings(BaseSettings):
     whatsapp_api_base_url: str = FAKE_PROVIDERS_URL  # production: https://graph.facebook.com
     whatsapp_api_version: str = Field(default="v23.0", pattern=r"^v\d+\.\d+$")
 
+    # Rate limits, shared by every process through Redis (bots.outbound.limits).
+    telegram_messages_per_second: float = Field(
+        default=30.0, gt=0, description="Telegram: messages a second from the bot, all chats."
+    )
+    telegram_chat_messages_per_second: float = Field(
+        default=1.0, gt=0, description="Telegram: messages a second in one chat, after its burst."
+    )
+    telegram_chat_burst: int = Field(default=4, ge=1, description="Telegram: a chat's burst.")
+    telegram_group_messages_per_minute: float = Field(
+        default=20.0, gt=0, description="Telegram: messages a minute in one group chat."
+    )
+    whatsapp_messages_per_second: float = Field(
+        default=80.0, gt=0, description="WhatsApp Cloud: messages a second per business number."
+    )
+    whatsapp_chat_messages_per_second: float = Field(
+        default=1 / 6, gt=0, description="WhatsApp: messages a second to one user (pair rate)."
+    )
+    whatsapp_chat_burst: int = Field(
+        default=40, ge=1, description="WhatsApp: burst to one user (Meta allows up to 45)."
+    )
+    twilio_messages_per_second: float = Field(
+        default=80.0, gt=0, description="Twilio: messages a second per sender number."
+    )
+    twilio_chat_messages_per_second: float = Field(
+        default=1 / 6, gt=0, description="Twilio: WhatsApp's pair rate applies behind it too."
+    )
+    twilio_chat_burst: int = Field(default=40, ge=1, description="Twilio: burst to one user.")
+
     twilio_account_sid: str = "AC" + "0" * 32
     twilio_auth_token: SecretStr = SecretStr(DEV_SECRET_PREFIX + "twilio-auth-token")
     twilio_whatsapp_from: str = "whatsapp:+14155238886"

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bots.adapters import build_adapters
 from bots.config import ChannelSettings
+from bots.outbound.limits import RedisRateLimiter, channel_limits
 from bots.queue import InboundQueue
 from bots.worker import ConversationWorker
 from chat.messages import Channel, InboundKind, InboundMessage, QueueItem
@@ -46,11 +47,16 @@ class Harness:
             engine=RasaClient(
                 http=http, base_url=self.rasa.base_url, auth_token=self.rasa.auth_token
             ),
-            adapters=build_adapters(self.channels, http, PUBLIC_URL),
+            adapters=build_adapters(self.channels, http, PUBLIC_URL, self.limiter(redis)),
             consumer=options.pop("consumer", "test-worker"),
             engine_memory=self.rasa.tracker_stores,
             **options,
         )
+
+    def limiter(self, redis: Any) -> RedisRateLimiter:
+        """The shared limiter, on keys of this test's own (its stream's name is unique)."""
+        prefix = f"{self.channels.inbound_stream}:limits"
+        return RedisRateLimiter(redis, channel_limits(self.channels), prefix=prefix)
 
     def sent(self, chat_id: str, *, delivered_only: bool = True) -> list[dict[str, Any]]:
         """Requests the fakes recorded for this chat since the test began, oldest first."""

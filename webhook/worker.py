@@ -14,6 +14,7 @@ from prometheus_client import start_http_server
 
 from bots.adapters import build_adapters
 from bots.config import ChannelSettings
+from bots.outbound.limits import RedisRateLimiter, channel_limits
 from bots.queue import InboundQueue
 from bots.worker import ConversationWorker
 from catalog.config import CatalogSettings
@@ -56,7 +57,9 @@ async def run_worker(
             engine=RasaReplicas(
                 [RasaClient(http=http, base_url=url, auth_token=token) for url in dialogs.rasa_urls]
             ),
-            adapters=build_adapters(channels, http, public_base_url),
+            adapters=build_adapters(
+                channels, http, public_base_url, RedisRateLimiter(redis, channel_limits(channels))
+            ),
             consumer=consumer,
             engine_memory=tracker_stores,
             reclaim_idle_ms=reclaim_idle_ms,

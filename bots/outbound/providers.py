@@ -25,19 +25,20 @@ def _transient_status(status: int) -> bool:
 
 class TelegramClient:
     channel = "telegram"
-    rate_per_second = 25.0  # Bot API: about 30 messages a second in all
-    chat_rate_per_second = 1.0  # "avoid more than one message per second in a chat"
-    chat_burst = 4  # short bursts are tolerated: a reply of text, photos and buttons
 
     def __init__(self, settings: ChannelSettings) -> None:
         token = settings.telegram_bot_token.get_secret_value()
         self._base = f"{settings.telegram_api_base_url.rstrip('/')}/bot{token}"
+        self.sender_id = token.partition(":")[0]  # the bot's id, never the secret part
 
     def request(self, part: OutboundPart) -> tuple[str, dict[str, Any]]:
         return f"{self._base}/{part.endpoint}", {"json": part.body}
 
     def chat_of(self, part: OutboundPart) -> str:
         return str(part.body.get("chat_id", ""))
+
+    def is_group(self, chat: str) -> bool:
+        return chat.startswith("-")  # groups and supergroups have negative ids
 
     def call(self, method: str, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """A call outside the recorded parts (typing action, answering a callback)."""
@@ -66,11 +67,9 @@ class TelegramClient:
 
 class WhatsAppClient:
     channel = "whatsapp"
-    rate_per_second = 70.0  # Cloud API: 80 messages a second per number
-    chat_rate_per_second = 1 / 6  # the pair rate: one message every 6 s to the same user...
-    chat_burst = 40  # ...after a burst of up to 45 (more: error 131056)
 
     def __init__(self, settings: ChannelSettings) -> None:
+        self.sender_id = settings.whatsapp_phone_number_id
         self._url = (
             f"{settings.whatsapp_api_base_url.rstrip('/')}/{settings.whatsapp_api_version}/"
             f"{settings.whatsapp_phone_number_id}/messages"
@@ -84,6 +83,9 @@ class WhatsAppClient:
 
     def chat_of(self, part: OutboundPart) -> str:
         return str(part.body.get("to") or part.body.get("recipient") or "")
+
+    def is_group(self, chat: str) -> bool:
+        return False
 
     def call(self, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         return self._url, {"json": body, "headers": self._headers}
@@ -103,11 +105,9 @@ class WhatsAppClient:
 
 class TwilioClient:
     channel = "twilio"
-    rate_per_second = 70.0
-    chat_rate_per_second = 1 / 6  # WhatsApp's pair rate applies behind Twilio too (63018)
-    chat_burst = 40
 
     def __init__(self, settings: ChannelSettings) -> None:
+        self.sender_id = settings.twilio_whatsapp_from
         sid = settings.twilio_account_sid
         self._url = (
             f"{settings.twilio_api_base_url.rstrip('/')}/2010-04-01/Accounts/{sid}/Messages.json"
@@ -116,6 +116,9 @@ class TwilioClient:
 
     def chat_of(self, part: OutboundPart) -> str:
         return str(part.body.get("To", ""))
+
+    def is_group(self, chat: str) -> bool:
+        return False
 
     def request(self, part: OutboundPart) -> tuple[str, dict[str, Any]]:
         return self._url, {"data": part.body, "auth": self._auth}

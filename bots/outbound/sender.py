@@ -1,9 +1,10 @@
-"""Sending parts to providers: async HTTP, pacing per provider and per chat, retries that
-honour retry_after.
+"""Sending parts to providers: async HTTP, paced by the rate limiter every process shares,
+retries that honour retry_after.
 
 Telegram, Meta and Twilio answer 429 when we go too fast and 5xx when they have a bad moment:
 both are retried with exponential backoff (or the delay the provider asks for). Anything else is
-a permanent failure, recorded with the provider's error code and never retried.
+a permanent failure, recorded with the provider's error code and never retried. A delay the
+provider asks for is told to the shared limiter, so every process sending from that number waits.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import httpx
 
 from bots import metrics
+from bots.outbound.limits import RateLimiter, SendScope
 from bots.outbound.parts import OutboundPart
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,9 @@ class SendError(Exception):
 
 @dataclass
 class RetryableSendError(SendError):
+    """The provider may take it later: a 429 (with the delay it asks for), a 5xx, a network
+    failure (status 0)."""
+
     status: int
     detail: str
     retry_after: float | None = None
@@ -40,6 +44,8 @@ class RetryableSendError(SendError):
 
 @dataclass
 class PermanentSendError(SendError):
+    """The provider refused this message (its error `code`): sending it again will not help."""
+
     code: str
     detail: str
 
@@ -48,12 +54,14 @@ class ProviderClient(Protocol):
     """One provider's API: turns a part into an HTTP call and reads the message id back."""
 
     channel: str
-    rate_per_second: float  # all chats together
-    chat_rate_per_second: float  # one chat, once its burst is spent
-    chat_burst: int
+    sender_id: str  # the sending number or bot: the unit of the overall limit
 
     def chat_of(self, part: OutboundPart) -> str:
         """The chat `part` goes to (the unit of the per-chat limit)."""
+        ...
+
+    def is_group(self, chat: str) -> bool:
+        """Whether `chat` is a group chat (which has a limit of its own)."""
         ...
 
     def request(self, part: OutboundPart) -> tuple[str, dict[str, Any]]:
@@ -69,67 +77,20 @@ class ProviderClient(Protocol):
         ...
 
 
-class Pacer:
-    """At most `rate` calls per second for one provider, shared by every conversation."""
-
-    def __init__(self, rate: float) -> None:
-        self._interval = 1.0 / rate
-        self._next = 0.0
-        self._lock = asyncio.Lock()
-
-    async def wait(self) -> None:
-        async with self._lock:
-            now = time.monotonic()
-            delay = self._next - now
-            self._next = max(now, self._next) + self._interval
-        if delay > 0:
-            await asyncio.sleep(delay)
-
-
-class ChatPacer:
-    """Per-chat token buckets: a chat may take `burst` messages at once, then `rate` a second.
-
-    Telegram asks for about one message a second in a chat (short bursts tolerated); WhatsApp
-    allows one every 6 seconds to the same user, with bursts of up to 45. A bot's reply of a few
-    messages fits in the burst; a buyer tapping "more photos" again and again gets paced instead
-    of refused (429, error 131056). The worker sends a conversation's replies one turn at a time,
-    so buckets held in this process see every message of a chat it is answering.
-    """
-
-    def __init__(self, rate: float, burst: int, *, max_chats: int = 10_000) -> None:
-        self._rate = rate
-        self._burst = float(burst)
-        self._max_chats = max_chats
-        self._buckets: dict[str, tuple[float, float]] = {}  # chat -> (tokens, at)
-
-    async def wait(self, chat: str) -> None:
-        now = time.monotonic()
-        tokens, at = self._buckets.get(chat, (self._burst, now))
-        tokens = min(self._burst, tokens + (now - at) * self._rate) - 1.0
-        self._buckets[chat] = (tokens, now)
-        if len(self._buckets) > self._max_chats:
-            self._forget_idle(now)
-        if tokens < 0:
-            await asyncio.sleep(-tokens / self._rate)
-
-    def _forget_idle(self, now: float) -> None:
-        """Drop chats whose bucket has refilled: forgetting them changes nothing."""
-        refill = self._burst / self._rate
-        for chat, (tokens, at) in list(self._buckets.items()):
-            if tokens >= self._burst or now - at >= refill:
-                del self._buckets[chat]
-
-
 class Sender:
-    """Delivers parts through a provider client with pacing and retries."""
+    """Delivers parts through a provider client, paced by the shared limiter, with retries."""
 
     def __init__(
-        self, client: ProviderClient, http: httpx.AsyncClient, *, max_attempts: int = MAX_ATTEMPTS
+        self,
+        client: ProviderClient,
+        http: httpx.AsyncClient,
+        limiter: RateLimiter,
+        *,
+        max_attempts: int = MAX_ATTEMPTS,
     ) -> None:
         self.client = client
         self._http = http
-        self._pacer = Pacer(client.rate_per_second)
-        self._chats = ChatPacer(client.chat_rate_per_second, client.chat_burst)
+        self._limiter = limiter
         self._max_attempts = max_attempts
 
     async def send(self, part: OutboundPart) -> str | None:
@@ -142,6 +103,8 @@ class Sender:
                 if attempt == self._max_attempts:
                     raise PermanentSendError(str(error.status), error.detail) from error
                 delay = _backoff(attempt, error.retry_after)
+                if error.retry_after is not None:  # too fast for this number: everyone waits
+                    await self._limiter.slow_down(self._scope(part), delay)
                 metrics.SENDS.labels(self.client.channel, "retried").inc()
                 logger.warning(
                     "send retry",
@@ -152,8 +115,7 @@ class Sender:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _attempt(self, part: OutboundPart) -> str | None:
-        await self._chats.wait(self.client.chat_of(part))
-        await self._pacer.wait()
+        await self._limiter.acquire(self._scope(part))
         url, kwargs = self.client.request(part)
         try:
             response = await self._http.post(url, **kwargs)
@@ -162,6 +124,12 @@ class Sender:
         if response.is_success:
             return self.client.message_id(response)
         raise self.client.classify(response)
+
+    def _scope(self, part: OutboundPart) -> SendScope:
+        chat = self.client.chat_of(part)
+        return SendScope(
+            self.client.channel, self.client.sender_id, chat, self.client.is_group(chat)
+        )
 
 
 def _backoff(attempt: int, retry_after: float | None) -> float:

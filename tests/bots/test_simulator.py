@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
+import redis.asyncio as aioredis
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
@@ -31,6 +32,7 @@ from bots.channels.telegram_inbound import parse_telegram_update
 from bots.channels.twilio_inbound import parse_twilio_form
 from bots.channels.whatsapp_inbound import parse_whatsapp_payload
 from bots.config import ChannelSettings, get_channel_settings
+from bots.outbound.limits import RedisRateLimiter, channel_limits
 from bots.outbound.providers import TelegramClient, TwilioClient, WhatsAppClient
 from bots.outbound.telegram import render_telegram
 from bots.outbound.twilio import render_twilio
@@ -56,6 +58,7 @@ from devtools.simulator.replies import (
     recorded_requests,
 )
 from devtools.simulator.webhooks import Location, SignedRequest, build_inbound
+from infra.redis import RedisSettings, connect_redis
 from tests.servers import free_port, serve_in_thread
 
 PUBLIC_URL = "https://nzila.example.com"
@@ -416,8 +419,9 @@ def script(message: InboundMessage) -> list[Reply]:
     return [WELCOME]
 
 
-def scripted_app(bot: ScriptedBot, settings: ChannelSettings) -> FastAPI:
+def scripted_app(bot: ScriptedBot, settings: ChannelSettings, redis_socket: str) -> FastAPI:
     app = FastAPI()
+    prefix = f"nzila:test:{bot.url}"
 
     @app.post("/webhooks/{channel}")
     async def webhook(channel: Channel, request: Request) -> JSONResponse:
@@ -432,11 +436,14 @@ def scripted_app(bot: ScriptedBot, settings: ChannelSettings) -> FastAPI:
         message = inbound(signed, settings, bot.url)
         bot.received.append(message)
         bot.bodies.append(body)
+        redis = aioredis.Redis(unix_socket_path=redis_socket)
+        limiter = RedisRateLimiter(redis, channel_limits(settings), prefix=prefix)
         async with httpx.AsyncClient() as http:
-            adapter = build_adapters(settings, http, bot.url)[channel]
+            adapter = build_adapters(settings, http, bot.url, limiter)[channel]
             await adapter.acknowledge(message)
             for part in adapter.render(script(message), message, {}).parts:
                 await adapter.sender.send(part)
+        await redis.aclose()
         return JSONResponse({"ok": True})
 
     @app.get("/healthz")
@@ -447,14 +454,18 @@ def scripted_app(bot: ScriptedBot, settings: ChannelSettings) -> FastAPI:
 
 
 @pytest.fixture(scope="module")
-def bot(fakes_url: str) -> Iterator[ScriptedBot]:
+def bot(fakes_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScriptedBot]:
     settings = get_channel_settings().model_copy(
         update={f"{name}_api_base_url": fakes_url for name in ("telegram", "whatsapp", "twilio")}
     )
     port = free_port()
     scripted = ScriptedBot(url=f"http://127.0.0.1:{port}")
-    with serve_in_thread(scripted_app(scripted, settings), "/healthz", port):
+    path = tmp_path_factory.mktemp("redis") / "simulator.rdb"
+    embedded = connect_redis(RedisSettings(redis_url=None, redis_embedded_path=path))
+    socket: str = embedded.socket_file  # type: ignore[attr-defined]
+    with serve_in_thread(scripted_app(scripted, settings, socket), "/healthz", port):
         yield scripted
+    embedded.shutdown()
 
 
 def chat(bot: ScriptedBot, fakes_url: str, channel: Channel, phone: str, lines: list[str]) -> str:
