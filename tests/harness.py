@@ -46,7 +46,7 @@ class Harness:
             engine=RasaClient(
                 http=http, base_url=self.rasa.base_url, auth_token=self.rasa.auth_token
             ),
-            adapters=build_adapters(self.channels, http, PUBLIC_URL),
+            adapters=build_adapters(self.channels, http, PUBLIC_URL, redis),
             consumer=options.pop("consumer", "test-worker"),
             engine_memory=self.rasa.tracker_stores,
             **options,

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
+import redis.asyncio as aioredis
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
@@ -433,9 +434,10 @@ def scripted_app(bot: ScriptedBot, settings: ChannelSettings) -> FastAPI:
         bot.received.append(message)
         bot.bodies.append(body)
         async with httpx.AsyncClient() as http:
-            adapter = build_adapters(settings, http, bot.url)[channel]
+            # Rendered only, never remembered: the lazy Redis client never connects.
+            adapter = build_adapters(settings, http, bot.url, aioredis.Redis())[channel]
             await adapter.acknowledge(message)
-            for part in adapter.render(script(message), message, {}).parts:
+            for part in adapter.render(script(message), message.chat_id).parts:
                 await adapter.sender.send(part)
         return JSONResponse({"ok": True})
 
