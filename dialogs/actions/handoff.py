@@ -11,7 +11,7 @@ no agent.
 from __future__ import annotations
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ConversationPaused, EventType
+from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -40,4 +40,6 @@ class ActionHumanHandoff(OffLoopAction):
             dispatcher.utter_message(response="utter_handoff_unavailable")
             return []
         dispatcher.utter_message(response="utter_handoff")
-        return [ConversationPaused()]
+        # Listening once paused, as after any turn: when the bot is resumed, the buyer's next
+        # message ("back to the bot") starts a turn that the rules recognise.
+        return [ConversationPaused(), ActionExecuted("action_listen")]
