@@ -1,61 +1,149 @@
-"""Channel adapters: render bot replies for a channel, send them, and acknowledge what arrived
-(answer Telegram callbacks, show typing, mark WhatsApp messages read). One per channel."""
+"""Channel adapters: render bot replies for a channel, remember what its choices stand for,
+send, and acknowledge what arrived (answer Telegram callbacks, show typing, mark WhatsApp
+messages read). One per channel.
+
+The base class is the shape of Rasa's ``OutputChannel``: a channel must say how to send text;
+buttons, images and galleries fall back to text (numbered options, links) unless the channel
+shows them itself, so a new channel overrides only what it can show.
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from abc import ABC, abstractmethod
 
 import httpx
+import redis.asyncio as aioredis
 
+from bots.channels.choices import ChoiceMemory
 from bots.config import ChannelSettings
 from bots.outbound.limits import RateLimiter
-from bots.outbound.parts import Rendered
+from bots.outbound.parts import OutboundPart, Rendered, chosen_number, gallery_urls, numbered
 from bots.outbound.providers import TelegramClient, TwilioClient, WhatsAppClient
 from bots.outbound.sender import Sender
-from bots.outbound.telegram import render_telegram
+from bots.outbound.telegram import LONG_PAYLOAD_PREFIX, render_telegram
 from bots.outbound.twilio import render_twilio
 from bots.outbound.whatsapp import render_whatsapp
-from chat.messages import Channel, InboundMessage
-from chat.replies import Reply
+from chat.messages import Channel, InboundKind, InboundMessage
+from chat.replies import Button, Reply
 
 logger = logging.getLogger(__name__)
 
 
-class ChannelAdapter(Protocol):
+class ChannelAdapter(ABC):
+    """One channel's output side. Subclasses set `channel`, give a `sender`, and implement
+    `text_part`; every other method has a working default."""
+
     channel: Channel
     sender: Sender
 
-    def render(
-        self, replies: list[Reply], message: InboundMessage, long_payloads: dict[str, str]
-    ) -> Rendered:
-        """Provider calls for `replies` to the sender of `message`."""
-        ...
+    def __init__(self, choices: ChoiceMemory) -> None:
+        self.choices = choices
 
-    async def acknowledge(self, message: InboundMessage) -> None:
+    @abstractmethod
+    def text_part(self, chat_id: str, text: str) -> OutboundPart:
+        """The provider call that sends `text` to `chat_id` (the one thing a channel must do)."""
+
+    def render(self, replies: list[Reply], chat_id: str) -> Rendered:
+        """Provider calls for `replies` to `chat_id`, and the numbered options they show."""
+        rendered = Rendered()
+        for reply in replies:
+            urls = gallery_urls(reply)
+            if len(urls) > 1:
+                rendered.parts += self.render_gallery(chat_id, urls)
+            elif urls:
+                rendered.parts += self.render_image(chat_id, urls[0])
+            if reply.buttons:
+                rendered.parts += self.render_buttons(chat_id, reply.text, reply.buttons, rendered)
+            elif reply.text:
+                rendered.parts.append(self.text_part(chat_id, reply.text))
+        return rendered
+
+    def render_buttons(
+        self, chat_id: str, text: str, buttons: list[Button], rendered: Rendered
+    ) -> list[OutboundPart]:
+        """Fallback: the choices as numbered lines; a reply "2" picks the second."""
+        rendered.numbered_options = [button.payload for button in buttons]
+        part = self.text_part(chat_id, numbered(text, buttons))
+        return [OutboundPart("numbered", part.text, part.endpoint, part.body)]
+
+    def render_image(self, chat_id: str, url: str) -> list[OutboundPart]:
+        """Fallback: the image's link."""
+        return [self.text_part(chat_id, url)]
+
+    def render_gallery(self, chat_id: str, urls: list[str]) -> list[OutboundPart]:
+        """Fallback: the images' links, one a line, in one message."""
+        return [self.text_part(chat_id, "\n".join(urls))]
+
+    async def prepare(
+        self, replies: list[Reply], *, conversation: str, chat_id: str
+    ) -> list[OutboundPart]:
+        """Render `replies` and remember what their choices stand for in `conversation`."""
+        rendered = self.render(replies, chat_id)
+        await self.choices.remember_options(conversation, rendered.numbered_options)
+        return rendered.parts
+
+    async def engine_text(self, message: InboundMessage) -> str:
+        """What the dialog engine reads: the text, or the payload a button or number stands for."""
+        if message.kind is InboundKind.BUTTON:
+            return message.payload or message.text
+        if message.kind is InboundKind.TEXT:
+            number = chosen_number(message.text)
+            if number is not None:
+                option = await self.choices.option(message.conversation_key, number)
+                if option is not None:
+                    return option
+            return message.text
+        if message.kind is InboundKind.START:
+            return "/greet"
+        return "/help"  # locations, contacts, photos, stickers...: say what the bot can do
+
+    async def acknowledge(self, message: InboundMessage) -> None:  # noqa: B027 - optional
         """Best-effort signals that the message arrived (a Telegram button's spinner stopped,
-        WhatsApp's blue ticks); failures are logged, never raised."""
-        ...
+        WhatsApp's blue ticks); failures are logged, never raised. Default: none."""
 
-    async def show_typing(self, message: InboundMessage) -> None:
-        """Best-effort "typing…", for a reply that is taking a while; never raises."""
-        ...
+    async def show_typing(self, message: InboundMessage) -> None:  # noqa: B027 - optional
+        """Best-effort "typing…", for a reply that is taking a while; never raises. Default:
+        none."""
 
 
-class TelegramAdapter:
+class TelegramAdapter(ChannelAdapter):
+    """Inline keyboards, photos and albums; button payloads over Telegram's 64 bytes are sent
+    as a key and remembered here."""
+
     channel = Channel.TELEGRAM
 
     def __init__(
-        self, settings: ChannelSettings, http: httpx.AsyncClient, limiter: RateLimiter
+        self,
+        settings: ChannelSettings,
+        http: httpx.AsyncClient,
+        choices: ChoiceMemory,
+        limiter: RateLimiter,
     ) -> None:
+        super().__init__(choices)
         self._client = TelegramClient(settings)
         self._http = http
         self.sender = Sender(self._client, http, limiter)
 
-    def render(
-        self, replies: list[Reply], message: InboundMessage, long_payloads: dict[str, str]
-    ) -> Rendered:
-        return render_telegram(replies, message.chat_id, long_payloads)
+    def text_part(self, chat_id: str, text: str) -> OutboundPart:
+        return render_telegram([Reply(text=text)], chat_id, {}).parts[0]
+
+    def render(self, replies: list[Reply], chat_id: str) -> Rendered:
+        return render_telegram(replies, chat_id, {})
+
+    async def prepare(
+        self, replies: list[Reply], *, conversation: str, chat_id: str
+    ) -> list[OutboundPart]:
+        long_payloads: dict[str, str] = {}
+        rendered = render_telegram(replies, chat_id, long_payloads)
+        await self.choices.remember_payloads(long_payloads)
+        await self.choices.remember_options(conversation, rendered.numbered_options)
+        return rendered.parts
+
+    async def engine_text(self, message: InboundMessage) -> str:
+        if message.kind is InboundKind.BUTTON and message.payload.startswith(LONG_PAYLOAD_PREFIX):
+            return await self.choices.payload(message.payload) or message.payload
+        return await super().engine_text(message)
 
     async def acknowledge(self, message: InboundMessage) -> None:
         if message.callback_query_id:  # Telegram shows a spinner until the callback is answered
@@ -73,20 +161,28 @@ class TelegramAdapter:
         )
 
 
-class WhatsAppAdapter:
+class WhatsAppAdapter(ChannelAdapter):
+    """Reply buttons and lists, images one by one (the Cloud API)."""
+
     channel = Channel.WHATSAPP
 
     def __init__(
-        self, settings: ChannelSettings, http: httpx.AsyncClient, limiter: RateLimiter
+        self,
+        settings: ChannelSettings,
+        http: httpx.AsyncClient,
+        choices: ChoiceMemory,
+        limiter: RateLimiter,
     ) -> None:
+        super().__init__(choices)
         self._client = WhatsAppClient(settings)
         self._http = http
         self.sender = Sender(self._client, http, limiter)
 
-    def render(
-        self, replies: list[Reply], message: InboundMessage, long_payloads: dict[str, str]
-    ) -> Rendered:
-        return render_whatsapp(replies, message.chat_id)
+    def text_part(self, chat_id: str, text: str) -> OutboundPart:
+        return render_whatsapp([Reply(text=text)], chat_id).parts[0]
+
+    def render(self, replies: list[Reply], chat_id: str) -> Rendered:
+        return render_whatsapp(replies, chat_id)
 
     async def acknowledge(self, message: InboundMessage) -> None:
         # Blue ticks and "typing…" in one call (the typing indicator lasts up to 25 s).
@@ -98,34 +194,30 @@ class WhatsAppAdapter:
         }
         await _best_effort(self._http, *self._client.call(body))
 
-    async def show_typing(self, message: InboundMessage) -> None:
-        return None  # already shown with the read receipt
 
+class TwilioAdapter(ChannelAdapter):
+    """Numbered options and one media per message; no read receipts nor typing indicator."""
 
-class TwilioAdapter:
     channel = Channel.TWILIO
 
     def __init__(
         self,
         settings: ChannelSettings,
         http: httpx.AsyncClient,
+        choices: ChoiceMemory,
         public_base_url: str,
         limiter: RateLimiter,
     ) -> None:
+        super().__init__(choices)
         self.sender = Sender(TwilioClient(settings), http, limiter)
         self._from = settings.twilio_whatsapp_from
         self._status_callback = public_base_url.rstrip("/") + "/webhooks/twilio/status"
 
-    def render(
-        self, replies: list[Reply], message: InboundMessage, long_payloads: dict[str, str]
-    ) -> Rendered:
-        return render_twilio(replies, message.chat_id, self._from, self._status_callback)
+    def text_part(self, chat_id: str, text: str) -> OutboundPart:
+        return self.render([Reply(text=text)], chat_id).parts[0]
 
-    async def acknowledge(self, message: InboundMessage) -> None:
-        return None  # Twilio's WhatsApp API has no read receipts to send
-
-    async def show_typing(self, message: InboundMessage) -> None:
-        return None  # nor a typing indicator
+    def render(self, replies: list[Reply], chat_id: str) -> Rendered:
+        return render_twilio(replies, chat_id, self._from, self._status_callback)
 
 
 async def _best_effort(http: httpx.AsyncClient, url: str, kwargs: dict[str, object]) -> None:
@@ -142,13 +234,16 @@ def build_adapters(
     settings: ChannelSettings,
     http: httpx.AsyncClient,
     public_base_url: str,
+    redis: aioredis.Redis,
     limiter: RateLimiter,
 ) -> dict[Channel, ChannelAdapter]:
-    """The served channels' adapters; their senders share `limiter` with every process."""
+    """The served channels' adapters, remembering choices in `redis`; their senders share
+    `limiter` with every process."""
+    choices = ChoiceMemory(redis)
     adapters: dict[Channel, ChannelAdapter] = {
-        Channel.TELEGRAM: TelegramAdapter(settings, http, limiter),
-        Channel.WHATSAPP: WhatsAppAdapter(settings, http, limiter),
-        Channel.TWILIO: TwilioAdapter(settings, http, public_base_url, limiter),
+        Channel.TELEGRAM: TelegramAdapter(settings, http, choices, limiter),
+        Channel.WHATSAPP: WhatsAppAdapter(settings, http, choices, limiter),
+        Channel.TWILIO: TwilioAdapter(settings, http, choices, public_base_url, limiter),
     }
     return {
         channel: adapter

@@ -38,6 +38,12 @@ class ChannelSettings(BaseSettings):
         ),
     )
     inbound_stream: str = Field(default="nzila:inbound", description="Redis stream of messages.")
+    handoff_wait_seconds: float = Field(
+        default=900.0,
+        gt=0,
+        description="How long a buyer's request for a person waits for an agent before the bot "
+        "comes back (and says so); the request stays listed for staff.",
+    )
     worker_metrics_port: int = Field(
         default=9101, ge=0, le=65535, description="The worker's /metrics on 127.0.0.1 (0: off)."
     )

@@ -68,6 +68,7 @@ class TurnStart:
     answered: bool  # the bot's replies to this message are already recorded (a retried turn)
     buyer_id: int
     language: str
+    recorded: bool = True  # recorded by this turn (False: a redelivery of a recorded message)
 
 
 def start_turn(sessions: sessionmaker[Session], message: InboundMessage) -> TurnStart:
@@ -93,8 +94,6 @@ def start_turn(sessions: sessionmaker[Session], message: InboundMessage) -> Turn
         inbound = recorded or _existing(db_session, message)
         if conversation.state is not ConversationState.BOT:
             inbound.status = MessageStatus.FOR_AGENT
-            if recorded and is_opt_out_keyword(message.text):  # the bot is paused: honour it here
-                privacy_service.stop_alerts(db_session=db_session, buyer_id=buyer.id)
         return TurnStart(
             conversation_id=conversation.id,
             state=conversation.state,
@@ -102,7 +101,14 @@ def start_turn(sessions: sessionmaker[Session], message: InboundMessage) -> Turn
             answered=inbound.status is MessageStatus.ANSWERED,
             buyer_id=buyer.id,
             language=buyer.language,
+            recorded=recorded is not None,
         )
+
+
+def stop_alerts(sessions: sessionmaker[Session], buyer_id: int) -> None:
+    """The buyer opted out with a keyword while the bot was paused."""
+    with transaction(sessions) as db_session:
+        privacy_service.stop_alerts(db_session=db_session, buyer_id=buyer_id)
 
 
 def _buyer(db_session: Session, message: InboundMessage) -> Buyer:
@@ -277,6 +283,34 @@ def record_parts(
         return _replies(db_session, inbound_id)
 
 
+def record_notice(
+    sessions: sessionmaker[Session],
+    conversation_id: int,
+    notice_key: str,
+    parts: list[OutboundPart],
+) -> list[tuple[int, OutboundPart]]:
+    """Record what the bot says on its own in the conversation (not in answer to a message),
+    once per `notice_key`, and return the parts the provider has not accepted yet, in order."""
+    with transaction(sessions) as db_session:
+        conversation = conversation_service.get(
+            db_session=db_session, conversation_id=conversation_id
+        )
+        rows = conversation_service.record_notice(
+            db_session=db_session,
+            conversation=conversation,
+            notice_key=notice_key,
+            replies=[
+                (part.kind, part.text, {"endpoint": part.endpoint, "body": part.body})
+                for part in parts
+            ],
+        )
+        return [(row.id, _part(row)) for row in rows]
+
+
+def _part(row: ChatMessage) -> OutboundPart:
+    return OutboundPart(row.kind, row.text, row.payload["endpoint"], row.payload["body"])
+
+
 def pending_parts(sessions: sessionmaker[Session], inbound_id: int) -> TurnReplies:
     """The recorded replies to `inbound_id` that the provider has not accepted yet, in order."""
     with sessions() as db_session:
@@ -288,10 +322,7 @@ def _replies(db_session: Session, inbound_id: int) -> TurnReplies:
     inbound = db_session.get(ChatMessage, inbound_id)
     conversation = inbound and db_session.get(Conversation, inbound.conversation_id)
     return TurnReplies(
-        pending=[
-            (row.id, OutboundPart(row.kind, row.text, row.payload["endpoint"], row.payload["body"]))
-            for row in rows
-        ],
+        pending=[(row.id, _part(row)) for row in rows],
         conversation_erased=bool(conversation and conversation.erased),
     )
 

@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -47,7 +48,7 @@ class Harness:
             engine=RasaClient(
                 http=http, base_url=self.rasa.base_url, auth_token=self.rasa.auth_token
             ),
-            adapters=build_adapters(self.channels, http, PUBLIC_URL, self.limiter(redis)),
+            adapters=build_adapters(self.channels, http, PUBLIC_URL, redis, self.limiter(redis)),
             consumer=options.pop("consumer", "test-worker"),
             engine_memory=self.rasa.tracker_stores,
             **options,
@@ -108,6 +109,18 @@ class Harness:
             stop.set()
             await task
         await redis.aclose()
+
+    def return_overdue_handoffs(self, *, now: datetime) -> int:
+        """Run a worker's periodic check once, as if it were `now`; how many came back."""
+        return asyncio.run(self._return_overdue_handoffs(now))
+
+    async def _return_overdue_handoffs(self, now: datetime) -> int:
+        redis = connect_async_redis(self.redis_settings)
+        queue = InboundQueue(redis, stream=self.channels.inbound_stream)
+        async with httpx.AsyncClient(timeout=15) as http:
+            returned = await self.worker(queue, redis, http).return_overdue_handoffs(now=now)
+        await redis.aclose()
+        return returned
 
 
 def _chat_of(record: dict[str, Any]) -> str:

@@ -1,5 +1,6 @@
 """`nzila worker`: the conversation worker process, composed from settings (this is its composition
-root: the engine client, its replicas and tracker stores, the channel adapters, the queue)."""
+root: the engine client, its replicas and tracker stores, the channel adapters, the queue, the
+conversation control and its periodic return of overdue handoffs)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from prometheus_client import start_http_server
 
 from bots.adapters import build_adapters
 from bots.config import ChannelSettings
+from bots.control import ConversationControl
 from bots.outbound.limits import RedisRateLimiter, channel_limits
 from bots.queue import InboundQueue
 from bots.worker import ConversationWorker
@@ -49,23 +51,32 @@ async def run_worker(
     engine = make_engine(catalog.database_url)
     tracker_stores = TrackerStores(dialogs.tracker_store_urls())
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
+    sessions = make_session_factory(engine)
     async with httpx.AsyncClient(timeout=httpx.Timeout(15.0), limits=limits) as http:
+        rasa = RasaReplicas(
+            [RasaClient(http=http, base_url=url, auth_token=token) for url in dialogs.rasa_urls]
+        )
         worker = ConversationWorker(
             queue=InboundQueue(redis, stream=channels.inbound_stream),
             redis=redis,
-            sessions=make_session_factory(engine),
-            engine=RasaReplicas(
-                [RasaClient(http=http, base_url=url, auth_token=token) for url in dialogs.rasa_urls]
-            ),
+            sessions=sessions,
+            engine=rasa,
             adapters=build_adapters(
-                channels, http, public_base_url, RedisRateLimiter(redis, channel_limits(channels))
+                channels,
+                http,
+                public_base_url,
+                redis,
+                RedisRateLimiter(redis, channel_limits(channels)),
             ),
             consumer=consumer,
             engine_memory=tracker_stores,
+            control=ConversationControl(
+                sessions=sessions, engine=rasa, handoff_wait_seconds=channels.handoff_wait_seconds
+            ),
             reclaim_idle_ms=reclaim_idle_ms,
         )
         logger.info("worker started", extra={"consumer": consumer})
-        await worker.run(stop)
+        await asyncio.gather(worker.run(stop), worker.return_overdue_handoffs_until(stop))
     await redis.aclose()
     engine.dispose()
     tracker_stores.dispose()

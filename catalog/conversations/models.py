@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalog.database import Base, UTCDateTime, string_enum, utcnow
 
@@ -16,6 +16,20 @@ class ConversationState(enum.StrEnum):
     BOT = "bot"  # the bot answers
     WAITING_AGENT = "waiting_agent"  # the buyer asked for a person; the bot is paused
     AGENT = "agent"  # an agent has taken it over from the inbox
+
+
+class HandoffStatus(enum.StrEnum):
+    OPEN = "open"  # waiting for an agent
+    TAKEN = "taken"  # an agent has the conversation
+    RETURNED = "returned"  # the conversation is back with the bot
+
+
+class HandoffReturn(enum.StrEnum):
+    """Who gave the conversation back to the bot."""
+
+    BUYER = "buyer"  # said so, or tapped the handoff's button
+    TIMEOUT = "timeout"  # no agent took it within the wait
+    AGENT = "agent"  # the agent handed it back
 
 
 class Direction(enum.StrEnum):
@@ -105,3 +119,25 @@ class InboundRefusal(Base):
     item: Mapped[str] = mapped_column(Text)  # the item as the provider sent it (cut at 4,000)
     provider_message_id: Mapped[str | None] = mapped_column(String(128))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class HandoffRequest(Base):
+    """A buyer's request for a person: kept after the bot is back, so staff see who waited."""
+
+    __tablename__ = "handoff_requests"
+    __table_args__ = (Index("ix_handoff_requests_status", "status", "requested_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[HandoffStatus] = mapped_column(
+        string_enum(HandoffStatus, "handoff_status"), default=HandoffStatus.OPEN
+    )
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    returned_by: Mapped[HandoffReturn | None] = mapped_column(
+        string_enum(HandoffReturn, "handoff_return")
+    )
+    conversation: Mapped[Conversation] = relationship()

@@ -1,5 +1,6 @@
 """Conversations and their messages: find or open a conversation, record what was said and
-what the providers report about delivery."""
+what the providers report about delivery, and who answers it (the bot, or a person after a
+handoff request)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,6 +17,9 @@ from catalog.conversations.models import (
     Conversation,
     ConversationState,
     Direction,
+    HandoffRequest,
+    HandoffReturn,
+    HandoffStatus,
     InboundRefusal,
     MessageStatus,
 )
@@ -197,6 +201,140 @@ def record_delivery(
 def set_state(*, db_session: Session, conversation: Conversation, state: ConversationState) -> None:
     conversation.state = state
     db_session.flush()
+
+
+def request_handoff(*, db_session: Session, conversation: Conversation) -> HandoffRequest:
+    """The buyer asked for a person: the bot pauses and the request waits for an agent (a
+    request still waiting is reused, so asking twice waits once)."""
+    request = open_handoff(db_session=db_session, conversation_id=conversation.id)
+    if request is None:
+        request = HandoffRequest(conversation_id=conversation.id, status=HandoffStatus.OPEN)
+        db_session.add(request)
+    conversation.state = ConversationState.WAITING_AGENT
+    db_session.flush()
+    return request
+
+
+def open_handoff(*, db_session: Session, conversation_id: int) -> HandoffRequest | None:
+    """The conversation's request not yet back with the bot (waiting or taken), if any."""
+    return db_session.scalar(
+        select(HandoffRequest)
+        .where(
+            HandoffRequest.conversation_id == conversation_id,
+            HandoffRequest.status != HandoffStatus.RETURNED,
+        )
+        .order_by(HandoffRequest.id.desc())
+        .limit(1)
+    )
+
+
+def take_over(*, db_session: Session, conversation: Conversation) -> HandoffRequest:
+    """An agent has the conversation: its request is taken (one is opened if none was)."""
+    request = request_handoff(db_session=db_session, conversation=conversation)
+    if request.status is HandoffStatus.OPEN:
+        request.status = HandoffStatus.TAKEN
+        request.taken_at = utcnow()
+    conversation.state = ConversationState.AGENT
+    db_session.flush()
+    return request
+
+
+def hand_back(
+    *, db_session: Session, conversation: Conversation, returned_by: HandoffReturn
+) -> HandoffRequest | None:
+    """The bot answers the conversation again; its request, if any, is closed (and kept)."""
+    request = open_handoff(db_session=db_session, conversation_id=conversation.id)
+    if request is not None:
+        request.status = HandoffStatus.RETURNED
+        request.returned_at = utcnow()
+        request.returned_by = returned_by
+    conversation.state = ConversationState.BOT
+    db_session.flush()
+    return request
+
+
+def overdue_handoffs(
+    *, db_session: Session, requested_before: datetime
+) -> Sequence[HandoffRequest]:
+    """The requests still waiting for an agent since before `requested_before`, oldest first."""
+    return db_session.scalars(
+        select(HandoffRequest)
+        .where(
+            HandoffRequest.status == HandoffStatus.OPEN,
+            HandoffRequest.requested_at < requested_before,
+        )
+        .order_by(HandoffRequest.requested_at)
+    ).all()
+
+
+def expire_handoff(*, db_session: Session, request_id: int) -> Conversation | None:
+    """Give a request that no agent took back to the bot; its conversation, or None when it is
+    no longer waiting (an agent took it, the buyer came back, or another worker expired it).
+
+    The claim is one conditional UPDATE, so two workers never both expire a request.
+    """
+    claimed = db_session.execute(
+        update(HandoffRequest)
+        .where(HandoffRequest.id == request_id, HandoffRequest.status == HandoffStatus.OPEN)
+        .values(
+            status=HandoffStatus.RETURNED, returned_at=utcnow(), returned_by=HandoffReturn.TIMEOUT
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(claimed, "rowcount", 0) != 1:
+        return None
+    request = db_session.get(HandoffRequest, request_id)
+    if request is None:  # pragma: no cover - claimed just now
+        return None
+    db_session.refresh(request)
+    conversation = get(db_session=db_session, conversation_id=request.conversation_id)
+    if conversation.state is ConversationState.WAITING_AGENT:
+        conversation.state = ConversationState.BOT
+    db_session.flush()
+    return conversation
+
+
+def get_all_handoffs(*, db_session: Session) -> Sequence[HandoffRequest]:
+    """Every handoff request, waiting, taken or returned, oldest first."""
+    return db_session.scalars(
+        select(HandoffRequest).order_by(HandoffRequest.requested_at, HandoffRequest.id)
+    ).all()
+
+
+def record_notice(
+    *,
+    db_session: Session,
+    conversation: Conversation,
+    notice_key: str,
+    replies: Sequence[tuple[str, str, dict[str, Any]]],
+) -> list[ChatMessage]:
+    """Record messages the bot sends on its own (not in answer to a message) as pending.
+
+    Each gets the idempotency key '<notice_key>:<n>', so a notice is queued once however often
+    it is recorded; recorded before, the rows not yet sent are returned instead.
+    """
+    keys = [f"{notice_key}:{number}" for number in range(len(replies))]
+    existing = db_session.scalars(
+        select(ChatMessage).where(ChatMessage.idempotency_key.in_(keys)).order_by(ChatMessage.id)
+    ).all()
+    if existing:
+        return [row for row in existing if row.status is MessageStatus.PENDING]
+    rows = [
+        ChatMessage(
+            conversation_id=conversation.id,
+            channel=conversation.channel,
+            direction=Direction.OUTBOUND,
+            idempotency_key=key,
+            kind=kind,
+            text=text,
+            payload=payload,
+            status=MessageStatus.PENDING,
+        )
+        for key, (kind, text, payload) in zip(keys, replies, strict=True)
+    ]
+    db_session.add_all(rows)
+    db_session.flush()
+    return rows
 
 
 def find_by_provider_id(

@@ -46,8 +46,11 @@ class HistoryReport(BaseModel):
     events: list[HistoryEvent] = Field(default_factory=list)
 
 
-async def fetch_history(vin: str, settings: DialogSettings) -> HistoryReport | None:
-    """The service's report on `vin`, or None when it has no record of it.
+async def fetch_history(
+    vin: str, settings: DialogSettings, *, transport: httpx.AsyncBaseTransport | None = None
+) -> HistoryReport | None:
+    """The service's report on `vin`, or None when it has no record of it (`transport`: the
+    network by default; tests give an ``httpx.MockTransport``).
 
     Raises:
         HistoryUnavailable: no service is configured, or it failed to answer in time or sanely.
@@ -60,7 +63,7 @@ async def fetch_history(vin: str, settings: DialogSettings) -> HistoryReport | N
         headers["Authorization"] = f"Bearer {token.get_secret_value()}"
     url = f"{settings.history_provider_url.rstrip('/')}/{vin}"
     try:
-        async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as http:
+        async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS, transport=transport) as http:
             response = await http.get(url, headers=headers)
         if response.status_code == httpx.codes.NOT_FOUND:
             return None

@@ -439,9 +439,9 @@ def scripted_app(bot: ScriptedBot, settings: ChannelSettings, redis_socket: str)
         redis = aioredis.Redis(unix_socket_path=redis_socket)
         limiter = RedisRateLimiter(redis, channel_limits(settings), prefix=prefix)
         async with httpx.AsyncClient() as http:
-            adapter = build_adapters(settings, http, bot.url, limiter)[channel]
+            adapter = build_adapters(settings, http, bot.url, redis, limiter)[channel]
             await adapter.acknowledge(message)
-            for part in adapter.render(script(message), message, {}).parts:
+            for part in adapter.render(script(message), message.chat_id).parts:
                 await adapter.sender.send(part)
         await redis.aclose()
         return JSONResponse({"ok": True})

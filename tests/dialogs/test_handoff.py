@@ -1,14 +1,27 @@
 """Asking for a person: the bot says an agent will answer, the conversation waits for an agent,
-Rasa pauses, and what the buyer says next goes to the agents' inbox with no bot reply."""
+Rasa pauses, and what the buyer says next goes to the agents' inbox with no bot reply; the buyer
+gets the bot back by saying so or with the handoff's button, and the bot comes back by itself
+after the wait with no agent (the request stays listed for staff)."""
 
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from bots.control import DEFAULT_HANDOFF_WAIT_SECONDS
 from bots.worker import INBOX_STREAM
-from catalog.conversations.models import ChatMessage, ConversationState, MessageStatus
+from catalog.conversations import service as conversation_service
+from catalog.conversations.models import (
+    ChatMessage,
+    ConversationState,
+    HandoffRequest,
+    HandoffReturn,
+    HandoffStatus,
+    MessageStatus,
+)
+from catalog.database import utcnow
 from catalog.privacy.models import PrivacyAction
 from chat.messages import Channel
 from infra.redis import RedisSettings, connect_redis
@@ -17,6 +30,7 @@ from tests.dialogs.chat_support import (
     audit,
     buyer_row,
     conversation_of,
+    payloads,
     tracker_of,
     without_worker,
 )
@@ -118,3 +132,84 @@ def test_without_our_worker_a_handoff_request_is_declined_politely_and_the_bot_s
 
     assert reply.text.startswith("Sorry, I can't reach our team from here")
     assert tracker["paused"] is False
+
+
+def requests_of(showroom: Showroom, conversation_id: int) -> list[HandoffRequest]:
+    with showroom.sessions() as db_session:
+        rows = [
+            row
+            for row in conversation_service.get_all_handoffs(db_session=db_session)
+            if row.conversation_id == conversation_id
+        ]
+        db_session.expunge_all()
+        return rows
+
+
+def test_a_buyer_silenced_by_a_handoff_says_back_to_the_bot_and_the_bot_answers_again(
+    chat: ChatFactory, showroom: Showroom, rasa_stack: RasaStack, redis_settings: RedisSettings
+) -> None:
+    buyer = chat(Channel.WHATSAPP)
+    buyer.say("talk to a human")
+    say_to_the_inbox(buyer, "hello? anyone there?", redis_settings)
+
+    [back] = buyer.say("Back to the bot!")
+    [answer] = buyer.say("hello")
+
+    conversation = conversation_of(showroom, buyer)
+    assert buyer.texts([back])[0].startswith("You're back with Nzila, the bot")
+    assert buyer.texts([answer])[0].startswith("Hello, I'm Nzila")
+    assert conversation.state is ConversationState.BOT
+    assert tracker_of(rasa_stack, conversation.key)["paused"] is False
+    [request] = requests_of(showroom, conversation.id)
+    assert (request.status, request.returned_by) == (HandoffStatus.RETURNED, HandoffReturn.BUYER)
+
+
+def test_the_handoffs_button_brings_the_bot_back(chat: ChatFactory, showroom: Showroom) -> None:
+    buyer = chat(Channel.TELEGRAM)
+    [handoff] = buyer.say("talk to a human")
+
+    [back] = buyer.tap("/back_to_bot", "Back to the bot")
+
+    assert payloads(handoff) == ["/back_to_bot"]
+    assert buyer.texts([back])[0].startswith("You're back with Nzila, the bot")
+    assert conversation_of(showroom, buyer).state is ConversationState.BOT
+
+
+def test_on_twilio_the_handoffs_numbered_option_and_french_words_bring_the_bot_back(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.TWILIO)
+    [handoff] = buyer.say("je veux parler à quelqu'un", language_hint="fr")
+    [back] = buyer.say("1")  # 1. Retour au robot
+    buyer.say("parler à un agent")
+
+    [again] = buyer.say("retour au robot")
+
+    assert "1. Retour au robot" in buyer.texts([handoff])[0]
+    assert buyer.texts([back])[0].startswith("C'est de nouveau le robot Nzila")
+    assert buyer.texts([again])[0].startswith("C'est de nouveau le robot Nzila")
+    assert conversation_of(showroom, buyer).state is ConversationState.BOT
+
+
+def test_with_no_agent_after_the_wait_the_bot_comes_back_says_so_and_the_request_stays_listed(
+    chat: ChatFactory, showroom: Showroom, redis_settings: RedisSettings
+) -> None:
+    buyer = chat(Channel.WHATSAPP)
+    buyer.say("quero falar com um atendente", language_hint="pt")
+    conversation = conversation_of(showroom, buyer)
+    sent_before = len(buyer._harness.sent(buyer.chat))
+    wait = timedelta(seconds=DEFAULT_HANDOFF_WAIT_SECONDS)
+
+    too_soon = buyer._harness.return_overdue_handoffs(now=utcnow() + wait / 2)
+    returned = buyer._harness.return_overdue_handoffs(now=utcnow() + wait * 1.1)
+    again = buyer._harness.return_overdue_handoffs(now=utcnow() + wait * 1.1)
+    [notice] = buyer._harness.sent(buyer.chat)[sent_before:]
+    [answer] = buyer.say("olá")
+
+    # The showroom catalog is shared: other tests' buyers still waiting come back too.
+    assert too_soon == 0 and returned >= 1 and again == 0
+    assert buyer.texts([notice])[0].startswith("Ninguém da equipa está livre neste momento")
+    assert buyer.texts([answer])[0].startswith("Olá, eu sou o Nzila")
+    assert conversation_of(showroom, buyer).state is ConversationState.BOT
+    [request] = requests_of(showroom, conversation.id)
+    assert (request.status, request.returned_by) == (HandoffStatus.RETURNED, HandoffReturn.TIMEOUT)

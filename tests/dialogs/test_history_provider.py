@@ -1,15 +1,18 @@
-"""The vehicle history service client against a fake service on a real local port."""
+"""The vehicle history service client: against a fake service on a real local port, and
+request by request through httpx.MockTransport."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+import httpx
 import pytest
 from fastapi import FastAPI, Request, Response
 from pydantic import SecretStr
 
 from dialogs.actions.history_provider import (
+    MAX_EVENTS,
     TIMEOUT_SECONDS,
     HistoryEvent,
     HistoryReport,
@@ -81,3 +84,64 @@ def test_a_refused_token_and_a_missing_service_are_unavailable(service_url: str)
         asyncio.run(fetch_history("GOOD", settings(f"{service_url}/history", token="wrong")))
     with pytest.raises(HistoryUnavailable, match="no history provider"):
         asyncio.run(fetch_history("GOOD", settings(None)))
+
+
+def fetched_through(
+    answer: Callable[[httpx.Request], httpx.Response], *, token: str | None = TOKEN
+) -> tuple[HistoryReport | None, list[httpx.Request]]:
+    """fetch_history("VIN123") with the service answered by `answer`; the report and requests."""
+    requests: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return answer(request)
+
+    configured = settings("https://history.test/v1/")
+    if token is None:
+        configured.history_provider_token = None
+    report = asyncio.run(fetch_history("VIN123", configured, transport=httpx.MockTransport(record)))
+    return report, requests
+
+
+def test_the_request_names_the_vin_asks_for_json_and_carries_the_token_and_timeout() -> None:
+    report, [request] = fetched_through(lambda request: httpx.Response(200, text=REPORT))
+
+    assert (request.method, str(request.url)) == ("GET", "https://history.test/v1/VIN123")
+    assert request.headers["authorization"] == f"Bearer {TOKEN}"
+    assert request.headers["accept"] == "application/json"
+    assert request.extensions["timeout"] == httpx.Timeout(TIMEOUT_SECONDS).as_dict()
+    assert report is not None and report.owners == 3
+
+
+def test_without_a_token_no_authorization_is_sent() -> None:
+    _, [request] = fetched_through(lambda request: httpx.Response(404), token=None)
+
+    assert "authorization" not in request.headers
+
+
+def test_a_long_history_is_cut_to_the_first_events() -> None:
+    events = [{"date": f"2019-01-{day:02d}", "description": f"event {day}"} for day in range(1, 25)]
+
+    report, _ = fetched_through(lambda request: httpx.Response(200, json={"events": events}))
+
+    assert report is not None
+    assert [event.description for event in report.events] == [
+        f"event {day}" for day in range(1, MAX_EVENTS + 1)
+    ]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda request: httpx.Response(401),
+        lambda request: httpx.Response(503),
+        lambda request: httpx.Response(200, json={"owners": -1}),
+        lambda request: httpx.Response(200, text="<html>"),
+        lambda request: (_ for _ in ()).throw(httpx.ConnectTimeout("slow")),
+    ],
+)
+def test_a_refusal_an_outage_an_impossible_or_garbled_report_or_a_timeout_is_unavailable(
+    answer: Callable[[httpx.Request], httpx.Response],
+) -> None:
+    with pytest.raises(HistoryUnavailable):
+        fetched_through(answer)

@@ -1,0 +1,115 @@
+"""Channel adapters: what a channel cannot show falls back to text, and each adapter remembers
+and resolves its own choices (numbered options, Telegram's long callback payloads) in Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import httpx
+import redis.asyncio as aioredis
+
+from bots.adapters import ChannelAdapter, TelegramAdapter, build_adapters
+from bots.channels.choices import ChoiceMemory
+from bots.config import ChannelSettings
+from bots.outbound.limits import RedisRateLimiter, channel_limits
+from bots.outbound.parts import OutboundPart
+from chat.messages import Channel, InboundKind, InboundMessage
+from chat.replies import Button, Reply
+
+PHOTOS = ["https://cdn.test/1.jpg", "https://cdn.test/2.jpg"]
+CHOICES = [Button(title="Tema", payload="/port{\"port\": \"Tema\"}"),
+           Button(title="Lagos", payload="/port{\"port\": \"Lagos\"}")]  # fmt: skip
+
+
+class PlainTextChannel(ChannelAdapter):
+    """A channel that can show nothing but text: it says how to send text, and nothing else."""
+
+    channel = Channel.TWILIO
+
+    def text_part(self, chat_id: str, text: str) -> OutboundPart:
+        return OutboundPart("text", text, "send", {"to": chat_id, "text": text})
+
+
+def message(text: str, user: str, **fields: object) -> InboundMessage:
+    return InboundMessage.model_validate({
+        "channel": Channel.TWILIO, "message_id": uuid.uuid4().hex, "user_id": user,
+        "chat_id": user, "text": text, "kind": InboundKind.TEXT, **fields,
+    })  # fmt: skip
+
+
+def test_buttons_fall_back_to_numbered_options_and_a_number_chooses_one(
+    async_redis: aioredis.Redis, loop: asyncio.AbstractEventLoop
+) -> None:
+    adapter = PlainTextChannel(ChoiceMemory(async_redis))
+    user = f"+{uuid.uuid4().int % 10**10}"
+    conversation = message("", user).conversation_key
+
+    parts = loop.run_until_complete(adapter.prepare(
+        [Reply(text="Which port?", buttons=CHOICES)], conversation=conversation, chat_id=user
+    ))  # fmt: skip
+    second = loop.run_until_complete(adapter.engine_text(message("2", user)))
+    third = loop.run_until_complete(adapter.engine_text(message("3", user)))
+
+    assert [part.body["text"] for part in parts] == ["Which port?\n\n1. Tema\n2. Lagos"]
+    assert parts[0].kind == "numbered"
+    assert second == CHOICES[1].payload
+    assert third == "3"  # no such option: the engine reads what was typed
+
+
+def test_an_image_and_a_gallery_fall_back_to_their_links() -> None:
+    adapter = PlainTextChannel(ChoiceMemory(aioredis.Redis()))  # rendering touches no Redis
+
+    rendered = adapter.render(
+        [Reply(text="The Hilux", image_url=PHOTOS[0]),
+         Reply(text="All its photos", custom={"gallery": PHOTOS})], "+233200000001",
+    )  # fmt: skip
+
+    assert [part.body["text"] for part in rendered.parts] == [
+        PHOTOS[0], "The Hilux", "\n".join(PHOTOS), "All its photos",
+    ]  # fmt: skip
+    assert rendered.numbered_options == []
+
+
+def test_the_engine_reads_a_buttons_payload_and_a_start_or_a_sticker_as_intents() -> None:
+    adapter = PlainTextChannel(ChoiceMemory(aioredis.Redis()))
+    user = "+233200000002"
+
+    read = [
+        asyncio.run(adapter.engine_text(message(text, user, **fields)))
+        for text, fields in [
+            ("Tema", {"kind": InboundKind.BUTTON, "payload": "/port"}),
+            ("", {"kind": InboundKind.START}),
+            ("", {"kind": InboundKind.UNSUPPORTED, "provider_type": "sticker"}),
+            ("Toyota Hilux", {}),
+        ]
+    ]
+
+    assert read == ["/port", "/greet", "/help", "Toyota Hilux"]
+
+
+def test_telegram_remembers_a_payload_too_long_for_a_callback_and_resolves_its_key(
+    channel_settings: ChannelSettings,
+    async_redis: aioredis.Redis,
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    long_payload = '/choose_vehicle{"vehicle_id": 12345, "note": "' + "x" * 80 + '"}'
+    http = httpx.AsyncClient()
+    limiter = RedisRateLimiter(async_redis, channel_limits(channel_settings))
+    adapters = build_adapters(channel_settings, http, "https://nzila.test", async_redis, limiter)
+    telegram = adapters[Channel.TELEGRAM]
+    assert isinstance(telegram, TelegramAdapter)
+
+    [part] = loop.run_until_complete(telegram.prepare(
+        [Reply(text="This one?", buttons=[Button(title="Yes", payload=long_payload)])],
+        conversation="telegram:700000001", chat_id="700000001",
+    ))  # fmt: skip
+    [[button]] = part.body["reply_markup"]["inline_keyboard"]
+    tapped = InboundMessage(channel=Channel.TELEGRAM, message_id="u1", user_id="700000001",
+                            chat_id="700000001", kind=InboundKind.BUTTON, text="Yes",
+                            payload=button["callback_data"])  # fmt: skip
+    resolved = loop.run_until_complete(telegram.engine_text(tapped))
+    loop.run_until_complete(http.aclose())
+
+    assert len(button["callback_data"].encode()) <= 64
+    assert resolved == long_payload
