@@ -12,18 +12,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import ImmutableMultiDict
 
-from bots.channels.errors import ChannelError, MalformedPayload, MissingSignature
+from bots.channels.errors import MalformedPayload, MissingSignature
 from bots.channels.signatures import verify_twilio_signature
 from bots.channels.twilio_inbound import parse_twilio_form
-from chat.messages import Channel
-from webhook.webhooks import (
-    channel_settings,
-    enqueue,
-    ignored,
-    not_served,
-    refusal,
-)
-from webhook.webhooks.body import FORM_TYPE, BodyRefused, read_body
+from bots.config import ChannelSettings
+from chat.messages import Channel, QueueItem
+from webhook.webhooks import Accepted
+from webhook.webhooks.body import FORM_TYPE
+from webhook.webhooks.receive import receive
 
 router = APIRouter(tags=["webhooks"])
 
@@ -34,34 +30,34 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 @router.post("/webhooks/twilio")
 async def receive_message(request: Request) -> Response:
     """Queue the buyer's message (or record a status callback sent here)."""
-    return await _receive(request)
+    return await receive(request, TwilioParser())
 
 
 @router.post("/webhooks/twilio/status")
 async def receive_status(request: Request) -> Response:
     """Record a delivery report on a message we sent."""
-    return await _receive(request)
+    return await receive(request, TwilioParser())
 
 
-async def _receive(request: Request) -> Response:
-    settings = channel_settings(request)
-    if Channel.TWILIO.value not in settings.channels:
-        return not_served(Channel.TWILIO)
-    try:
-        signature = request.headers.get(SIGNATURE_HEADER)
-        if not signature:
+class TwilioParser:
+    channel = Channel.TWILIO
+    content_type = FORM_TYPE
+    nothing_to_queue = "a status that says nothing new"
+
+    def check_headers(self, request: Request, settings: ChannelSettings) -> None:
+        if not request.headers.get(SIGNATURE_HEADER):
             raise MissingSignature("no X-Twilio-Signature header")
-        form = _form(await read_body(request, settings, FORM_TYPE))
+
+    def parse(self, request: Request, settings: ChannelSettings, body: bytes) -> list[QueueItem]:
+        form = _form(body)
         token = settings.twilio_auth_token.get_secret_value()
+        signature = request.headers.get(SIGNATURE_HEADER, "")
         verify_twilio_signature(signature, public_url(request), form, token)
         parsed = parse_twilio_form(form)
-    except (ChannelError, BodyRefused) as error:
-        return refusal(request, Channel.TWILIO, error)
-    if parsed is not None:
-        await enqueue(request, [parsed])
-    else:
-        ignored(Channel.TWILIO, "a status that says nothing new")
-    return Response(EMPTY_TWIML, media_type="text/xml")
+        return [] if parsed is None else [parsed]
+
+    def answer(self, accepted: Accepted) -> Response:
+        return Response(EMPTY_TWIML, media_type="text/xml")
 
 
 def public_url(request: Request) -> str:

@@ -8,20 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from bots.channels.errors import ChannelError
 from bots.channels.signatures import same_secret, verify_meta_signature
 from bots.channels.whatsapp_inbound import parse_whatsapp_payload
+from bots.config import ChannelSettings
 from chat.messages import Channel, QueueItem
-from webhook.webhooks import (
-    acknowledge,
-    channel_settings,
-    client_ip,
-    enqueue,
-    ignored,
-    not_served,
-    refusal,
-)
-from webhook.webhooks.body import JSON_TYPE, BodyRefused, json_object, read_body
+from webhook.webhooks import Accepted, acknowledge, channel_settings, client_ip, not_served
+from webhook.webhooks.body import JSON_TYPE, json_object
+from webhook.webhooks.receive import receive
 
 router = APIRouter(tags=["webhooks"])
 logger = logging.getLogger(__name__)
@@ -60,22 +53,26 @@ async def verify_subscription(
     return JSONResponse({"error": "verification failed"}, status_code=403)
 
 
-@router.post("/webhooks/whatsapp")
-async def receive_notification(request: Request) -> JSONResponse:
-    """Queue every message and delivery report of a (batched) notification; an unreadable one
-    is refused alone."""
-    settings = channel_settings(request)
-    if Channel.WHATSAPP.value not in settings.channels:
-        return not_served(Channel.WHATSAPP)
-    try:
-        body = await read_body(request, settings, JSON_TYPE)
+class WhatsAppParser:
+    channel = Channel.WHATSAPP
+    content_type = JSON_TYPE
+    nothing_to_queue = "a notification without messages or statuses"
+
+    def check_headers(self, request: Request, settings: ChannelSettings) -> None:
+        return None  # Meta signs the body: checked once it is read
+
+    def parse(self, request: Request, settings: ChannelSettings, body: bytes) -> list[QueueItem]:
         app_secret = settings.whatsapp_app_secret.get_secret_value()
         verify_meta_signature(request.headers.get(SIGNATURE_HEADER), body, app_secret)
         notification = parse_whatsapp_payload(json_object(body))
-    except (ChannelError, BodyRefused) as error:
-        return refusal(request, Channel.WHATSAPP, error)
-    items: list[QueueItem] = [*notification.messages, *notification.statuses]
-    items += notification.refusals
-    if not items:
-        ignored(Channel.WHATSAPP, "a notification without messages or statuses")
-    return acknowledge(Channel.WHATSAPP, await enqueue(request, items))
+        return [*notification.messages, *notification.statuses, *notification.refusals]
+
+    def answer(self, accepted: Accepted) -> Response:
+        return acknowledge(Channel.WHATSAPP, accepted)
+
+
+@router.post("/webhooks/whatsapp")
+async def receive_notification(request: Request) -> Response:
+    """Queue every message and delivery report of a (batched) notification; an unreadable one
+    is refused alone."""
+    return await receive(request, WhatsAppParser())
