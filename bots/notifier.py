@@ -22,13 +22,14 @@ class ChannelNotifier:
         adapter = self._adapters.get(recipient.channel)
         if adapter is None:
             raise NotSent(f"{recipient.channel.value} is not served", retryable=False)
-        long_payloads: dict[str, str] = {}
         reply = Reply(text=message.text, buttons=message.buttons)
-        rendered = adapter.render([reply], _addressed(recipient), long_payloads)
-        if long_payloads:  # nothing would resolve them: the worker remembers only its own
-            raise NotSent("a button payload is too long for the channel", retryable=False)
+        addressed = _addressed(recipient)
+        # The adapter remembers its numbered options and long payloads, as for a reply.
+        parts = await adapter.prepare(
+            [reply], conversation=addressed.conversation_key, chat_id=addressed.chat_id
+        )
         sent: list[str] = []
-        for part in rendered.parts:
+        for part in parts:
             try:
                 message_id = await adapter.sender.send(part)
             except RetryableSendError as error:

@@ -35,7 +35,9 @@ def notify(
         limiter = RedisRateLimiter(connection, channel_limits(settings), prefix=prefix)
         try:
             async with httpx.AsyncClient(timeout=10) as http:
-                adapters = build_adapters(settings, http, "http://127.0.0.1:8000", limiter)
+                adapters = build_adapters(
+                    settings, http, "http://127.0.0.1:8000", connection, limiter
+                )
                 return await ChannelNotifier(adapters).notify(recipient, OUTBID)
         finally:
             await connection.aclose()
