@@ -4,7 +4,7 @@ Rasa's RegexFeaturizer turns lookup tables into features, so the entity extracto
 make or model it never saw in a training sentence: the names come from what dealers actually
 list. Written to ``nlu/lookups.yml`` (a training input: the model retrains when it changes) by
 ``nzila nlu-lookups``; the file in the repository holds the demo catalog's names. Synonyms
-("Benz", "Chevy", "VW") are the actions' business: catalog.vehicles.understanding maps them.
+("Benz", "Chevy", "VW") are the actions' business: the reader (dialogs.understanding) maps them.
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ from catalog.database import transaction, utcnow
 from catalog.dealers import service as dealer_service
 from catalog.dealers.models import Dealer
 from catalog.errors import InvalidInput, NotFound
-from catalog.money import CATALOG_CURRENCY, get_exchange_rates, parse_price
+from catalog.money import CATALOG_CURRENCY, get_exchange_rates
 from catalog.text import fold
 from catalog.vehicles.models import Vehicle
 from dialogs.actions.auctions_wording import (
@@ -65,6 +65,7 @@ from dialogs.actions.support import (
     language,
     metadata,
 )
+from dialogs.understanding import parse_price
 from notifications.auction_alerts import button_payload as _payload
 
 LOT_SLOT: Final = "bid_lot"

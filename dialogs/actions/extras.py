@@ -28,7 +28,6 @@ from catalog.media.schemas import media_url
 from catalog.money import get_exchange_rates
 from catalog.vehicles import service as vehicle_service
 from catalog.vehicles.models import ListingStatus, Vehicle
-from catalog.vehicles.understanding import understand
 from catalog.vehicles.vin import (
     VinBadCharacters,
     VinCheckDigitError,
@@ -57,6 +56,7 @@ from dialogs.actions.support import (
     public_url,
 )
 from dialogs.config import get_dialog_settings
+from dialogs.understanding import understand
 
 PHOTOS_SLOT: Final = "photos_shown"
 PHOTOS_PER_PAGE: Final = 5

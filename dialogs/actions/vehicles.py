@@ -1,7 +1,7 @@
 """Finding vehicles in chat: a search in the buyer's own words, more results, follow-ups that keep
 the search, a vehicle's details, and similar vehicles.
 
-The message text is read by the catalog's understanding (catalog.vehicles.understanding: makes and
+The message text is read by the reader of buyers' words (dialogs.understanding: makes and
 models with typos and synonyms, years and ranges, prices in any currency, body, fuel, gearbox...)
 rather than by Rasa's entities: it is deterministic and tested phrase by phrase. Entities Rasa did
 not extract itself (those of a button's ``/intent{"make": "Toyota"}`` payload) are trusted hints.
@@ -31,7 +31,6 @@ from catalog.money import ExchangeRates, get_exchange_rates
 from catalog.vehicles.models import Vehicle
 from catalog.vehicles.schemas import SearchPage, VehicleFilters, VehicleSummary
 from catalog.vehicles.search import search_vehicles, similar_vehicles
-from catalog.vehicles.understanding import understand, understand_follow_up
 from catalog.vehicles.vocabulary import vocabulary_cache
 from dialogs.actions.auctions import details_line as auction_line
 from dialogs.actions.choice import current_vehicle, listed
@@ -44,6 +43,7 @@ from dialogs.actions.support import (
     language,
 )
 from dialogs.actions.wording import money
+from dialogs.understanding import understand, understand_follow_up
 
 PAGE_SIZE: Final = 5
 FILTERS_SLOT: Final = "search_filters"
