@@ -18,11 +18,12 @@ from catalog.config import CatalogSettings, get_catalog_settings
 from catalog.database import make_engine, make_session_factory
 from catalog.media.storage import MediaStore
 from dialogs.config import DialogSettings, get_dialog_settings
-from inbox import api as staff_api
-from inbox.config import InboxSettings, get_inbox_settings
 from infra.redis import RedisSettings, connect_async_redis, connect_redis, get_redis_settings
 from webhook import gallery, health, home
 from webhook.config import AppSettings, get_app_settings
+from webhook.staff import routes as staff_api
+from webhook.staff.config import StaffApiSettings, get_staff_api_settings
+from webhook.staff.errors import add_catalog_error_handler
 from webhook.webhooks import telegram, twilio, whatsapp
 from webhook.webhooks.body import BodySlots
 
@@ -34,7 +35,7 @@ def create_app(
     channel_settings: ChannelSettings | None = None,
     dialog_settings: DialogSettings | None = None,
     *,
-    inbox_settings: InboxSettings | None = None,
+    staff_api_settings: StaffApiSettings | None = None,
 ) -> FastAPI:
     """Build the app. Connections open at start-up (lifespan), so building it does no I/O."""
     app_settings = app_settings or get_app_settings()
@@ -42,7 +43,7 @@ def create_app(
     redis_settings = redis_settings or get_redis_settings()
     channel_settings = channel_settings or get_channel_settings()
     dialog_settings = dialog_settings or get_dialog_settings()
-    inbox_settings = inbox_settings or get_inbox_settings()
+    staff_api_settings = staff_api_settings or get_staff_api_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -60,7 +61,7 @@ def create_app(
     app.state.channel_settings = channel_settings
     app.state.body_slots = BodySlots(channel_settings.webhook_max_concurrent_bodies)
     app.state.dialog_settings = dialog_settings
-    app.state.inbox_settings = inbox_settings
+    app.state.staff_api_settings = staff_api_settings
     app.state.sessions = make_session_factory(engine)
     app.state.media_store = MediaStore(catalog_settings.media_dir)
     app.state.redis = _lazy_redis(redis_settings)
@@ -74,6 +75,7 @@ def create_app(
 
         app.include_router(simulator.router)
     app.include_router(staff_api.router)
+    add_catalog_error_handler(app)
     for webhooks in (telegram, whatsapp, twilio):
         app.include_router(webhooks.router)
     app.add_route("/metrics", _metrics, include_in_schema=False)

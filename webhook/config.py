@@ -11,9 +11,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bots.config import ChannelSettings
 from catalog.config import CatalogSettings
 from dialogs.config import DialogSettings
-from inbox.config import InboxSettings
 from infra.redis import RedisSettings
 from infra.settings import DEV_SECRET_PREFIX
+from webhook.staff.config import StaffApiSettings
 
 
 class AppSettings(BaseSettings):
@@ -46,7 +46,7 @@ def check_production_backends(
     redis: RedisSettings,
     channels: ChannelSettings | None = None,
     dialogs: DialogSettings | None = None,
-    inbox: InboxSettings | None = None,
+    staff_api: StaffApiSettings | None = None,
 ) -> list[str]:
     """What a production deployment lacks: real backends and real channel and staff secrets."""
     problems = []
@@ -59,8 +59,8 @@ def check_production_backends(
                         channels.development_secrets())  # fmt: skip
     if dialogs is not None and DEV_SECRET_PREFIX in dialogs.rasa_auth_token.get_secret_value():
         problems.append("RASA_AUTH_TOKEN still has its development value")
-    if inbox is not None:
-        problems.extend(inbox.production_problems())
+    if staff_api is not None:
+        problems.extend(staff_api.production_problems())
     return problems
 
 

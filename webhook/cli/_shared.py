@@ -60,9 +60,9 @@ def _when(moment: datetime | None) -> str:
 def _checked_settings() -> AppSettings:
     from bots.config import get_channel_settings
     from dialogs.config import get_dialog_settings
-    from inbox.config import get_inbox_settings
     from infra.redis import get_redis_settings
     from webhook.config import check_production_backends
+    from webhook.staff.config import get_staff_api_settings
 
     try:
         settings = get_app_settings()
@@ -75,7 +75,7 @@ def _checked_settings() -> AppSettings:
             get_redis_settings(),
             get_channel_settings(),
             get_dialog_settings(),
-            get_inbox_settings(),
+            get_staff_api_settings(),
         )
         if problems:
             typer.echo("refusing to start in production: " + "; ".join(problems), err=True)

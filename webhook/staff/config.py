@@ -1,4 +1,4 @@
-"""Settings of the web inbox and its staff API, read from the environment and an optional `.env`."""
+"""Settings of the staff API, read from the environment and an optional `.env`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from infra.settings import DEV_SECRET_PREFIX
 MIN_TOKEN_LENGTH: Final = 32
 
 
-class InboxSettings(BaseSettings):
+class StaffApiSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     staff_api_token: SecretStr = Field(
@@ -33,5 +33,5 @@ class InboxSettings(BaseSettings):
 
 
 @lru_cache
-def get_inbox_settings() -> InboxSettings:
-    return InboxSettings()
+def get_staff_api_settings() -> StaffApiSettings:
+    return StaffApiSettings()

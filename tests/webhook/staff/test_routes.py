@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.auctions import bidders, events, management
@@ -21,56 +17,10 @@ from catalog.auctions import service as auction_service
 from catalog.auctions.engine import BidKind
 from catalog.auctions.fees import get_auction_settings
 from catalog.auctions.models import Auction, AuctionResult
-from catalog.config import CatalogSettings
 from catalog.database import transaction, utcnow
 from catalog.watchlist import service as watchlist_service
-from inbox.config import InboxSettings
-from infra.redis import RedisSettings
-from tests.factories import make_bidder, make_buyer, make_dealer, make_vehicle
-from webhook.app import create_app
-from webhook.config import AppSettings, check_production_backends
-
-TOKEN = "test-staff-token-0123456789abcdefghijklmnop"
-
-
-@pytest.fixture
-def staff(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    """The real app, authenticated as staff. Not started (no lifespan): the staff API needs the
-    database only, so no Redis server is spawned."""
-    app = create_app(
-        AppSettings(_env_file=None),  # type: ignore[call-arg]
-        CatalogSettings(database_url=database_url, media_dir=tmp_path / "media"),
-        RedisSettings(redis_url=None, redis_embedded_path=tmp_path / "redis" / "unused.rdb"),
-        inbox_settings=InboxSettings(_env_file=None, staff_api_token=SecretStr(TOKEN)),  # type: ignore[call-arg]
-    )
-    client = TestClient(app, headers={"Authorization": f"Bearer {TOKEN}"})
-    yield client
-    client.close()
-    engine: Engine = app.state.sessions.kw["bind"]
-    engine.dispose()
-
-
-def a_vehicle(sessions: sessionmaker[Session], **overrides: Any) -> int:
-    with transaction(sessions) as db_session:
-        return make_vehicle(db_session, make_dealer(db_session), **overrides).id
-
-
-def iso(moment: datetime) -> str:
-    return moment.isoformat()
-
-
-def schedule(staff: TestClient, vehicle_id: int, **body: Any) -> Any:
-    response = staff.post(
-        "/api/staff/auctions",
-        json={
-            "vehicle_id": vehicle_id,
-            "starting_bid_cents": 5_200_00,
-            "duration_seconds": 7_200,
-            **body,
-        },
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
+from tests.factories import make_bidder, make_buyer
+from tests.webhook.staff.support import TOKEN, a_vehicle, iso, schedule
 
 
 def test_every_staff_route_needs_the_staff_token(staff: TestClient) -> None:
@@ -368,24 +318,6 @@ def test_a_deposit_and_a_limit_set_what_a_buyer_may_bid(
         ("deposit", {"deposit_cents": 100, "by": ""}),
     ]:
         assert staff.put(f"{url}/{path}", json=body).status_code == 422, (path, body)
-
-
-def test_production_refuses_the_development_staff_token() -> None:
-    backends = (
-        CatalogSettings(database_url="postgresql+psycopg://db/nzila"),
-        RedisSettings(redis_url="redis://127.0.0.1:6379/0"),
-    )
-    development = InboxSettings(_env_file=None)  # type: ignore[call-arg]
-    short = InboxSettings(_env_file=None, staff_api_token=SecretStr("short"))  # type: ignore[call-arg]
-    real = InboxSettings(_env_file=None, staff_api_token=SecretStr(TOKEN))  # type: ignore[call-arg]
-
-    assert check_production_backends(*backends, inbox=development) == [
-        "STAFF_API_TOKEN still has its development value"
-    ]
-    assert check_production_backends(*backends, inbox=short) == [
-        "STAFF_API_TOKEN must be at least 32 characters"
-    ]
-    assert check_production_backends(*backends, inbox=real) == []
 
 
 def test_the_auction_row_keeps_what_the_api_was_given(

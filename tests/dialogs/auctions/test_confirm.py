@@ -21,10 +21,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from catalog.auctions import service as auction_service
 from catalog.database import transaction
 from dialogs.actions import auctions as auction_actions
+from dialogs.actions.auctions import confirm, status
 from dialogs.actions.support import ACTION_THREADS
 from tests.catalog.test_auction_service import buyers, live_auction, row
 
 HOLD_SECONDS = 1.5  # how long the other bid's transaction keeps the lot's lock at most
+
+
+def actions_use(sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Confirm and current-bid actions read and write the test's database."""
+    for module in (confirm, status):
+        monkeypatch.setattr(module, "catalog_sessions", lambda: sessions)
 
 
 def confirm_tap(buyer: int, lot: int, cents: int) -> Tracker:
@@ -68,7 +75,7 @@ def bid_in_flight(
 def test_a_bid_waiting_for_its_lot_leaves_the_event_loop_free(
     sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(auction_actions, "catalog_sessions", lambda: sessions)
+    actions_use(sessions, monkeypatch)
     lot = live_auction(sessions)
     ama, kofi = buyers(sessions, 2)
 
@@ -105,7 +112,7 @@ def test_reads_find_a_thread_while_more_bids_than_threads_wait_on_a_hot_lot(
     """More Confirm taps than the action server has threads for bids wait on a held lot; a
     buyer asking for the current bid meanwhile is answered at once, and every tap is answered
     once the lot is free."""
-    monkeypatch.setattr(auction_actions, "catalog_sessions", lambda: sessions)
+    actions_use(sessions, monkeypatch)
     lot = live_auction(sessions)
     kofi, asker, *tappers = buyers(sessions, ACTION_THREADS + 4)
 

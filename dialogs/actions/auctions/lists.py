@@ -1,0 +1,101 @@
+"""Lists of lots: "my bids" (where this buyer stands on each) and "auctions ending today"."""
+# rasa_sdk ships no py.typed, so its names are untyped (Any) here.
+# mypy: disable-error-code="import-untyped"
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Final
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from catalog.auctions import queries
+from catalog.auctions import service as auction_service
+from catalog.auctions.engine import AuctionStatus
+from catalog.auctions.models import Auction, AuctionResult
+from catalog.database import utcnow
+from dialogs.actions.auctions.lots import title_of
+from dialogs.actions.auctions.wording import time_left, usd, words
+from dialogs.actions.choice import listed
+from dialogs.actions.support import OffLoopAction, buyer_id, catalog_sessions, language
+from notifications.auction_alerts import button_payload
+
+LISTED_LOTS: Final = 8
+
+
+class ActionMyBids(OffLoopAction):
+    """ "my bids": the lots this buyer bid on, live ones first, with where they stand."""
+
+    def name(self) -> str:
+        return "action_my_bids"
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang, buyer, now = language(tracker), buyer_id(tracker), utcnow()
+        text = words(lang)
+        with catalog_sessions()() as db_session:
+            mine = (queries.bids_of(db_session=db_session, buyer_id=buyer, limit=LISTED_LOTS)
+                    if buyer is not None else [])  # fmt: skip
+            if not mine:
+                dispatcher.utter_message(text=text["no_bids"])
+                return []
+            lines, buttons = [text["my_bids"]], []
+            for number, bid in enumerate(mine, start=1):
+                auction = bid.auction
+                lot = text["lot"].format(lot=auction.id, title=title_of(bid.vehicle))
+                lines.append(f"{number}. {lot} — {_standing(auction, buyer, now, lang)}")
+                buttons.append({"title": f"{number}. {bid.vehicle.make} {bid.vehicle.model}"[:20],
+                                "payload": button_payload("current_bid",
+                                                          lot=auction.id)})  # fmt: skip
+        dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
+        return [listed([bid.vehicle.id for bid in mine])]
+
+
+def _standing(auction: Auction, buyer: int | None, now: datetime, lang: str) -> str:
+    text = words(lang)
+    if auction.result is AuctionResult.OPEN:
+        state = auction_service.state_of(auction, now)
+        price = usd(state.current_price_cents or auction.starting_bid_cents, lang)
+        where = text["lead"] if state.leader_id == buyer else text["behind"]
+        if state.status is AuctionStatus.LIVE:
+            return f"{price}, {where}, {time_left(state.ends_at - now, lang)}"
+        return f"{price}, {where}"
+    if auction.result is AuctionResult.SOLD:
+        return text["won"] if auction.winner_id == buyer else text["lost"]
+    if auction.result is AuctionResult.ON_APPROVAL and auction.leader_id == buyer:
+        return text["waiting"]
+    return text["lost"] if auction.leader_id != buyer else text["not_sold"]
+
+
+class ActionAuctionsEnding(OffLoopAction):
+    """ "auctions ending today": live lots ending in the next 24 hours, soonest first."""
+
+    def name(self) -> str:
+        return "action_auctions_ending"
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        lang, now = language(tracker), utcnow()
+        text = words(lang)
+        with catalog_sessions()() as db_session:
+            lots = queries.ending_between(db_session=db_session, start=now, limit=LISTED_LOTS,
+                                          end=now + timedelta(hours=24))  # fmt: skip
+            if not lots:
+                dispatcher.utter_message(text=text["none_ending"])
+                return []
+            lines, buttons = [text["ending_today"]], []
+            for number, (auction, vehicle) in enumerate(lots, start=1):
+                state = auction_service.state_of(auction, now)
+                price = usd(state.current_price_cents or auction.starting_bid_cents, lang)
+                lot = text["lot"].format(lot=auction.id, title=title_of(vehicle))
+                lines.append(f"{number}. {lot} — {price}, {time_left(state.ends_at - now, lang)}")
+                buttons.append({"title": f"{number}. {vehicle.make} {vehicle.model}"[:20],
+                                "payload": button_payload("current_bid",
+                                                          lot=auction.id)})  # fmt: skip
+        dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
+        return [listed([vehicle.id for _, vehicle in lots])]
