@@ -1,7 +1,7 @@
 """Staff and dealers running auctions: schedule, list, show and cancel them, and set what a
 bidder may bid (deposit, limit).
 
-The staff HTTP API (inbox/api.py) and the `nzila auctions` commands both call these, so the rules
+The staff HTTP API (webhook/staff/) and the `nzila auctions` commands both call these, so the rules
 live once: one open auction per vehicle, terms the engine accepts, an end still to come, amounts
 typed in dollars ("5,200.50") read exactly to the cent, times in UTC.
 """
