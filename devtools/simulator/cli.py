@@ -11,13 +11,19 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, TextIO
+from typing import Annotated, Final, TextIO
 
 import httpx
 import typer
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from bots.config import ChannelSettings, get_channel_settings
+from catalog.config import get_catalog_settings
+from catalog.conversations.models import Conversation, ConversationState
+from catalog.database import make_engine, make_session_factory
 from chat.messages import Channel
 from devtools.simulator import RepliesUnavailable, SimulatorError
 from devtools.simulator.replies import (
@@ -252,6 +258,43 @@ def wait_for_replies(
         time.sleep(interval)
 
 
+# Why the bot may be silent: a person has the conversation (the catalog's state says so).
+SILENT_STATES: Final = {
+    ConversationState.WAITING_AGENT: "you asked for a person and are waiting for an agent",
+    ConversationState.AGENT: "an agent has taken over this conversation",
+}
+
+
+def silence_note(wait: float, state: ConversationState | None) -> str:
+    """What to tell the user when nothing answered within `wait` seconds."""
+    if state in SILENT_STATES:
+        return (
+            f"(no reply from the bot within {wait:g} s: {SILENT_STATES[state]}; "
+            'their answers show here. Say "menu" to get the bot back.)'
+        )
+    return f"(no reply within {wait:g} s: is the worker running? Later replies show next.)"
+
+
+class ConversationStates:
+    """The state the catalog holds for one user's conversation on one channel (who answers it)."""
+
+    def __init__(self, sessions: sessionmaker[Session], channel: Channel, chat_id: str) -> None:
+        self._sessions = sessions
+        self._channel = channel
+        self._chat_id = chat_id
+
+    def __call__(self) -> ConversationState | None:
+        """The state, or None when there is no such conversation or the catalog cannot say."""
+        query = select(Conversation.state).where(
+            Conversation.channel == self._channel.value, Conversation.chat_id == self._chat_id
+        )
+        try:
+            with self._sessions() as db_session:
+                return db_session.scalars(query).first()
+        except SQLAlchemyError:
+            return None  # a catalog we cannot read says nothing about who answers
+
+
 def run_chat(
     session: ChatSession,
     lines: Iterable[str],
@@ -259,8 +302,11 @@ def run_chat(
     *,
     wait: float,
     quiet: float = 1.0,
+    state: Callable[[], ConversationState | None] = lambda: None,
 ) -> None:
     """Send each line and show the answers until the lines run out or the user types /quit.
+    When nothing answers, `state` (the conversation's state in the catalog) tells a handoff
+    from a stopped worker.
 
     Raises:
         ChatError: the app or the fakes stopped answering.
@@ -287,7 +333,7 @@ def run_chat(
             echo(f"!! {error}")
             continue
         if not wait_for_replies(session, show, wait=wait, quiet=quiet):
-            echo(f"(no reply within {wait:g} s: is the worker running? Later replies show next.)")
+            echo(silence_note(wait, state()))
 
 
 def typed_lines(stream: TextIO, echo: Callable[[str], None]) -> Iterator[str]:
@@ -344,8 +390,15 @@ def chat(
         )  # fmt: skip
         typer.echo(f"Chatting on {CHANNEL_NAMES[channel]} as {name} ({as_user}) with {app_url}.")
         typer.echo(HELP)
+        engine = make_engine(get_catalog_settings().database_url, pool_size=1)
+        states = ConversationStates(
+            make_session_factory(engine), channel, reply_chat_id(channel, as_user)
+        )
         try:
-            run_chat(session, typed_lines(sys.stdin, typer.echo), typer.echo, wait=wait)
+            lines = typed_lines(sys.stdin, typer.echo)
+            run_chat(session, lines, typer.echo, wait=wait, state=states)
         except ChatError as error:
             typer.echo(f"{error}\nIs the stack running? Start it with `nzila up`.", err=True)
             raise typer.Exit(1) from error
+        finally:
+            engine.dispose()

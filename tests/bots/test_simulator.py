@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
+from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from bots.adapters import build_adapters
@@ -37,12 +38,16 @@ from bots.outbound.providers import TelegramClient, TwilioClient, WhatsAppClient
 from bots.outbound.telegram import render_telegram
 from bots.outbound.twilio import render_twilio
 from bots.outbound.whatsapp import render_whatsapp
+from catalog.conversations import service as conversation_service
+from catalog.conversations.models import ConversationState
+from catalog.database import transaction
 from chat.messages import Channel, InboundKind, InboundMessage
 from chat.replies import Button, Reply
 from devtools.fakes import create_fake_providers_app
 from devtools.simulator import NothingToSend, RepliesUnavailable, UnknownUser
 from devtools.simulator.cli import (
     ChatSession,
+    ConversationStates,
     Outgoing,
     chat_app,
     format_reply,
@@ -57,7 +62,7 @@ from devtools.simulator.replies import (
     read_replies,
     recorded_requests,
 )
-from devtools.simulator.webhooks import Location, SignedRequest, build_inbound
+from devtools.simulator.webhooks import Location, SignedRequest, build_inbound, reply_chat_id
 from infra.redis import RedisSettings, connect_redis
 from tests.servers import free_port, serve_in_thread
 
@@ -414,6 +419,8 @@ def script(message: InboundMessage) -> list[Reply]:
         return [Reply(text=f"Pin at {message.latitude}, {message.longitude}.")]
     if message.text == "ports":
         return [WHICH_PORT]
+    if message.text == "a person please":
+        return []  # a handoff: the bot stays quiet while a person has the conversation
     if message.text.isdigit():
         return [Reply(text=f"Option {message.text} noted.")]
     return [WELCOME]
@@ -468,15 +475,79 @@ def bot(fakes_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sc
     embedded.shutdown()
 
 
-def chat(bot: ScriptedBot, fakes_url: str, channel: Channel, phone: str, lines: list[str]) -> str:
+def chat(
+    bot: ScriptedBot,
+    fakes_url: str,
+    channel: Channel,
+    phone: str,
+    lines: list[str],
+    *,
+    wait: float = 5,
+    states: ConversationStates | None = None,
+) -> str:
     """A whole `run_chat` conversation; the transcript it printed."""
     printed: list[str] = []
     with httpx.Client(timeout=10) as http:
         session = ChatSession(channel=channel, user_id=phone, user_name="Ada Obi",
                               settings=get_channel_settings(), http=http, app_url=bot.url,
                               fakes_url=fakes_url, public_base_url=bot.url)  # fmt: skip
-        run_chat(session, lines, printed.append, wait=5, quiet=0.3)
+        if states is None:
+            run_chat(session, lines, printed.append, wait=wait, quiet=0.3)
+        else:
+            run_chat(session, lines, printed.append, wait=wait, quiet=0.3, state=states)
     return "\n".join(printed)
+
+
+def conversation_in(
+    sessions: sessionmaker[Session], channel: Channel, phone: str, state: ConversationState
+) -> ConversationStates:
+    """The catalog holds this user's conversation in `state`; what the chat client reads."""
+    chat_id = reply_chat_id(channel, phone)
+    with transaction(sessions) as db_session:
+        conversation = conversation_service.get_or_create(
+            db_session=db_session, key=f"{channel.value}:{chat_id}", channel=channel.value,
+            chat_id=chat_id, buyer_id=None,
+        )  # fmt: skip
+        conversation_service.set_state(
+            db_session=db_session, conversation=conversation, state=state
+        )
+    return ConversationStates(sessions, channel, chat_id)
+
+
+@pytest.mark.parametrize(
+    ("state", "said"),
+    [
+        (ConversationState.WAITING_AGENT, "waiting for an agent"),
+        (ConversationState.AGENT, "an agent has taken over this conversation"),
+    ],
+)
+def test_chat_says_a_person_has_the_conversation_when_the_bot_is_quiet_in_a_handoff(
+    bot: ScriptedBot,
+    fakes_url: str,
+    sessions: sessionmaker[Session],
+    state: ConversationState,
+    said: str,
+) -> None:
+    phone = new_phone()
+    states = conversation_in(sessions, Channel.WHATSAPP, phone, state)
+    transcript = chat(
+        bot, fakes_url, Channel.WHATSAPP, phone, ["a person please"], wait=0.5, states=states
+    )
+    assert said in transcript
+    assert 'Say "menu" to get the bot back' in transcript
+    assert "is the worker running" not in transcript
+
+
+def test_chat_asks_about_the_worker_when_the_bot_is_quiet_outside_a_handoff(
+    bot: ScriptedBot, fakes_url: str, sessions: sessionmaker[Session]
+) -> None:
+    phone = new_phone()
+    states = conversation_in(sessions, Channel.TELEGRAM, phone, ConversationState.BOT)
+    transcript = chat(
+        bot, fakes_url, Channel.TELEGRAM, phone, ["a person please"], wait=0.5, states=states
+    )
+    assert "(no reply within 0.5 s: is the worker running?" in transcript
+    assert "agent" not in transcript
 
 
 def test_whatsapp_chat_taps_buttons_by_label_and_list_rows_by_number(
