@@ -24,6 +24,7 @@ from catalog.conversations.models import (
 )
 from catalog.database import transaction
 from catalog.privacy import service as privacy_service
+from chat.languages import supported_language
 from chat.messages import (
     Channel,
     DeliveryState,
@@ -33,7 +34,6 @@ from chat.messages import (
     Refusal,
 )
 
-SUPPORTED_LANGUAGES = ("en", "fr", "pt")
 # Opt-out keywords honoured even while an agent has the conversation (the bot, which understands
 # every other way of saying it, is paused then): carriers' and WhatsApp's usual ones, en/fr/pt.
 OPT_OUT_KEYWORDS = frozenset(
@@ -121,8 +121,8 @@ def _buyer(db_session: Session, message: InboundMessage) -> Buyer:
         buyer = buyer_service.get_or_create_by_whatsapp(
             db_session=db_session, number=number, bsuid=message.bsuid, name=message.user_name
         )
-    hint = (message.language_hint or "")[:2].lower()
-    if buyer.language == "en" and hint in SUPPORTED_LANGUAGES and buyer.consent_given_at is None:
+    hint = supported_language(message.language_hint)
+    if buyer.language == "en" and hint is not None and buyer.consent_given_at is None:
         buyer.language = hint  # a new buyer's app language is a better first guess than English
     return buyer
 

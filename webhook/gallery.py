@@ -21,7 +21,9 @@ from catalog.errors import NotFound
 from catalog.media import service as media_service
 from catalog.media.schemas import MEDIA_PATH, PhotoOut, media_url
 from catalog.vehicles import service as vehicle_service
-from catalog.vehicles.models import Condition, ListingStatus, Steering, Vehicle
+from catalog.vehicles.models import ListingStatus, Vehicle
+from chat.money import format_money_exact
+from chat.translations import attribute_word
 from webhook.deps import MediaStoreDep, SessionDep
 
 router = APIRouter()
@@ -31,13 +33,6 @@ STATIC_DIR: Final = Path(__file__).with_name("static")
 STATIC_FILES: Final = {"gallery.css": "text/css", "gallery.js": "text/javascript"}
 IMMUTABLE: Final = "public, max-age=31536000, immutable"
 REVALIDATE: Final = "public, max-age=300"
-
-_CONDITIONS: Final = {
-    Condition.RUN_AND_DRIVE: "Runs and drives",
-    Condition.STARTS: "Starts, does not drive",
-    Condition.NON_RUNNING: "Does not run",
-}
-_ACRONYMS: Final = {"suv", "cvt", "fwd", "rwd", "awd", "4wd"}
 
 
 @router.api_route(MEDIA_PATH, methods=["GET", "HEAD"], include_in_schema=False)
@@ -97,9 +92,8 @@ def vehicle_gallery(vehicle_id: int, request: Request, db_session: SessionDep) -
 
 
 def format_price(price_cents: int, currency: str) -> str:
-    """The price as buyers read it: "12,500 USD", or "12,500.50 USD" when there are cents."""
-    amount = f"{price_cents / 100:,.2f}".removesuffix(".00")
-    return f"{amount} {currency}"
+    """The price as the chat writes it in English: "$12,500", "$12,500.50" when there are cents."""
+    return format_money_exact(price_cents, currency, "en")
 
 
 def key_specs(vehicle: Vehicle) -> list[tuple[str, str]]:
@@ -113,8 +107,8 @@ def key_specs(vehicle: Vehicle) -> list[tuple[str, str]]:
         ("Body", _words(vehicle.body_type)),
         ("Colour", vehicle.colour.capitalize()),
         ("Seats", str(vehicle.seats or "")),
-        ("Steering", "Left-hand drive" if vehicle.steering is Steering.LHD else "Right-hand drive"),
-        ("Condition", _CONDITIONS.get(vehicle.condition, _words(vehicle.condition))),
+        ("Steering", _words(vehicle.steering)),
+        ("Condition", _words(vehicle.condition)),
         ("Title", _words(vehicle.title_status)),
         ("Location", f"{vehicle.yard_city}, {vehicle.yard_region}, {vehicle.yard_country}"),
         ("Export port", vehicle.export_port),
@@ -124,8 +118,9 @@ def key_specs(vehicle: Vehicle) -> list[tuple[str, str]]:
 
 
 def _words(value: StrEnum) -> str:
-    text = value.value.replace("_", " ")
-    return text.upper() if text in _ACRONYMS else text.capitalize()
+    """A catalog value as the chat words it (the page is in English), as a label's value."""
+    text = attribute_word(value.value, "en")
+    return text[:1].upper() + text[1:]
 
 
 @cache

@@ -14,10 +14,12 @@ from catalog.errors import InvalidFilter
 from catalog.vehicles.models import Vehicle
 from catalog.vehicles.schemas import VehicleFilters, VehicleSort
 from catalog.vehicles.search import search_vehicles
+from chat.money import format_money
 from webhook.deps import SessionDep
 
 router = APIRouter()
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+templates.env.filters["price"] = lambda cents, currency: format_money(cents, currency, "en")
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -8,13 +8,17 @@ from sqlalchemy import BigInteger, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalog.database import Base, UTCDateTime, utcnow
-
-LANGUAGES = ("en", "fr", "pt")
+from chat.languages import LANGUAGES
 
 
 class Buyer(Base):
     __tablename__ = "buyers"
-    __table_args__ = (CheckConstraint("language IN ('en', 'fr', 'pt')", name="language_supported"),)
+    __table_args__ = (
+        CheckConstraint(
+            f"language IN ({', '.join(repr(code) for code in LANGUAGES)})",
+            name="language_supported",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     whatsapp_number: Mapped[str | None] = mapped_column(String(16), unique=True)  # E.164

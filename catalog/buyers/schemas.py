@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field
 
-Language = Literal["en", "fr", "pt"]
+from chat.languages import Language
 
 
 class BuyerProfileIn(BaseModel):

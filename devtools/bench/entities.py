@@ -40,8 +40,9 @@ import yaml  # type: ignore[import-untyped]
 from catalog.demo.models_table import MODELS
 from catalog.money import ILLUSTRATIVE_EXCHANGE_RATES, ExchangeRates
 from catalog.vehicles.vocabulary import Vocabulary
+from chat.languages import LANGUAGES
 from dialogs.config import get_dialog_settings
-from dialogs.nlu_eval import LANGUAGES, plain_text, read_examples
+from dialogs.nlu_eval import plain_text, read_examples
 from dialogs.training import CONFIG, DATA_DIRS, DOMAIN, TRAINER_PINS, train_if_changed
 from dialogs.understanding import understand
 

@@ -12,8 +12,11 @@ from typing import Final
 from catalog.vehicles.models import Vehicle
 from catalog.vehicles.schemas import VehicleFilters
 from catalog.vehicles.vin import DecodedVin
+from chat.languages import Language
+from chat.money import format_money as money
+from chat.money import grouped
+from chat.translations import attribute_word
 from dialogs.actions.history_provider import HistoryReport
-from dialogs.actions.wording import grouped, money
 
 Words = Mapping[str, str]
 
@@ -52,37 +55,9 @@ _HISTORY: Final[dict[str, Words]] = {
            "not_in_stock": "Este veículo não está no nosso stock."},
 }  # fmt: skip
 
-# Catalog values (enums) as buyers say them; a value missing here is shown as stored.
-_VALUES: Final[dict[str, Words]] = {
-    "en": {"clean": "clean", "salvage": "salvage", "rebuilt": "rebuilt", "flood": "flood",
-           "parts_only": "parts only", "run_and_drive": "runs and drives",
-           "starts": "starts, does not drive", "non_running": "does not run",
-           "gasoline": "petrol", "diesel": "diesel", "hybrid": "hybrid", "electric": "electric",
-           "automatic": "automatic", "manual": "manual", "cvt": "CVT", "lhd": "left-hand drive",
-           "rhd": "right-hand drive", "fwd": "FWD", "rwd": "RWD", "awd": "AWD", "4wd": "4x4",
-           "sedan": "sedan", "suv": "SUV", "pickup": "pickup", "van": "van",
-           "minivan": "minivan", "hatchback": "hatchback", "truck": "truck", "wagon": "wagon",
-           "coupe": "coupe", "vehicle": "a vehicle"},
-    "fr": {"clean": "propre", "salvage": "épave (salvage)", "rebuilt": "reconstruit",
-           "flood": "inondé", "parts_only": "pour pièces", "run_and_drive": "démarre et roule",
-           "starts": "démarre, ne roule pas", "non_running": "ne démarre pas",
-           "gasoline": "essence", "diesel": "diesel", "hybrid": "hybride",
-           "electric": "électrique", "automatic": "automatique", "manual": "manuelle",
-           "cvt": "CVT", "lhd": "volant à gauche", "rhd": "volant à droite", "fwd": "traction",
-           "rwd": "propulsion", "awd": "intégrale", "4wd": "4x4", "sedan": "berline",
-           "suv": "SUV", "pickup": "pick-up", "van": "fourgon", "minivan": "monospace",
-           "hatchback": "citadine", "truck": "camion", "wagon": "break", "coupe": "coupé",
-           "vehicle": "un véhicule"},
-    "pt": {"clean": "limpo", "salvage": "salvado", "rebuilt": "reconstruído",
-           "flood": "inundado", "parts_only": "só para peças", "run_and_drive": "liga e anda",
-           "starts": "liga, não anda", "non_running": "não liga", "gasoline": "gasolina",
-           "diesel": "gasóleo", "hybrid": "híbrido", "electric": "elétrico",
-           "automatic": "automática", "manual": "manual", "cvt": "CVT",
-           "lhd": "volante à esquerda", "rhd": "volante à direita", "fwd": "tração dianteira",
-           "rwd": "tração traseira", "awd": "tração integral", "4wd": "4x4", "sedan": "sedã",
-           "suv": "SUV", "pickup": "pick-up", "van": "carrinha", "minivan": "monovolume",
-           "hatchback": "hatchback", "truck": "camião", "wagon": "carrinha", "coupe": "coupé",
-           "vehicle": "um veículo"},
+# What a saved search names when it names no make, model or body type.
+_ANY_VEHICLE: Final[Mapping[Language, str]] = {
+    "en": "a vehicle", "fr": "un véhicule", "pt": "um veículo",
 }  # fmt: skip
 
 _SEARCH: Final[dict[str, Words]] = {
@@ -103,11 +78,7 @@ _SEARCH: Final[dict[str, Words]] = {
 }  # fmt: skip
 
 
-def value_word(value: str, lang: str) -> str:
-    return _VALUES[lang].get(value, value.replace("_", " "))
-
-
-def vehicle_line(vehicle: Vehicle, lang: str) -> str:
+def vehicle_line(vehicle: Vehicle, lang: Language) -> str:
     """ "2016 Toyota Hilux — $18,500" """
     return f"{vehicle.title} — {money(vehicle.price_cents, vehicle.currency, lang)}"
 
@@ -121,7 +92,7 @@ def history_text(
     decoded: DecodedVin,
     vehicle: Vehicle | None,
     report: HistoryReport | None,
-    lang: str,
+    lang: Language,
     *,
     provider_failed: bool = False,
     provider_asked: bool = False,
@@ -156,24 +127,24 @@ def _decoded_lines(decoded: DecodedVin, words: Words) -> list[str]:
     ]
 
 
-def _catalog_lines(vehicle: Vehicle, lang: str, words: Words) -> list[str]:
+def _catalog_lines(vehicle: Vehicle, lang: Language, words: Words) -> list[str]:
     miles = grouped(vehicle.mileage_mi, lang)
     return [
-        f"• {words['title_status']}: {value_word(vehicle.title_status.value, lang)}",
-        f"• {words['condition']}: {value_word(vehicle.condition.value, lang)}",
+        f"• {words['title_status']}: {attribute_word(vehicle.title_status.value, lang)}",
+        f"• {words['condition']}: {attribute_word(vehicle.condition.value, lang)}",
         f"• {words['odometer']}: {grouped(vehicle.mileage_km, lang)} km ({miles} mi)",
         f"• {words['damage']}: {vehicle.damage_notes.strip() or words['none']}",
     ]
 
 
-def _report_lines(report: HistoryReport, lang: str, words: Words) -> list[str]:
+def _report_lines(report: HistoryReport, lang: Language, words: Words) -> list[str]:
     lines = []
     if report.owners is not None:
         lines.append(f"• {words['owners']}: {report.owners}")
     if report.accidents is not None:
         lines.append(f"• {words['accidents']}: {report.accidents}")
     if report.title_brands:
-        brands = ", ".join(value_word(brand, lang) for brand in report.title_brands)
+        brands = ", ".join(attribute_word(brand, lang) for brand in report.title_brands)
         lines.append(f"• {words['brands']}: {brands}")
     if report.odometer_km is not None:
         lines.append(f"• {words['odometer']}: {grouped(report.odometer_km, lang)} km")
@@ -181,16 +152,16 @@ def _report_lines(report: HistoryReport, lang: str, words: Words) -> list[str]:
     return lines
 
 
-def search_text(filters: VehicleFilters, lang: str) -> str:
+def search_text(filters: VehicleFilters, lang: Language) -> str:
     """What a saved search looks for: "Toyota Hilux, diesel, under $20,000"."""
     words = _SEARCH[lang]
     name = " ".join(part for part in (filters.make, filters.model) if part)
-    bodies = [value_word(body.value, lang) for body in filters.body_types or []]
-    parts = [name or " / ".join(bodies) or value_word("vehicle", lang)]
+    bodies = [attribute_word(body.value, lang) for body in filters.body_types or []]
+    parts = [name or " / ".join(bodies) or _ANY_VEHICLE[lang]]
     if name and bodies:
         parts.append(" / ".join(bodies))
     parts += [
-        value_word(value.value, lang)
+        attribute_word(value.value, lang)
         for value in (filters.fuel, filters.transmission, filters.drive, filters.steering)
         if value is not None
     ]
@@ -219,7 +190,7 @@ def _year_words(filters: VehicleFilters, words: Words) -> list[str]:
     return []
 
 
-def _price_words(filters: VehicleFilters, lang: str, words: Words) -> list[str]:
+def _price_words(filters: VehicleFilters, lang: Language, words: Words) -> list[str]:
     low, high = filters.price_min_cents, filters.price_max_cents
     if low is not None and high is not None:
         return [words["price_range"].format(low=money(low, "USD", lang),

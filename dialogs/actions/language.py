@@ -5,19 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from chat.languages import Language, supported_language
+
 LANGUAGE_SLOT: Final = "language"
-SUPPORTED_LANGUAGES: Final = frozenset({"en", "fr", "pt"})
 
 
-def language_from_metadata(metadata: Mapping[str, Any] | None) -> str | None:
+def language_from_metadata(metadata: Mapping[str, Any] | None) -> Language | None:
     """The supported language named in a message's metadata, or None if absent or unsupported.
 
     Accepts codes as channels and detectors give them: ``fr``, ``FR``, ``pt-BR``, ``fr_CM``.
     """
     if not metadata:
         return None
-    code = metadata.get(LANGUAGE_SLOT)
-    if not isinstance(code, str):
-        return None
-    language = code.strip().lower().replace("_", "-").split("-")[0]
-    return language if language in SUPPORTED_LANGUAGES else None
+    return supported_language(metadata.get(LANGUAGE_SLOT))

@@ -10,6 +10,7 @@ naming no language gets the three languages as buttons instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, Final
 
 from rasa_sdk import Tracker
@@ -20,13 +21,14 @@ from rasa_sdk.types import DomainDict
 from catalog.buyers import service as buyer_service
 from catalog.buyers.schemas import BuyerProfileIn
 from catalog.database import transaction
+from chat.languages import Language, is_language
 from dialogs.actions.account import talking_buyer
-from dialogs.actions.language import LANGUAGE_SLOT, SUPPORTED_LANGUAGES
+from dialogs.actions.language import LANGUAGE_SLOT
 from dialogs.actions.support import OffLoopAction, catalog_sessions
 
 # What buyers type for each language; the NLU synonyms map most, this catches the rest
 # ("/lang pt", which Rasa does not read as an intent with an entity).
-LANGUAGE_WORDS: Final = {
+LANGUAGE_WORDS: Final[Mapping[Language, tuple[str, ...]]] = {
     "en": ("en", "eng", "english", "anglais", "ingles", "inglês", "inglish", "engl"),
     "fr": ("fr", "french", "francais", "français", "frances", "francês", "franca", "fransh"),
     "pt": ("pt", "portuguese", "portugues", "português", "portugais", "portuguais", "portugese"),
@@ -35,13 +37,13 @@ _CODES: Final = {word: code for code, words in LANGUAGE_WORDS.items() for word i
 _WORD: Final = re.compile(r"[^\W\d_]+")
 
 
-def chosen_language(tracker: Tracker) -> str | None:
+def chosen_language(tracker: Tracker) -> Language | None:
     """The language the latest message names: its `language` entity, else a word of its text."""
     message: dict[str, Any] = tracker.latest_message or {}
     for entity in message.get("entities") or []:
         if entity.get("entity") == LANGUAGE_SLOT:
             code = _CODES.get(str(entity.get("value", "")).strip().lower())
-            if code in SUPPORTED_LANGUAGES:
+            if is_language(code):
                 return code
     for word in _WORD.findall(str(message.get("text") or "").lower()):
         if word in _CODES and word != "lang":

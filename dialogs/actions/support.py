@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.config import get_catalog_settings
 from catalog.database import make_engine, make_session_factory
-from dialogs.actions.language import LANGUAGE_SLOT, SUPPORTED_LANGUAGES
+from chat.languages import Language, language_or_default
+from dialogs.actions.language import LANGUAGE_SLOT
 from dialogs.config import get_dialog_settings
 
 VEHICLE_SLOT: Final = "vehicle_id"
@@ -57,9 +58,9 @@ def channel(tracker: Tracker) -> str:
     return str(metadata(tracker).get("channel", ""))
 
 
-def language(tracker: Tracker) -> str:
-    value = tracker.get_slot(LANGUAGE_SLOT)
-    return value if value in SUPPORTED_LANGUAGES else "en"
+def language(tracker: Tracker) -> Language:
+    """The conversation's language (its slot), English when it names none we speak."""
+    return language_or_default(tracker.get_slot(LANGUAGE_SLOT))
 
 
 def public_url(path: str) -> str:

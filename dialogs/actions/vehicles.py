@@ -15,7 +15,7 @@ The current search lives in slots: ``search_filters`` ({"filters", "query", "cur
 from __future__ import annotations
 
 from abc import ABCMeta, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from pydantic import ValidationError
@@ -32,6 +32,9 @@ from catalog.vehicles.models import Vehicle
 from catalog.vehicles.schemas import SearchPage, VehicleFilters, VehicleSummary
 from catalog.vehicles.search import search_vehicles, similar_vehicles
 from catalog.vehicles.vocabulary import vocabulary_cache
+from chat.languages import Language
+from chat.money import format_money as money
+from chat.translations import attribute_word
 from dialogs.actions.auctions import details_line as auction_line
 from dialogs.actions.choice import current_vehicle, listed
 from dialogs.actions.privacy import notice_first
@@ -42,7 +45,6 @@ from dialogs.actions.support import (
     catalog_sessions,
     language,
 )
-from dialogs.actions.wording import money
 from dialogs.understanding import understand, understand_follow_up
 
 PAGE_SIZE: Final = 5
@@ -61,43 +63,26 @@ RELAXATIONS: Final = (
     ("make",),
 )
 
-LABELS: Final[dict[str, dict[str, str]]] = {
+# The card's labels; the vehicle's attributes are worded by chat.translations.
+LABELS: Final[Mapping[Language, Mapping[str, str]]] = {
     "en": {"price": "Price", "mileage": "Mileage", "yard": "Yard", "port": "export port",
            "condition": "Condition", "title": "Title", "vin": "VIN", "photos": "Photos",
            "history": "History", "watch": "Watch", "bid": "Bid", "quote": "Shipping quote",
-           "similar": "Similar", "more": "More", "seats": "seats", "rhd": "right-hand drive",
-           "lhd": "left-hand drive", "run_and_drive": "runs and drives", "starts": "starts",
-           "non_running": "does not run", "clean": "clean", "salvage": "salvage",
-           "rebuilt": "rebuilt", "flood": "flood", "parts_only": "parts only",
-           "automatic": "automatic", "manual": "manual", "cvt": "CVT", "gasoline": "petrol",
-           "diesel": "diesel", "hybrid": "hybrid", "electric": "electric", "flex": "flex fuel",
-           "damage": "Damage"},
+           "similar": "Similar", "more": "More", "seats": "seats", "damage": "Damage"},
     "fr": {"price": "Prix", "mileage": "Kilométrage", "yard": "Parc", "port": "port d'export",
            "condition": "État", "title": "Titre", "vin": "VIN", "photos": "Photos",
            "history": "Historique", "watch": "Suivre", "bid": "Enchérir", "quote": "Devis fret",
-           "similar": "Similaires", "more": "Plus", "seats": "places",
-           "rhd": "volant à droite", "lhd": "volant à gauche", "run_and_drive": "roule",
-           "starts": "démarre", "non_running": "ne roule pas", "clean": "propre",
-           "salvage": "épave (salvage)", "rebuilt": "reconstruit", "flood": "inondé",
-           "parts_only": "pour pièces", "automatic": "automatique", "manual": "manuelle",
-           "cvt": "CVT", "gasoline": "essence", "diesel": "diesel", "hybrid": "hybride",
-           "electric": "électrique", "flex": "flex fuel", "damage": "Dégâts"},
+           "similar": "Similaires", "more": "Plus", "seats": "places", "damage": "Dégâts"},
     "pt": {"price": "Preço", "mileage": "Quilometragem", "yard": "Pátio",
            "port": "porto de exportação", "condition": "Estado", "title": "Título",
            "vin": "VIN", "photos": "Fotos", "history": "Histórico", "watch": "Seguir",
            "bid": "Licitar", "quote": "Cotação frete", "similar": "Parecidos", "more": "Mais",
-           "seats": "lugares", "rhd": "volante à direita", "lhd": "volante à esquerda",
-           "run_and_drive": "anda", "starts": "liga", "non_running": "não anda",
-           "clean": "limpo", "salvage": "salvado", "rebuilt": "reconstruído",
-           "flood": "inundado", "parts_only": "só peças", "automatic": "automático",
-           "manual": "manual", "cvt": "CVT", "gasoline": "gasolina", "diesel": "diesel",
-           "hybrid": "híbrido", "electric": "elétrico", "flex": "flex",
-           "damage": "Danos"},
+           "seats": "lugares", "damage": "Danos"},
 }  # fmt: skip
 
 
 def price_text(
-    minor: int, currency: str, lang: str, local: str | None, rates: ExchangeRates
+    minor: int, currency: str, lang: Language, local: str | None, rates: ExchangeRates
 ) -> str:
     """The catalog price, and roughly the same in the buyer's currency when that is another."""
     shown = money(minor, currency, lang)
@@ -146,7 +131,7 @@ def _search_events(
 
 
 def _result_buttons(
-    items: Sequence[VehicleSummary], lang: str, currency: str | None, rates: ExchangeRates
+    items: Sequence[VehicleSummary], lang: Language, currency: str | None, rates: ExchangeRates
 ) -> list[dict[str, str]]:
     return [
         {"title": short_title(item, lang),
@@ -155,7 +140,7 @@ def _result_buttons(
     ]  # fmt: skip
 
 
-def short_title(item: VehicleSummary, lang: str) -> str:
+def short_title(item: VehicleSummary, lang: Language) -> str:
     """ "2016 Pilot $14,900": fits a WhatsApp list row (24 characters); the text says the rest."""
     price = money(item.price_cents, item.currency, lang)
     room = BUTTON_TITLE_MAX - len(price) - 1
@@ -165,20 +150,20 @@ def short_title(item: VehicleSummary, lang: str) -> str:
     return f"{name} {price}"
 
 
-def _more_button(lang: str) -> dict[str, str]:
+def _more_button(lang: Language) -> dict[str, str]:
     return {"title": LABELS[lang]["more"], "payload": "/more_results"}
 
 
 def _lines(
-    items: Sequence[VehicleSummary], lang: str, currency: str | None, rates: ExchangeRates
+    items: Sequence[VehicleSummary], lang: Language, currency: str | None, rates: ExchangeRates
 ) -> str:
     """The results as text too, for channels that show buttons as short titles only; numbered
     as the buttons are, so "number 2" means the second (dialogs/actions/choice.py)."""
     return "\n".join(
         f"{number}. {item.title} — "
         f"{price_text(item.price_cents, item.currency, lang, currency, rates)}, "
-        f"{item.mileage_km:,} km, {LABELS[lang].get(item.fuel.value, item.fuel.value)}, "
-        f"{LABELS[lang].get(item.transmission.value, item.transmission.value)}"
+        f"{item.mileage_km:,} km, {attribute_word(item.fuel.value, lang)}, "
+        f"{attribute_word(item.transmission.value, lang)}"
         for number, item in enumerate(items, start=1)
     )
 
@@ -186,7 +171,7 @@ def _lines(
 def _show_list(
     dispatcher: CollectingDispatcher,
     items: Sequence[VehicleSummary],
-    lang: str,
+    lang: Language,
     currency: str | None,
     *,
     more: bool = False,
@@ -386,14 +371,16 @@ def _local_currency(tracker: Tracker, db_session: Session) -> str | None:
         return None
 
 
-def details_text(vehicle: Vehicle, lang: str, currency: str | None, rates: ExchangeRates) -> str:
+def details_text(
+    vehicle: Vehicle, lang: Language, currency: str | None, rates: ExchangeRates
+) -> str:
     labels = LABELS[lang]
     title = " ".join(str(part) for part in (vehicle.year, vehicle.make, vehicle.model,
                                             vehicle.trim) if part)  # fmt: skip
     specs = [f"{vehicle.mileage_km:,} km".replace(",", " " if lang != "en" else ","),
-             labels.get(vehicle.fuel.value, vehicle.fuel.value),
-             labels.get(vehicle.transmission.value, vehicle.transmission.value),
-             vehicle.drive.value.upper(), labels[vehicle.steering.value]]  # fmt: skip
+             attribute_word(vehicle.fuel.value, lang),
+             attribute_word(vehicle.transmission.value, lang),
+             vehicle.drive.value.upper(), attribute_word(vehicle.steering.value, lang)]  # fmt: skip
     if vehicle.seats:
         specs.append(f"{vehicle.seats} {labels['seats']}")
     if vehicle.engine:
@@ -403,8 +390,8 @@ def details_text(vehicle: Vehicle, lang: str, currency: str | None, rates: Excha
         f"{labels['price']}: "
         f"{price_text(vehicle.price_cents, vehicle.currency, lang, currency, rates)}",
         f"{labels['mileage']}: " + " · ".join(specs),
-        f"{labels['condition']}: {labels[vehicle.condition.value]} · "
-        f"{labels['title']}: {labels[vehicle.title_status.value]}",
+        f"{labels['condition']}: {attribute_word(vehicle.condition.value, lang)} · "
+        f"{labels['title']}: {attribute_word(vehicle.title_status.value, lang)}",
     ]
     if vehicle.damage_notes:
         lines.append(f"{labels['damage']}: {vehicle.damage_notes}")
@@ -416,7 +403,7 @@ def details_text(vehicle: Vehicle, lang: str, currency: str | None, rates: Excha
     return "\n".join(lines)
 
 
-def details_buttons(vehicle_id: int, lang: str) -> list[dict[str, str]]:
+def details_buttons(vehicle_id: int, lang: Language) -> list[dict[str, str]]:
     labels, entity = LABELS[lang], f'{{"vehicle_id":"{vehicle_id}"}}'
     return [
         {"title": labels["photos"], "payload": f"/show_photos{entity}"},

@@ -310,3 +310,31 @@ def test_a_first_contact_that_is_a_search_gets_the_privacy_notice_first(
     assert choices(notice) == [("I agree", "/give_consent")]
     assert buyer.texts([heading])[0].startswith("Here is what I have for")
     assert showroom.ids["hilux_2012"] in vehicle_ids(listing)
+
+
+@pytest.mark.parametrize(
+    ("greeting", "written", "not_written"),
+    [
+        # The card used to say "diesel", "automático" and "não anda" where the rest of the chat
+        # (history, saved searches, alerts) says "gasóleo", "automática" and "não arranca".
+        ("olá", ["gasóleo", "automática", "arranca e anda", "limpo"], ["automático", "diesel"]),
+        ("bonjour", ["diesel", "automatique", "démarre et roule", "propre"], ["État: roule"]),
+    ],
+)
+def test_the_vehicle_card_words_its_attributes_as_the_rest_of_the_chat_does(
+    chat: ChatFactory,
+    showroom: Showroom,
+    greeting: str,
+    written: list[str],
+    not_written: list[str],
+) -> None:
+    buyer = chat(Channel.WHATSAPP)
+    buyer.say(greeting)
+
+    [details] = buyer.tap(details_payload(showroom, "prado_2014"), "2014 Toyota Prado")
+
+    text = buyer.texts([details])[0]
+    for word in written:
+        assert word in text
+    for word in not_written:
+        assert word not in text

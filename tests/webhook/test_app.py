@@ -86,7 +86,7 @@ def test_the_front_page_searches_and_explains_typos(
     page = client.get("/", params={"q": "Toyta Corola"})
     assert page.status_code == 200
     assert "2015 Toyota Corolla LE" in page.text
-    assert "7,250 USD" in page.text
+    assert "$7,250" in page.text
     assert "Accord" not in page.text
     assert "you typed “toyta”" in page.text
 

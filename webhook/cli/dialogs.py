@@ -67,8 +67,9 @@ def nlu_eval(
     out: Annotated[Path | None, typer.Option(help="Rasa's reports (default var/nlu-eval).")] = None,
 ) -> None:
     """Score the model on the held-out test sets: intent macro-F1 and entity F1 per language."""
+    from chat.languages import LANGUAGES
     from dialogs.config import get_dialog_settings
-    from dialogs.nlu_eval import LANGUAGES, NluEvalError, format_report, run_nlu_eval
+    from dialogs.nlu_eval import NluEvalError, format_report, run_nlu_eval
     from dialogs.training import TrainingError, train_if_changed
     from infra.settings import PROJECT_ROOT
 

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from catalog.auctions.fees import FeeQuote, FeeTable
-from dialogs.actions.wording import grouped, money
+from chat.languages import language_or_default
+from chat.money import format_money_exact
 
 Words = Mapping[str, str]
 
@@ -315,13 +316,9 @@ def words(lang: str) -> Words:
 
 
 def usd(cents: int, lang: str) -> str:
-    """An auction amount: whole dollars, cents only when there are any ("$5,200", "$99.50")."""
-    if cents % 100 == 0:
-        return money(cents, "USD", lang)
-    whole, decimals = grouped(cents // 100, lang), f"{cents % 100:02d}"
-    if lang == "en":
-        return f"${whole}.{decimals}"
-    return f"US$ {whole},{decimals}" if lang == "pt" else f"{whole},{decimals} $"
+    """An auction amount (auctions are in US dollars): cents only when there are any ("$5,200",
+    "$99.50")."""
+    return format_money_exact(cents, "USD", language_or_default(lang))
 
 
 def time_left(delta: timedelta, lang: str) -> str:
