@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from catalog.errors import NotFound
 from catalog.vehicles import service as vehicle_service
 from catalog.vehicles.models import ListingStatus, Vehicle
+from chat.payloads import is_payload
 from dialogs.actions.support import VEHICLE_SLOT
 
 LISTED_SLOT: Final = "listed_vehicles"
@@ -79,7 +80,7 @@ def chosen_vehicle_id(tracker: Tracker) -> str | None:
     taken as it is."""
     text = str((tracker.latest_message or {}).get("text") or "")
     shown: Any = tracker.get_slot(LISTED_SLOT)
-    position = None if text.startswith("/") else position_in(text)
+    position = None if is_payload(text) else position_in(text)
     if position is not None and isinstance(shown, list) and shown:
         if position == LAST:
             return str(shown[-1])

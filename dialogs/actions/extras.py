@@ -39,6 +39,7 @@ from catalog.vehicles.vin import (
 from catalog.vehicles.vocabulary import vocabulary_cache
 from catalog.watchlist import service as watchlist_service
 from catalog.watchlist.schemas import SavedSearchIn
+from chat.payloads import build_payload, is_payload
 from dialogs.actions.choice import current_vehicle, listed
 from dialogs.actions.extras_wording import (
     history_text,
@@ -68,7 +69,7 @@ _VIN_LIKE: Final = re.compile(r"\b(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Z
 
 def payload(intent: str, vehicle_id: int) -> str:
     """A button payload naming the vehicle: /show_photos{"vehicle_id":"12"}."""
-    return f'/{intent}{{"vehicle_id":"{vehicle_id}"}}'
+    return build_payload(intent, vehicle_id=vehicle_id)
 
 
 def _vehicle_words(vehicle: Vehicle) -> dict[str, str]:
@@ -157,7 +158,7 @@ def typed_vin(tracker: Tracker) -> str | None:
     entities = [str(entity.get("value") or "") for entity in message.get("entities") or []
                 if entity.get("entity") == VIN_ENTITY]  # fmt: skip
     text = str(message.get("text") or "")
-    if text.startswith("/"):
+    if is_payload(text):
         return entities[0] if entities else None
     # The extractor can mistake a word for a VIN: only something shaped like one counts.
     for candidate in (text, *map(normalise_vin, entities)):

@@ -34,6 +34,7 @@ from catalog.vehicles.search import search_vehicles, similar_vehicles
 from catalog.vehicles.vocabulary import vocabulary_cache
 from chat.languages import Language
 from chat.money import format_money as money
+from chat.payloads import build_payload, is_payload
 from chat.translations import attribute_word
 from dialogs.actions.auctions import details_line as auction_line
 from dialogs.actions.choice import current_vehicle, listed
@@ -63,6 +64,11 @@ RELAXATIONS: Final = (
     ("make",),
 )
 
+# The card's buttons: the label of each, and the intent it asks for.
+_NEXT_STEPS: Final = (
+    ("photos", "show_photos"), ("history", "vehicle_history"), ("watch", "watch_vehicle"),
+    ("bid", "place_bid"), ("quote", "shipping_quote"), ("similar", "similar_vehicles"),
+)  # fmt: skip
 # The card's labels; the vehicle's attributes are worded by chat.translations.
 LABELS: Final[Mapping[Language, Mapping[str, str]]] = {
     "en": {"price": "Price", "mileage": "Mileage", "yard": "Yard", "port": "export port",
@@ -102,7 +108,7 @@ def _trusted_entities(tracker: Tracker) -> list[dict[str, Any]]:
 
 def _text(tracker: Tracker) -> str:
     text = str((tracker.latest_message or {}).get("text") or "")
-    return "" if text.startswith("/") else text  # a payload, not the buyer's words
+    return "" if is_payload(text) else text  # a payload, not the buyer's words
 
 
 def _saved(tracker: Tracker) -> tuple[VehicleFilters | None, str, str | None]:
@@ -135,7 +141,7 @@ def _result_buttons(
 ) -> list[dict[str, str]]:
     return [
         {"title": short_title(item, lang),
-         "payload": f'/vehicle_details{{"vehicle_id":"{item.id}"}}'}
+         "payload": build_payload("vehicle_details", vehicle_id=item.id)}
         for item in items
     ]  # fmt: skip
 
@@ -404,14 +410,10 @@ def details_text(
 
 
 def details_buttons(vehicle_id: int, lang: Language) -> list[dict[str, str]]:
-    labels, entity = LABELS[lang], f'{{"vehicle_id":"{vehicle_id}"}}'
+    labels = LABELS[lang]
     return [
-        {"title": labels["photos"], "payload": f"/show_photos{entity}"},
-        {"title": labels["history"], "payload": f"/vehicle_history{entity}"},
-        {"title": labels["watch"], "payload": f"/watch_vehicle{entity}"},
-        {"title": labels["bid"], "payload": f"/place_bid{entity}"},
-        {"title": labels["quote"], "payload": f"/shipping_quote{entity}"},
-        {"title": labels["similar"], "payload": f"/similar_vehicles{entity}"},
+        {"title": labels[label], "payload": build_payload(intent, vehicle_id=vehicle_id)}
+        for label, intent in _NEXT_STEPS
     ]
 
 

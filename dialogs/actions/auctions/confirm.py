@@ -21,11 +21,12 @@ from catalog.auctions.models import Auction, AuctionResult
 from catalog.database import transaction, utcnow
 from catalog.errors import NotFound
 from catalog.vehicles.models import Vehicle
+from chat.dates import format_moment
 from dialogs.actions.auctions.lots import LOT_SLOT, FoundLot, say_no_auction, title_of
 from dialogs.actions.auctions.parsing import bid_request, entity
 from dialogs.actions.auctions.refusals import refusal_buttons, refusal_text
 from dialogs.actions.auctions.status import bid_buttons
-from dialogs.actions.auctions.wording import usd, when, words
+from dialogs.actions.auctions.wording import usd, words
 from dialogs.actions.support import (
     VEHICLE_SLOT,
     OffLoopAction,
@@ -97,7 +98,7 @@ def _placed_text(
     ):
         paid = auction.sold_price_cents or amount_cents
         quote = settings.fee_table.quote(paid)
-        due = when(auction.payment_due_at) if auction.payment_due_at else ""
+        due = format_moment(auction.payment_due_at) if auction.payment_due_at else ""
         return text["bought_now"].format(lot=auction.id, title=title_of(vehicle),
                                          price=usd(paid, lang),
                                          total=usd(quote.total_cents, lang), due=due)  # fmt: skip

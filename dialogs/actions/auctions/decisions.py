@@ -19,8 +19,9 @@ from catalog.database import transaction
 from catalog.dealers import service as dealer_service
 from catalog.dealers.models import Dealer
 from catalog.errors import InvalidInput
+from chat.dates import format_moment
 from dialogs.actions.auctions.parsing import int_entity
-from dialogs.actions.auctions.wording import usd, when, words
+from dialogs.actions.auctions.wording import usd, words
 from dialogs.actions.support import OffLoopAction, buyer_id, catalog_sessions, language
 
 
@@ -50,7 +51,7 @@ class ActionAnswerCounter(OffLoopAction):
             return []
         if accept and price is not None and due is not None:
             dispatcher.utter_message(text=text["counter_taken"].format(
-                lot=lot, price=usd(price, lang), due=when(due)))  # fmt: skip
+                lot=lot, price=usd(price, lang), due=format_moment(due)))  # fmt: skip
         else:
             dispatcher.utter_message(text=text["counter_declined"].format(lot=lot))
         return []
@@ -91,7 +92,7 @@ class ActionDealerDecision(OffLoopAction):
             dispatcher.utter_message(text=text["dealer_not_waiting"].format(lot=lot))
             return []
         reply = text[_DEALER_REPLIES[decision]]
-        until = when(deadline) if deadline else ""
+        until = format_moment(deadline) if deadline else ""
         dispatcher.utter_message(text=reply.format(lot=lot, price=usd(price, lang),
                                                    deadline=until))  # fmt: skip
         return []

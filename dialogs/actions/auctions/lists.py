@@ -17,11 +17,11 @@ from catalog.auctions import service as auction_service
 from catalog.auctions.engine import AuctionStatus
 from catalog.auctions.models import Auction, AuctionResult
 from catalog.database import utcnow
+from chat.payloads import build_payload
 from dialogs.actions.auctions.lots import title_of
 from dialogs.actions.auctions.wording import time_left, usd, words
 from dialogs.actions.choice import listed
 from dialogs.actions.support import OffLoopAction, buyer_id, catalog_sessions, language
-from notifications.auction_alerts import button_payload
 
 LISTED_LOTS: Final = 8
 
@@ -49,7 +49,7 @@ class ActionMyBids(OffLoopAction):
                 lot = text["lot"].format(lot=auction.id, title=title_of(bid.vehicle))
                 lines.append(f"{number}. {lot} — {_standing(auction, buyer, now, lang)}")
                 buttons.append({"title": f"{number}. {bid.vehicle.make} {bid.vehicle.model}"[:20],
-                                "payload": button_payload("current_bid",
+                                "payload": build_payload("current_bid",
                                                           lot=auction.id)})  # fmt: skip
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
         return [listed([bid.vehicle.id for bid in mine])]
@@ -95,7 +95,7 @@ class ActionAuctionsEnding(OffLoopAction):
                 lot = text["lot"].format(lot=auction.id, title=title_of(vehicle))
                 lines.append(f"{number}. {lot} — {price}, {time_left(state.ends_at - now, lang)}")
                 buttons.append({"title": f"{number}. {vehicle.make} {vehicle.model}"[:20],
-                                "payload": button_payload("current_bid",
+                                "payload": build_payload("current_bid",
                                                           lot=auction.id)})  # fmt: skip
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
         return [listed([vehicle.id for _, vehicle in lots])]

@@ -14,6 +14,7 @@ from rasa_sdk import Tracker
 
 from catalog.money import CATALOG_CURRENCY, get_exchange_rates
 from catalog.text import fold
+from chat.payloads import is_payload
 from dialogs.actions.support import VEHICLE_SLOT, metadata
 from dialogs.understanding import parse_price
 
@@ -39,7 +40,7 @@ def int_entity(tracker: Tracker, name: str) -> int | None:
 
 def _text(tracker: Tracker) -> str:
     text = (tracker.latest_message or {}).get("text") or ""
-    return "" if text.startswith("/") else text  # a button payload is not words
+    return "" if is_payload(text) else text  # a button payload is not words
 
 
 def lot_in(text: str) -> tuple[int | None, str]:

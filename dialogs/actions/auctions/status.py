@@ -19,9 +19,11 @@ from catalog.auctions.engine import AuctionState, AuctionStatus
 from catalog.auctions.models import Auction, AuctionResult
 from catalog.database import utcnow
 from catalog.vehicles.models import Vehicle
+from chat.dates import format_moment
+from chat.payloads import build_payload
 from dialogs.actions.auctions.lots import LOT_SLOT, FoundLot, find_lot, say_no_auction, title_of
 from dialogs.actions.auctions.parsing import bid_request
-from dialogs.actions.auctions.wording import time_left, usd, when, words
+from dialogs.actions.auctions.wording import time_left, usd, words
 from dialogs.actions.support import (
     VEHICLE_SLOT,
     OffLoopAction,
@@ -29,7 +31,6 @@ from dialogs.actions.support import (
     catalog_sessions,
     language,
 )
-from notifications.auction_alerts import button_payload
 
 
 def status_lines(
@@ -72,7 +73,9 @@ def _settled(auction: Auction, buyer: int | None, lang: str) -> str:
     if auction.result is AuctionResult.SOLD and auction.sold_price_cents is not None:
         price = usd(auction.sold_price_cents, lang)
         if buyer is not None and auction.winner_id == buyer and auction.payment_due_at:
-            return text["sold_to_you"].format(price=price, due=when(auction.payment_due_at))
+            return text["sold_to_you"].format(
+                price=price, due=format_moment(auction.payment_due_at)
+            )
         return text["sold"].format(price=price)
     if auction.result is AuctionResult.ON_APPROVAL:
         return text["on_approval"]
@@ -87,14 +90,14 @@ def bid_buttons(auction: Auction, state: AuctionState, lang: str) -> list[dict[s
     if state.buy_now_available and auction.buy_now_cents is not None:
         price = usd(auction.buy_now_cents, lang)
         buttons.append({"title": text["buy_now"].format(price=price),
-                        "payload": button_payload("buy_now", lot=auction.id)})  # fmt: skip
+                        "payload": build_payload("buy_now", lot=auction.id)})  # fmt: skip
     return buttons
 
 
 def bid_button(auction: Auction, cents: int, lang: str) -> dict[str, str]:
     """One tap to bid `cents` (it opens the confirmation summary, it never bids by itself)."""
     return {"title": words(lang)["bid_min"].format(amount=usd(cents, lang)),
-            "payload": button_payload("place_bid", lot=auction.id, cents=cents)}  # fmt: skip
+            "payload": build_payload("place_bid", lot=auction.id, cents=cents)}  # fmt: skip
 
 
 def show_status(

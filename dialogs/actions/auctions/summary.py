@@ -18,13 +18,13 @@ from catalog.auctions.fees import AuctionSettings
 from catalog.auctions.models import Auction
 from catalog.database import utcnow
 from catalog.vehicles.models import Vehicle
+from chat.payloads import build_payload
 from dialogs.actions.auctions.lots import LOT_SLOT, FoundLot, title_of
 from dialogs.actions.auctions.parsing import message_key
 from dialogs.actions.auctions.refusals import refusal_buttons, refusal_text
 from dialogs.actions.auctions.terms import ask_terms
 from dialogs.actions.auctions.wording import fee_lines, time_left, usd, words
 from dialogs.actions.support import VEHICLE_SLOT, buyer_id, language
-from notifications.auction_alerts import button_payload
 
 
 def summary_text(
@@ -80,7 +80,7 @@ def offer_bid(
     confirm = text["confirm_buy_now" if kind is BidKind.BUY_NOW else "confirm"]
     buttons = [
         {"title": confirm.format(amount=usd(amount_cents, lang)),
-         "payload": button_payload(intent, lot=auction.id, cents=amount_cents,
+         "payload": build_payload(intent, lot=auction.id, cents=amount_cents,
                                    key=message_key(tracker))},
         {"title": text["cancel"], "payload": "/cancel_bid"},
     ]  # fmt: skip

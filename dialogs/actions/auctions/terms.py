@@ -13,9 +13,9 @@ from catalog.auctions import bidders
 from catalog.auctions.engine import BidKind
 from catalog.auctions.fees import AuctionSettings, get_auction_settings
 from catalog.auctions.models import Auction
+from chat.payloads import build_payload
 from dialogs.actions.auctions.wording import fee_table_summary, words
 from dialogs.actions.support import OffLoopAction, buyer_id, catalog_sessions, language
-from notifications.auction_alerts import button_payload
 
 
 def terms_text(lang: str, settings: AuctionSettings) -> str:
@@ -30,7 +30,7 @@ def ask_terms(
 ) -> None:  # fmt: skip
     """The terms with "I accept" (which goes on with this bid) and "Not now"."""
     text = words(lang)
-    accept = button_payload("accept_auction_terms", lot=auction.id, cents=amount_cents,
+    accept = build_payload("accept_auction_terms", lot=auction.id, cents=amount_cents,
                             kind=kind.value)  # fmt: skip
     buttons = [{"title": text["accept"], "payload": accept},
                {"title": text["not_now"], "payload": "/cancel_bid"}]  # fmt: skip

@@ -8,7 +8,7 @@ sentences are here (not in the domain) because each one is assembled from the au
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Final
 
 from catalog.auctions.fees import FeeQuote, FeeTable
@@ -335,11 +335,6 @@ def time_left(delta: timedelta, lang: str) -> str:
     if minutes:
         return f"{minutes} min"
     return f"{seconds} s"
-
-
-def when(moment: datetime) -> str:
-    """A deadline, the same in every language: "2026-12-09 15:00 UTC"."""
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def fee_name(name: str, lang: str) -> str:
