@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import timedelta
+import logging
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bots.control import ConversationControl, asks_for_the_bot
+from bots.control import ConversationControl, ReturnedConversation, asks_for_the_bot
+from bots.queue import InboundQueue
+from bots.worker import ConversationWorker
 from catalog.conversations import service as conversation_service
 from catalog.conversations.models import (
     Conversation,
@@ -23,6 +29,7 @@ from catalog.conversations.models import (
 )
 from catalog.database import transaction, utcnow
 from dialogs.client import RasaClient, RasaUnavailable
+from infra.redis import RedisSettings, connect_async_redis
 from tests.factories import make_buyer
 
 WAIT = 900.0
@@ -175,3 +182,53 @@ def test_only_requests_that_waited_past_the_wait_come_back_and_each_only_once(
     by_conversation = {row.conversation_id: row for row in requests(sessions)}
     assert by_conversation[old.id].returned_by is HandoffReturn.TIMEOUT
     assert by_conversation[taken.id].status is HandoffStatus.TAKEN
+
+
+class FlakyControl(ConversationControl):
+    """Control whose first check fails as if the database were down; it counts its rounds and
+    stops the worker after `rounds` of them."""
+
+    def __init__(self, *, stop: asyncio.Event, rounds: int, **options: Any) -> None:
+        super().__init__(**options)
+        self.calls = 0
+        self._stop, self._rounds = stop, rounds
+
+    async def return_overdue(self, *, now: datetime | None = None) -> list[ReturnedConversation]:
+        self.calls += 1
+        if self.calls >= self._rounds:
+            self._stop.set()
+        if self.calls == 1:
+            raise OperationalError("SELECT 1", {}, Exception("the database is down"))
+        return await super().return_overdue(now=now)
+
+
+def test_the_workers_periodic_check_survives_a_failed_round_and_stops_when_asked(
+    sessions: sessionmaker[Session],
+    redis_settings: RedisSettings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def run() -> int:
+        stop = asyncio.Event()
+        redis = connect_async_redis(redis_settings)
+        http = httpx.AsyncClient(transport=httpx.MockTransport(RasaEvents()))
+        engine = RasaClient(http=http, base_url="http://rasa.test", auth_token="t")
+        control = FlakyControl(stop=stop, rounds=3, sessions=sessions, engine=engine)
+        worker = ConversationWorker(
+            queue=InboundQueue(redis, stream=f"test-{uuid.uuid4().hex}"),
+            redis=redis,
+            sessions=sessions,
+            engine=engine,
+            adapters={},
+            consumer="test",
+            control=control,
+        )
+        await asyncio.wait_for(worker.return_overdue_handoffs_until(stop, every_seconds=0.01), 10)
+        await http.aclose()
+        await redis.aclose()
+        return control.calls
+
+    with caplog.at_level(logging.ERROR, logger="bots.worker"):
+        calls = asyncio.run(run())
+
+    assert calls == 3  # the failed first round did not end the loop; the stop did
+    assert "overdue handoffs not returned" in caplog.text
