@@ -24,6 +24,7 @@ from bots.outbound.sender import Sender
 from bots.outbound.telegram import LONG_PAYLOAD_PREFIX, render_telegram
 from bots.outbound.twilio import render_twilio
 from bots.outbound.whatsapp import render_whatsapp
+from chat.deeplinks import payload_for_start, payload_in_text
 from chat.messages import Channel, InboundKind, InboundMessage
 from chat.replies import Button, Reply
 
@@ -84,7 +85,8 @@ class ChannelAdapter(ABC):
         return rendered.parts
 
     async def engine_text(self, message: InboundMessage) -> str:
-        """What the dialog engine reads: the text, or the payload a button or number stands for."""
+        """What the dialog engine reads: the text, or the payload a button, a number or a link
+        into the chat (chat.deeplinks) stands for."""
         if message.kind is InboundKind.BUTTON:
             return message.payload or message.text
         if message.kind is InboundKind.TEXT:
@@ -93,9 +95,10 @@ class ChannelAdapter(ABC):
                 option = await self.choices.option(message.conversation_key, number)
                 if option is not None:
                     return option
-            return message.text
-        if message.kind is InboundKind.START:
-            return "/greet"
+            # The message a web page's "continue on WhatsApp" link typed in for the buyer.
+            return payload_in_text(message.text) or message.text
+        if message.kind is InboundKind.START:  # a t.me link's start parameter opens its vehicle
+            return payload_for_start(message.payload) or "/greet"
         return "/help"  # locations, contacts, photos, stickers...: say what the bot can do
 
     async def acknowledge(self, message: InboundMessage) -> None:  # noqa: B027 - optional

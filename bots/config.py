@@ -57,6 +57,11 @@ class ChannelSettings(BaseSettings):
     whatsapp_verify_token: SecretStr = SecretStr(DEV_SECRET_PREFIX + "meta-verify-token")
     whatsapp_access_token: SecretStr = SecretStr(DEV_SECRET_PREFIX + "meta-access-token")
     whatsapp_phone_number_id: str = "100000000000001"
+    whatsapp_display_number: str = Field(
+        default="",
+        description="The business number buyers see (E.164), for wa.me links on web pages; empty: "
+        "no WhatsApp link (with Twilio, its sender number is used).",
+    )
     whatsapp_api_base_url: str = FAKE_PROVIDERS_URL  # production: https://graph.facebook.com
     whatsapp_api_version: str = Field(default="v23.0", pattern=r"^v\d+\.\d+$")
 

@@ -7,6 +7,7 @@ for a year. The page itself is small and works without JavaScript; with it, a li
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -17,11 +18,19 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from bots.config import ChannelSettings
+from catalog.auctions import queries as auction_queries
+from catalog.auctions import service as auction_service
+from catalog.auctions.engine import AuctionStatus
+from catalog.auctions.models import AuctionResult
+from catalog.database import utcnow
 from catalog.errors import NotFound
 from catalog.media import service as media_service
 from catalog.media.schemas import MEDIA_PATH, PhotoOut, media_url
 from catalog.vehicles import service as vehicle_service
 from catalog.vehicles.models import ListingStatus, Vehicle
+from chat.dates import format_moment
+from chat.deeplinks import telegram_vehicle_link, whatsapp_vehicle_link
 from chat.money import format_money_exact
 from chat.translations import attribute_word
 from webhook.deps import MediaStoreDep, SessionDep
@@ -81,6 +90,8 @@ def vehicle_gallery(vehicle_id: int, request: Request, db_session: SessionDep) -
     context |= {
         "vehicle": vehicle,
         "price": format_price(vehicle.price_cents, vehicle.currency),
+        "auction": auction_line(db_session, vehicle.id, utcnow()),
+        "chat_links": chat_links(request.app.state.channel_settings, vehicle),
         "status": "" if vehicle.status is ListingStatus.AVAILABLE else vehicle.status.value,
         "specs": key_specs(vehicle),
         "photos": photos,
@@ -94,6 +105,40 @@ def vehicle_gallery(vehicle_id: int, request: Request, db_session: SessionDep) -
 def format_price(price_cents: int, currency: str) -> str:
     """The price as the chat writes it in English: "$12,500", "$12,500.50" when there are cents."""
     return format_money_exact(price_cents, currency, "en")
+
+
+def chat_links(settings: ChannelSettings, vehicle: Vehicle) -> list[tuple[str, str]]:
+    """(label, link) for each served channel a buyer can open a chat about the vehicle on."""
+    links = []
+    if "telegram" in settings.channels and settings.telegram_bot_username:
+        links.append(
+            ("Telegram", telegram_vehicle_link(settings.telegram_bot_username, vehicle.id))
+        )
+    number = settings.whatsapp_display_number if "whatsapp" in settings.channels else ""
+    if not number and "twilio" in settings.channels:
+        number = settings.twilio_whatsapp_from.removeprefix("whatsapp:")
+    if number:
+        links.append(("WhatsApp", whatsapp_vehicle_link(number, vehicle.id, vehicle.title)))
+    return links
+
+
+def auction_line(db_session: Session, vehicle_id: int, now: datetime) -> str | None:
+    """The vehicle's open auction as the chat tells it ("Lot 12 · current bid $5,200 · 3 bids ·
+    ends 2026-12-09 15:00 UTC"), or None when it has none."""
+    auction = auction_queries.latest_for_vehicle(db_session=db_session, vehicle_id=vehicle_id)
+    if auction is None or auction.result is not AuctionResult.OPEN:
+        return None
+    state = auction_service.state_of(auction, now)
+    if state.status is AuctionStatus.SCHEDULED:
+        starting = format_price(auction.starting_bid_cents, "USD")
+        return (f"Auction: lot {auction.id} · starting bid {starting} · "
+                f"opens {format_moment(auction.starts_at)}")  # fmt: skip
+    if state.status is not AuctionStatus.LIVE:
+        return None
+    price = format_price(state.current_price_cents or auction.starting_bid_cents, "USD")
+    bids = f"{state.bids_accepted} bid{'s' if state.bids_accepted != 1 else ''}"
+    return (f"Auction: lot {auction.id} · current bid {price} · {bids} · "
+            f"ends {format_moment(state.ends_at)}")  # fmt: skip
 
 
 def key_specs(vehicle: Vehicle) -> list[tuple[str, str]]:

@@ -425,6 +425,7 @@ class ActionVehicleDetails(OffLoopAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         lang = language(tracker)
+        notice_first(dispatcher, tracker)  # a link from a web page can be a first contact
         with catalog_sessions()() as db_session:
             vehicle = current_vehicle(tracker, db_session)
             if vehicle is None:

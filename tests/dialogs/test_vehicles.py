@@ -189,7 +189,7 @@ def test_a_message_without_anything_to_search_asks_what_the_buyer_wants(
 def test_details_show_the_specs_and_the_next_steps(
     chat: ChatFactory, showroom: Showroom, channel: Channel
 ) -> None:
-    buyer = chat(channel)
+    buyer = agreed(chat(channel))
     vehicle = showroom.vehicle("prado_2014")
 
     [details] = buyer.tap(details_payload(showroom, "prado_2014"), "2014 Toyota Prado")
@@ -272,7 +272,7 @@ def test_follow_the_second_result_then_remove_number_1_of_the_watchlist_in_portu
 
 
 def test_details_without_a_chosen_vehicle_say_what_to_do(chat: ChatFactory) -> None:
-    buyer = chat(Channel.TWILIO)
+    buyer = agreed(chat(Channel.TWILIO))
 
     [reply] = buyer.say("more details")
 
@@ -338,3 +338,28 @@ def test_the_vehicle_card_words_its_attributes_as_the_rest_of_the_chat_does(
         assert word in text
     for word in not_written:
         assert word not in text
+
+
+def test_a_telegram_link_from_the_gallery_page_opens_the_vehicle_after_the_privacy_notice(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.TELEGRAM)
+    vehicle_id = showroom.ids["prado_2014"]
+
+    notice, details = buyer.say(f"/start vehicle_{vehicle_id}", replies=2)
+
+    assert buyer.texts([notice])[0].startswith("🔒 Privacy")
+    assert "2014 Toyota Land Cruiser Prado" in buyer.texts([details])[0]
+    assert showroom.vehicle("prado_2014").vin in buyer.texts([details])[0]
+
+
+def test_the_message_a_whatsapp_link_types_in_opens_the_vehicle_even_when_edited(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = agreed(chat(Channel.WHATSAPP))
+    vehicle_id = showroom.ids["hilux_2016"]
+
+    [details] = buyer.say(f"hello i am interested in this one pls (ref V{vehicle_id})")
+
+    assert "2016 Toyota Hilux" in buyer.texts([details])[0]
+    assert showroom.vehicle("hilux_2016").vin in buyer.texts([details])[0]

@@ -5,13 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from bots.config import ChannelSettings
+from catalog.auctions import service as auction_service
+from catalog.database import utcnow
 from catalog.demo.pictures import angles_for, draw_vehicle_picture
 from catalog.media import service as media_service
 from catalog.media.storage import MediaStore
@@ -35,12 +40,21 @@ def site(sessions: sessionmaker[Session], tmp_path: Path) -> Iterator[Site]:
     app.include_router(gallery.router)
     app.state.sessions = sessions
     app.state.media_store = MediaStore(tmp_path / "media", durable=False)
+    app.state.channel_settings = ChannelSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        telegram_bot_username="NzilaCarsBot",
+        whatsapp_display_number="+1 555 010 2030",
+    )
     with TestClient(app) as client:
         yield Site(client, sessions, app.state.media_store)
 
 
 def listed_vehicle(
-    site: Site, *, photos: int = 0, status: ListingStatus = ListingStatus.AVAILABLE
+    site: Site,
+    *,
+    photos: int = 0,
+    status: ListingStatus = ListingStatus.AVAILABLE,
+    damage_notes: str = "",
 ) -> int:
     """A committed 2016 Toyota RAV4 with `photos` demo photos; returns its id."""
     with site.sessions() as db_session, db_session.begin():
@@ -58,6 +72,7 @@ def listed_vehicle(
             yard_region="NJ",
             export_port="Newark, NJ",
             status=status,
+            damage_notes=damage_notes,
         )
         for angle in angles_for(photos):
             picture = draw_vehicle_picture(
@@ -259,3 +274,49 @@ def test_the_share_preview_uses_the_first_photo(site: Site) -> None:
     page = site.client.get(f"/vehicles/{vehicle_id}/gallery").text
 
     assert f'<meta property="og:image" content="http://testserver/media/{first}/web.jpg">' in page
+
+
+def test_the_page_continues_in_chat_about_this_vehicle_on_telegram_and_whatsapp(site: Site) -> None:
+    vehicle_id = listed_vehicle(site)
+
+    page = site.client.get(f"/vehicles/{vehicle_id}/gallery").text
+
+    links = dict(re.findall(r'href="([^"]+)"[^>]*>Continue on (\w+)<', page))
+    by_channel = {channel: url.replace("&amp;", "&") for url, channel in links.items()}
+    assert by_channel["Telegram"] == f"https://t.me/NzilaCarsBot?start=vehicle_{vehicle_id}"
+    whatsapp = by_channel["WhatsApp"]
+    assert whatsapp.startswith("https://wa.me/15550102030?text=")
+    assert unquote(whatsapp.split("text=")[1]).endswith(f"2016 Toyota RAV4 LE (ref V{vehicle_id})")
+
+
+def test_the_page_shows_the_damage_the_chat_describes(site: Site) -> None:
+    vehicle_id = listed_vehicle(site, damage_notes="Front bumper cracked; airbags intact")
+
+    page = site.client.get(f"/vehicles/{vehicle_id}/gallery").text
+
+    assert "Front bumper cracked; airbags intact" in page
+
+
+def test_the_page_shows_the_live_auction_with_its_current_bid_and_end(site: Site) -> None:
+    vehicle_id = listed_vehicle(site)
+    ends = utcnow().replace(microsecond=0) + timedelta(hours=5)
+    with site.sessions() as db_session, db_session.begin():
+        lot = auction_service.create(
+            db_session=db_session,
+            vehicle_id=vehicle_id,
+            starts_at=utcnow() - timedelta(hours=1),
+            ends_at=ends,
+            starting_bid_cents=4_000_00,
+        ).id
+
+    page = site.client.get(f"/vehicles/{vehicle_id}/gallery").text
+
+    assert (
+        f"Auction: lot {lot} · current bid $4,000 · 0 bids · ends {ends:%Y-%m-%d %H:%M} UTC" in page
+    )
+
+
+def test_a_vehicle_without_an_auction_says_nothing_of_auctions(site: Site) -> None:
+    vehicle_id = listed_vehicle(site)
+
+    assert "Auction:" not in site.client.get(f"/vehicles/{vehicle_id}/gallery").text
