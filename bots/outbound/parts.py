@@ -57,7 +57,15 @@ def split_text(text: str, limit: int) -> list[str]:
 
 
 def truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """`text` cut to `limit` characters with "…"; at a space when there is one to cut at, so a
+    word is never cut in half ("2012 Land Cruiser…", not "2012 Land Cru…")."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    space = head.rfind(" ")
+    if space > 0 and not text[limit - 1].isspace():
+        head = head[:space]
+    return head.rstrip(" ,·-—") + "…"
 
 
 def numbered(text: str, buttons: list[Button]) -> str:

@@ -16,6 +16,7 @@ MAX_REPLY_BUTTONS = 3
 BUTTON_TITLE_LIMIT = 20
 MAX_LIST_ROWS = 10
 ROW_TITLE_LIMIT = 24
+ROW_DESCRIPTION_LIMIT = 72
 ROW_ID_LIMIT = 200
 LIST_BUTTON_LABEL = "Options"
 
@@ -61,7 +62,7 @@ def _choices(reply: Reply, to: str, rendered: Rendered) -> list[OutboundPart]:
     if (
         fits_body
         and len(buttons) <= MAX_LIST_ROWS
-        and all(_fits(b, ROW_TITLE_LIMIT) for b in buttons)
+        and all(len(b.payload) <= ROW_ID_LIMIT for b in buttons)
     ):
         return [OutboundPart("list", body_text, "messages", _list(to, body_text, buttons))]
     # Does not fit WhatsApp's interactive limits: numbered text the buyer answers with a digit.
@@ -82,8 +83,16 @@ def _reply_buttons(to: str, text: str, buttons: list[Button]) -> dict[str, Any]:
     return _message(to, "interactive", {"type": "button", "body": {"text": text}, "action": action})
 
 
+def _row(button: Button) -> dict[str, str]:
+    """A list row: the title as it fits (cut at a word), the whole of it in the description."""
+    row = {"id": button.payload, "title": truncate(button.title, ROW_TITLE_LIMIT)}
+    if row["title"] != button.title:
+        row["description"] = truncate(button.title, ROW_DESCRIPTION_LIMIT)
+    return row
+
+
 def _list(to: str, text: str, buttons: list[Button]) -> dict[str, Any]:
-    rows = [{"id": b.payload, "title": truncate(b.title, ROW_TITLE_LIMIT)} for b in buttons]
+    rows = [_row(b) for b in buttons]
     action = {"button": LIST_BUTTON_LABEL, "sections": [{"title": "Options", "rows": rows}]}
     # heyoo builds the interactive list object in the shape the Graph API expects.
     interactive = WhatsApp().create_button({"body": text, "action": action})

@@ -53,7 +53,6 @@ FILTERS_SLOT: Final = "search_filters"
 CURSOR_SLOT: Final = "search_cursor"
 CHEAPEST_SLOT: Final = "search_cheapest"
 QUERY_MAX: Final = 60
-BUTTON_TITLE_MAX: Final = 24  # WhatsApp list rows; Telegram shows more
 # Dropped one after another, until something matches, to show the nearest alternatives.
 RELAXATIONS: Final = (
     ("price_min_cents", "price_max_cents"),
@@ -147,13 +146,9 @@ def _result_buttons(
 
 
 def short_title(item: VehicleSummary, lang: Language) -> str:
-    """ "2016 Pilot $14,900": fits a WhatsApp list row (24 characters); the text says the rest."""
-    price = money(item.price_cents, item.currency, lang)
-    room = BUTTON_TITLE_MAX - len(price) - 1
-    name = f"{item.year} {item.model}"
-    if len(name) > room:
-        name = name[: room - 1].rstrip() + "…"
-    return f"{name} {price}"
+    """ "2016 Pilot $14,900": short enough for most buttons; a channel that must cut a longer one
+    cuts it at a word and shows the whole elsewhere (a WhatsApp row's description)."""
+    return f"{item.year} {item.model} {money(item.price_cents, item.currency, lang)}"
 
 
 def _more_button(lang: Language) -> dict[str, str]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bots.outbound.parts import chosen_number, split_text
+import pytest
+
+from bots.outbound.parts import chosen_number, split_text, truncate
 from bots.outbound.telegram import CALLBACK_DATA_LIMIT, render_telegram
 from bots.outbound.twilio import render_twilio
 from bots.outbound.whatsapp import render_whatsapp
@@ -86,9 +88,33 @@ def test_whatsapp_choices_beyond_its_limits_degrade_to_numbered_text() -> None:
     assert "1. Option 1" in part.body["text"]["body"]
     assert "12. Option 12" in part.body["text"]["body"]
     assert rendered.numbered_options[11] == '/choose{"n":12}'
-    too_long = [Button(title="A title far longer than twenty-four", payload="/x")]
-    [numbered_part] = render_whatsapp([Reply(text="Pick", buttons=too_long)], "1").parts
-    assert numbered_part.kind == "numbered"
+
+
+def test_a_whatsapp_row_title_too_long_is_cut_at_a_word_and_given_whole_in_its_description() -> (
+    None
+):
+    long = [Button(title="2012 Land Cruiser Prado $24,000", payload="/x"),
+            Button(title="2016 Hilux $18,500", payload="/y")]  # fmt: skip
+
+    [part] = render_whatsapp([Reply(text="Pick", buttons=long)], "1").parts
+
+    rows = part.body["interactive"]["action"]["sections"][0]["rows"]
+    assert rows[0] == {"id": "/x", "title": "2012 Land Cruiser Prado…",
+                       "description": "2012 Land Cruiser Prado $24,000"}  # fmt: skip
+    assert rows[1] == {"id": "/y", "title": "2016 Hilux $18,500"}
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "cut"),
+    [("2012 Land Cruiser Prado", 16, "2012 Land…"), ("Supercalifragilistic", 10, "Supercali…"),
+     ("Toyota Hilux", 12, "Toyota Hilux"),
+     ("Mercedes-Benz C-Class · 3 bids", 24, "Mercedes-Benz C-Class…")],
+)  # fmt: skip
+def test_a_cut_title_never_ends_mid_word_when_a_space_allows(
+    text: str, limit: int, cut: str
+) -> None:
+    assert truncate(text, limit) == cut
+    assert len(cut) <= limit
 
 
 def test_whatsapp_images_are_sent_one_by_one_as_links() -> None:

@@ -363,3 +363,18 @@ def test_the_message_a_whatsapp_link_types_in_opens_the_vehicle_even_when_edited
 
     assert "2016 Toyota Hilux" in buyer.texts([details])[0]
     assert showroom.vehicle("hilux_2016").vin in buyer.texts([details])[0]
+
+
+def test_whatsapp_result_rows_are_cut_at_a_word_with_the_whole_name_below(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = agreed(chat(Channel.WHATSAPP))
+
+    _, listing = results(buyer, "toyota suv")
+
+    rows = [row for section in listing["body"]["interactive"]["action"]["sections"]
+            for row in section["rows"]]  # fmt: skip
+    prado = next(row for row in rows if "Land" in row["title"])
+    assert prado["title"] == "2014 Land Cruiser Prado…"  # it was "2014 Land Cru… $24,000"
+    assert prado["description"] == "2014 Land Cruiser Prado $24,000"
+    assert all(len(row["title"]) <= 24 for row in rows)

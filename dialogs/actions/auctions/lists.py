@@ -48,7 +48,7 @@ class ActionMyBids(OffLoopAction):
                 auction = bid.auction
                 lot = text["lot"].format(lot=auction.id, title=title_of(bid.vehicle))
                 lines.append(f"{number}. {lot} — {_standing(auction, buyer, now, lang)}")
-                buttons.append({"title": f"{number}. {bid.vehicle.make} {bid.vehicle.model}"[:20],
+                buttons.append({"title": title_of(bid.vehicle),
                                 "payload": build_payload("current_bid",
                                                           lot=auction.id)})  # fmt: skip
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
@@ -94,7 +94,7 @@ class ActionAuctionsEnding(OffLoopAction):
                 price = usd(state.current_price_cents or auction.starting_bid_cents, lang)
                 lot = text["lot"].format(lot=auction.id, title=title_of(vehicle))
                 lines.append(f"{number}. {lot} — {price}, {time_left(state.ends_at - now, lang)}")
-                buttons.append({"title": f"{number}. {vehicle.make} {vehicle.model}"[:20],
+                buttons.append({"title": title_of(vehicle),
                                 "payload": build_payload("current_bid",
                                                           lot=auction.id)})  # fmt: skip
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
