@@ -34,6 +34,7 @@ from catalog.vehicles.search import search_vehicles, similar_vehicles
 from catalog.vehicles.vocabulary import vocabulary_cache
 from chat.languages import Language
 from chat.money import format_money as money
+from chat.money import grouped
 from chat.payloads import build_payload, is_payload
 from chat.translations import attribute_word
 from dialogs.actions.auctions import details_line as auction_line
@@ -378,14 +379,15 @@ def details_text(
     labels = LABELS[lang]
     title = " ".join(str(part) for part in (vehicle.year, vehicle.make, vehicle.model,
                                             vehicle.trim) if part)  # fmt: skip
-    specs = [f"{vehicle.mileage_km:,} km".replace(",", " " if lang != "en" else ","),
-             attribute_word(vehicle.fuel.value, lang),
+    fuel = attribute_word(vehicle.fuel.value, lang)
+    # "2.5L Hybrid" or a "Camry Hybrid" says the fuel already: once is enough.
+    named = f"{title} {vehicle.engine or ''}".casefold()
+    specs = [f"{grouped(vehicle.mileage_km, lang)} km", vehicle.engine,
+             "" if fuel.casefold() in named else fuel,
              attribute_word(vehicle.transmission.value, lang),
-             vehicle.drive.value.upper(), attribute_word(vehicle.steering.value, lang)]  # fmt: skip
-    if vehicle.seats:
-        specs.append(f"{vehicle.seats} {labels['seats']}")
-    if vehicle.engine:
-        specs.insert(1, vehicle.engine)
+             vehicle.drive.value.upper(), attribute_word(vehicle.steering.value, lang),
+             f"{vehicle.seats} {labels['seats']}" if vehicle.seats else ""]  # fmt: skip
+    specs = [spec for spec in specs if spec]
     lines = [
         title,
         f"{labels['price']}: "

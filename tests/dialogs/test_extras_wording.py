@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from catalog.vehicles.models import Condition, TitleStatus, Vehicle
+from catalog.money import ILLUSTRATIVE_EXCHANGE_RATES
+from catalog.vehicles.models import (
+    Condition,
+    Drive,
+    Fuel,
+    Steering,
+    TitleStatus,
+    Transmission,
+    Vehicle,
+)
 from catalog.vehicles.schemas import VehicleFilters
 from catalog.vehicles.vin import decode_vin
 from dialogs.actions.extras_wording import history_text, money, search_text, short_name
 from dialogs.actions.history_provider import HistoryReport
+from dialogs.actions.vehicles import details_text
 
 NARROW = "\u202f"
 
@@ -89,3 +99,29 @@ def test_a_vin_not_in_stock_says_so_and_that_the_service_was_down_in_portuguese(
 def test_button_titles_fit_a_whatsapp_list_row() -> None:
     assert short_name(vehicle(model="Land Cruiser Prado", year=2014)) == "Land Cruiser Prado 2014"
     assert len(short_name(vehicle(model="Super Duty F-350 SRW Crew", year=2014))) == 24
+
+
+@pytest.mark.parametrize(
+    ("overrides", "lang"),
+    [({"model": "Camry", "trim": "Hybrid LE", "engine": "2.5L I4"}, "en"),
+     ({"model": "Prius", "trim": "", "engine": "1.8L Hybrid"}, "en"),
+     ({"model": "RAV4", "trim": "Hybride", "engine": ""}, "fr")],
+)  # fmt: skip
+def test_a_hybrid_card_says_hybrid_once(overrides: dict[str, object], lang: str) -> None:
+    car = vehicle(fuel=Fuel.HYBRID, transmission=Transmission.CVT, drive=Drive.FWD,
+                  steering=Steering.LHD, seats=5, yard_city="Newark", yard_region="NJ",
+                  yard_country="US", export_port="Newark, NJ", **overrides)  # fmt: skip
+
+    text = details_text(car, lang, None, ILLUSTRATIVE_EXCHANGE_RATES)
+
+    assert text.casefold().count("hybrid") == 1, text
+
+
+def test_a_petrol_card_still_names_its_fuel() -> None:
+    car = vehicle(fuel=Fuel.GASOLINE, transmission=Transmission.AUTOMATIC, drive=Drive.FWD,
+                  steering=Steering.LHD, engine="2.4L I4", yard_city="Newark", yard_region="NJ",
+                  yard_country="US", export_port="Newark, NJ")  # fmt: skip
+
+    text = details_text(car, "fr", None, ILLUSTRATIVE_EXCHANGE_RATES)
+
+    assert "Kilométrage: 150\u202f000 km · 2.4L I4 · essence · automatique · FWD" in text
