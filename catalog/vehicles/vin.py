@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from vininfo import Vin
 
@@ -133,3 +134,32 @@ def make_from_manufacturer(manufacturer: str) -> str:
     for suffix in (" USA", " Canada", " Mexico", " Truck", " AG"):
         name = name.removesuffix(suffix)
     return "Mercedes-Benz" if name.startswith(("Daimler", "Mercedes")) else name
+
+
+# Makes sold under one maker's VINs: the VIN decoder names a group's make by the WMI alone (a
+# Toyota built under a WMI first used for Scions decodes as "Scion"), so within a group the
+# listing's make is the truer name.
+BRAND_GROUPS: Final[tuple[frozenset[str], ...]] = (
+    frozenset({"toyota", "lexus", "scion"}),
+    frozenset({"honda", "acura"}),
+    frozenset({"nissan", "infiniti", "datsun"}),
+    frozenset({"hyundai", "kia", "genesis"}),
+    frozenset({"chrysler", "dodge", "jeep", "ram", "fiat"}),
+    frozenset({"chevrolet", "gmc", "cadillac", "buick", "pontiac", "saturn", "hummer"}),
+    frozenset({"ford", "lincoln", "mercury"}),
+    frozenset({"volkswagen", "audi", "porsche", "skoda", "seat"}),
+    frozenset({"mazda"}),
+    frozenset({"mercedes-benz", "smart"}),
+)
+
+
+def maker_of(decoded: DecodedVin, listed_make: str | None) -> str | None:
+    """The maker a history names: the listing's make when the VIN's maker is the same company
+    ("Scion" for a listed Toyota gives "Toyota"), else the decoder's own name for it."""
+    if decoded.manufacturer is None or not listed_make:
+        return decoded.manufacturer
+    vin_make = make_from_manufacturer(decoded.manufacturer).casefold()
+    listed = listed_make.casefold()
+    if vin_make == listed or any({vin_make, listed} <= group for group in BRAND_GROUPS):
+        return listed_make
+    return decoded.manufacturer

@@ -11,7 +11,7 @@ from typing import Final
 
 from catalog.vehicles.models import Vehicle
 from catalog.vehicles.schemas import VehicleFilters
-from catalog.vehicles.vin import DecodedVin
+from catalog.vehicles.vin import DecodedVin, maker_of
 from chat.languages import Language
 from chat.money import format_money as money
 from chat.money import grouped
@@ -101,7 +101,7 @@ def history_text(
     words = _HISTORY[lang]
     title = words["title"].format(vehicle=vehicle.title) if vehicle else None
     lines = [title or words["vin_title"].format(vin=decoded.vin)]
-    lines += _decoded_lines(decoded, words)
+    lines += _decoded_lines(decoded, vehicle.make if vehicle else None, words)
     if vehicle is not None:
         lines += [words["from_catalog"], *_catalog_lines(vehicle, lang, words)]
     if report is not None:
@@ -116,12 +116,12 @@ def history_text(
     return "\n".join(lines)
 
 
-def _decoded_lines(decoded: DecodedVin, words: Words) -> list[str]:
+def _decoded_lines(decoded: DecodedVin, listed_make: str | None, words: Words) -> list[str]:
     years = " / ".join(str(year) for year in decoded.model_years) or words["unknown"]
     country = decoded.country or words["unknown"]
     return [
         "✓ " + words["check"].format(vin=decoded.vin, digit=decoded.vin[8]),
-        f"• {words['maker']}: {decoded.manufacturer or words['unknown']}",
+        f"• {words['maker']}: {maker_of(decoded, listed_make) or words['unknown']}",
         f"• {words['country']}: {country} ({words['plant']} {decoded.plant_code})",
         f"• {words['year']}: {years}",
     ]

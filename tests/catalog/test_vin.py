@@ -98,3 +98,35 @@ def test_each_problem_carries_what_a_reply_to_the_buyer_names() -> None:
     assert letters.value.letters == ("O", "Q")
     assert (digit.value.found, digit.value.expected) == ("3", "1")
     assert isinstance(digit.value, InvalidVin)
+
+
+def test_every_demo_model_vin_decodes_to_the_models_own_make() -> None:
+    from catalog.demo.models_table import MODELS
+    from catalog.vehicles.vin import make_from_manufacturer
+    from tests.factories import valid_vin
+
+    wrong = [
+        (spec.make, spec.model, wmi, make_from_manufacturer(decoded.manufacturer or "?"))
+        for spec in MODELS
+        for wmi in spec.wmis
+        if (decoded := decode_vin(valid_vin(2015, wmi))).manufacturer is None
+        or make_from_manufacturer(decoded.manufacturer).casefold() != spec.make.casefold()
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("wmi", "listed", "named"),
+    [("JTN", "Toyota", "Toyota"),  # the decoder says "Scion": the same company
+     ("KMH", "Hyundai", "Hyundai"),  # it says "Genesis"
+     ("1C4", "Jeep", "Jeep"),  # it says "Dodge"
+     ("4T1", "Honda", "Toyota"),  # another company: the VIN's maker stands, the mismatch shows
+     ("JTN", None, "Scion")],
+)  # fmt: skip
+def test_the_maker_named_is_the_listings_make_within_one_company(
+    wmi: str, listed: str | None, named: str
+) -> None:
+    from catalog.vehicles.vin import maker_of
+    from tests.factories import valid_vin
+
+    assert maker_of(decode_vin(valid_vin(2015, wmi)), listed) == named
