@@ -152,12 +152,14 @@ def _report_lines(report: HistoryReport, lang: Language, words: Words) -> list[s
     return lines
 
 
-def search_text(filters: VehicleFilters, lang: Language) -> str:
-    """What a saved search looks for: "Toyota Hilux, diesel, under $20,000"."""
+def search_text(filters: VehicleFilters, lang: Language, separator: str = ", ") -> str:
+    """What a search looks for, as the bot understood it: "Toyota Hilux, diesel, under $20,000"
+    (with `separator` " · ": "Toyota Hilux · diesel · under $20,000", a results heading)."""
     words = _SEARCH[lang]
     name = " ".join(part for part in (filters.make, filters.model) if part)
     bodies = [attribute_word(body.value, lang) for body in filters.body_types or []]
-    parts = [name or " / ".join(bodies) or _ANY_VEHICLE[lang]]
+    words_searched = f"“{filters.text}”" if filters.text else ""
+    parts = [name or " / ".join(bodies) or words_searched or _ANY_VEHICLE[lang]]
     if name and bodies:
         parts.append(" / ".join(bodies))
     parts += [
@@ -175,7 +177,7 @@ def search_text(filters: VehicleFilters, lang: Language) -> str:
         parts.append(words["seats"].format(seats=filters.seats_min))
     if filters.location:
         parts.append(words["location"].format(place=filters.location))
-    return ", ".join(parts)
+    return separator.join(parts)
 
 
 def _year_words(filters: VehicleFilters, words: Words) -> list[str]:

@@ -39,6 +39,7 @@ from chat.payloads import build_payload, is_payload
 from chat.translations import attribute_word
 from dialogs.actions.auctions import details_line as auction_line
 from dialogs.actions.choice import current_vehicle, listed
+from dialogs.actions.extras_wording import search_text
 from dialogs.actions.privacy import notice_first
 from dialogs.actions.support import (
     VEHICLE_SLOT,
@@ -146,6 +147,12 @@ def _result_buttons(
     ]  # fmt: skip
 
 
+def heading(filters: VehicleFilters, lang: Language) -> str:
+    """A search as understood, for the line above its results: "Toyota Hilux · diesel · under
+    $25,000" (not the buyer's sentence, nor its follow-ups strung together)."""
+    return search_text(filters, lang, separator=" · ")
+
+
 def short_title(item: VehicleSummary, lang: Language) -> str:
     """ "2016 Pilot $14,900": short enough for most buttons; a channel that must cut a longer one
     cuts it at a word and shows the whole elsewhere (a WhatsApp row's description)."""
@@ -205,15 +212,16 @@ class _SearchAction(OffLoopAction, metaclass=ABCMeta):
     ) -> list[EventType]:
         lang = language(tracker)
         page = search_vehicles(db_session=db_session, filters=filters, limit=PAGE_SIZE)
+        understood = heading(filters, lang)  # what was understood, not the words said back
         if page.items:
-            dispatcher.utter_message(response="utter_search_results", query=query)
+            dispatcher.utter_message(response="utter_search_results", query=understood)
             shown = _show_list(dispatcher, page.items, lang, currency, more=bool(page.next_cursor))
             return [*_search_events(filters, query, currency, page), shown]
         nearest = self.nearest(db_session, filters)
         if not nearest:
-            dispatcher.utter_message(response="utter_nothing_close", query=query)
+            dispatcher.utter_message(response="utter_nothing_close", query=understood)
             return _search_events(filters, query, currency, page)
-        dispatcher.utter_message(response="utter_no_results", query=query)
+        dispatcher.utter_message(response="utter_no_results", query=understood)
         shown = _show_list(dispatcher, nearest, lang, currency)
         return [*_search_events(filters, query, currency, page), shown]
 
@@ -296,7 +304,6 @@ class ActionRefineSearch(_SearchAction):
     ) -> list[EventType]:
         text = _text(tracker)
         previous, query, currency = _saved(tracker)
-        asked = query
         with catalog_sessions()() as db_session:
             vocabulary, rates = vocabulary_cache.get(db_session), get_exchange_rates()
             if previous is None:  # no search yet: read it as a new one
@@ -318,7 +325,9 @@ class ActionRefineSearch(_SearchAction):
                 page = search_vehicles(db_session=db_session, filters=understood.filters,
                                        limit=1)  # fmt: skip
                 if not page.items:  # results come cheapest first: the buyer saw the cheapest
-                    dispatcher.utter_message(response="utter_nothing_cheaper", query=asked)
+                    dispatcher.utter_message(
+                        response="utter_nothing_cheaper", query=heading(previous, language(tracker))
+                    )
                     return []
             try:
                 return self.show_page(dispatcher, tracker, db_session,
@@ -337,7 +346,7 @@ class ActionMoreResults(OffLoopAction):
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        filters, query, currency = _saved(tracker)
+        filters, _, currency = _saved(tracker)
         cursor = tracker.get_slot(CURSOR_SLOT)
         if filters is None or not cursor:
             dispatcher.utter_message(response="utter_no_more_results" if filters else
@@ -353,7 +362,9 @@ class ActionMoreResults(OffLoopAction):
         if not page.items:
             dispatcher.utter_message(response="utter_no_more_results")
             return [SlotSet(CURSOR_SLOT, None)]
-        dispatcher.utter_message(response="utter_more_results", query=query)
+        dispatcher.utter_message(
+            response="utter_more_results", query=heading(filters, language(tracker))
+        )
         shown = _show_list(dispatcher, page.items, language(tracker), currency,
                            more=bool(page.next_cursor))  # fmt: skip
         return [SlotSet(CURSOR_SLOT, page.next_cursor), shown]

@@ -81,7 +81,8 @@ def test_a_search_in_plain_english_lists_the_matching_vehicles_cheapest_first(
 
     heading, listing = results(buyer, "Toyota Hilux diesel under 20k")
 
-    assert heading == 'Here is what I have for "Toyota Hilux diesel under 20k":'
+    # The filters as understood, not the sentence echoed back.
+    assert heading == "Here is what I have for Toyota Hilux · diesel · under $20,000:"
     assert vehicle_ids(listing) == [showroom.ids["hilux_2012"], showroom.ids["hilux_2016"]]
     assert "2012 Toyota Hilux" in buyer.texts([listing])[0]
     assert "$12,900" in buyer.texts([listing])[0]
@@ -116,7 +117,7 @@ def test_french_search_with_year_and_gearbox(chat: ChatFactory, showroom: Showro
 
     heading, listing = results(buyer, "je cherche une Camry 2015 automatique")
 
-    assert heading.startswith("Voici ce que j'ai pour « je cherche une Camry 2015")
+    assert heading == "Voici ce que j'ai pour Toyota Camry · automatique · 2015 :"
     assert vehicle_ids(listing) == [showroom.ids["camry_2015"]]
     assert "9\u202f500 $" in buyer.texts([listing])[0]
 
@@ -128,10 +129,11 @@ def test_portuguese_search_and_a_follow_up_that_keeps_the_search(
     buyer.say("olá")
 
     heading, listing = results(buyer, "quero um RAV4")
-    _, newer = results(buyer, "e de 2017?")
+    newer_heading, newer = results(buyer, "e de 2017?")
     [nothing_cheaper] = buyer.say("mais barato?")
 
-    assert heading.startswith('Eis o que tenho para "quero um RAV4"')
+    assert heading == "Eis o que tenho para Toyota RAV4:"
+    assert newer_heading == "Eis o que tenho para Toyota RAV4 · 2017:"  # not the words strung
     assert vehicle_ids(listing) == [showroom.ids["rav4_2013"], showroom.ids["rav4_2017"]]
     assert vehicle_ids(newer) == [showroom.ids["rav4_2017"]]
     assert buyer.texts([nothing_cheaper])[0].startswith("Não tenho nada mais barato")
@@ -171,7 +173,7 @@ def test_nothing_matching_offers_the_nearest_vehicles(
 
     heading, nearest = results(buyer, "Hilux under 5000 dollars")
 
-    assert heading.startswith('Nothing matches "Hilux under 5000 dollars" right now')
+    assert heading.startswith("Nothing matches Toyota Hilux · under $5,000 right now")
     assert set(vehicle_ids(nearest)) == {showroom.ids["hilux_2012"], showroom.ids["hilux_2016"]}
 
 
