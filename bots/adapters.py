@@ -25,7 +25,8 @@ from bots.outbound.telegram import LONG_PAYLOAD_PREFIX, render_telegram
 from bots.outbound.twilio import render_twilio
 from bots.outbound.whatsapp import render_whatsapp
 from chat.deeplinks import payload_for_start, payload_in_text
-from chat.messages import Channel, InboundKind, InboundMessage
+from chat.messages import MEDIA_INTENT, Channel, InboundKind, InboundMessage, media_kind
+from chat.payloads import build_payload
 from chat.replies import Button, Reply
 
 logger = logging.getLogger(__name__)
@@ -99,7 +100,10 @@ class ChannelAdapter(ABC):
             return payload_in_text(message.text) or message.text
         if message.kind is InboundKind.START:  # a t.me link's start parameter opens its vehicle
             return payload_for_start(message.payload) or "/greet"
-        return "/help"  # locations, contacts, photos, stickers...: say what the bot can do
+        if message.kind is InboundKind.IMAGE and message.text.strip():
+            return message.text  # a photo's caption is words the buyer typed
+        # Voice notes, stickers, photos, locations...: the bot says what it got and can read.
+        return build_payload(MEDIA_INTENT, media=media_kind(message.kind, message.provider_type))
 
     async def acknowledge(self, message: InboundMessage) -> None:  # noqa: B027 - optional
         """Best-effort signals that the message arrived (a Telegram button's spinner stopped,

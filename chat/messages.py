@@ -35,6 +35,49 @@ class InboundKind(enum.StrEnum):
     IDENTITY_CHANGED = "identity_changed"  # a new phone number or business-scoped user id
 
 
+# The intent a message that is not words reaches the dialog engine as, with its kind:
+# ``/media_received{"media":"voice"}``.
+MEDIA_INTENT = "media_received"
+
+
+class MediaKind(enum.StrEnum):
+    """What a buyer sent that is not words, as the bot names it back to them."""
+
+    VOICE = "voice"  # voice notes and audio files
+    VIDEO = "video"
+    STICKER = "sticker"  # stickers, GIFs, Telegram's dice
+    DOCUMENT = "document"
+    IMAGE = "image"
+    LOCATION = "location"
+    CONTACT = "contact"
+    OTHER = "other"
+
+
+_MEDIA_WORDS: tuple[tuple[tuple[str, ...], MediaKind], ...] = (
+    (("voice", "audio", "ptt"), MediaKind.VOICE),
+    (("sticker", "animation", "gif", "dice"), MediaKind.STICKER),
+    (("video",), MediaKind.VIDEO),
+    (("document", "application/", "text/", "pdf"), MediaKind.DOCUMENT),
+    (("image", "photo"), MediaKind.IMAGE),
+    (("location", "venue"), MediaKind.LOCATION),
+    (("contact", "vcard"), MediaKind.CONTACT),
+)
+
+
+def media_kind(kind: InboundKind, provider_type: str = "") -> MediaKind:
+    """The kind of a message that is not words, from our kind and the provider's own type name
+    (WhatsApp "audio", Telegram "video_note", Twilio "audio/ogg"...)."""
+    named = {InboundKind.IMAGE: MediaKind.IMAGE, InboundKind.LOCATION: MediaKind.LOCATION,
+             InboundKind.CONTACT: MediaKind.CONTACT}.get(kind)  # fmt: skip
+    if named is not None:
+        return named
+    provider = provider_type.lower()
+    for words, media in _MEDIA_WORDS:
+        if any(word in provider for word in words):
+            return media
+    return MediaKind.OTHER
+
+
 NOT_TURNS = frozenset(
     {InboundKind.REACTION, InboundKind.EDIT, InboundKind.DELETED, InboundKind.IDENTITY_CHANGED}
 )

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from typing import Any
 
 import httpx
+import pytest
 import redis.asyncio as aioredis
 
 from bots.adapters import ChannelAdapter, TelegramAdapter, build_adapters
@@ -85,7 +87,37 @@ def test_the_engine_reads_a_buttons_payload_and_a_start_or_a_sticker_as_intents(
         ]
     ]
 
-    assert read == ["/port", "/greet", "/help", "Toyota Hilux"]
+    assert read == ["/port", "/greet", '/media_received{"media":"sticker"}', "Toyota Hilux"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "engine_reads"),
+    [({"kind": InboundKind.UNSUPPORTED, "provider_type": "audio"}, "voice"),  # WhatsApp
+     ({"kind": InboundKind.UNSUPPORTED, "provider_type": "voice"}, "voice"),  # Telegram
+     ({"kind": InboundKind.UNSUPPORTED, "provider_type": "audio/ogg"}, "voice"),  # Twilio
+     ({"kind": InboundKind.UNSUPPORTED, "provider_type": "video_note"}, "video"),
+     ({"kind": InboundKind.UNSUPPORTED, "provider_type": "animation"}, "sticker"),
+     ({"kind": InboundKind.UNSUPPORTED, "provider_type": "application/pdf"}, "document"),
+     ({"kind": InboundKind.UNSUPPORTED, "provider_type": "poll"}, "other"),
+     ({"kind": InboundKind.IMAGE}, "image"),
+     ({"kind": InboundKind.LOCATION}, "location"),
+     ({"kind": InboundKind.CONTACT}, "contact")],
+)  # fmt: skip
+def test_what_is_not_words_reaches_the_engine_named_by_its_kind(
+    fields: dict[str, Any], engine_reads: str
+) -> None:
+    adapter = PlainTextChannel(ChoiceMemory(aioredis.Redis()))
+
+    read = asyncio.run(adapter.engine_text(message("", "+233200000002", **fields)))
+
+    assert read == f'/media_received{{"media":"{engine_reads}"}}'
+
+
+def test_a_photos_caption_is_read_as_words() -> None:
+    adapter = PlainTextChannel(ChoiceMemory(aioredis.Redis()))
+    photo = message("toyota like this one", "+233200000002", kind=InboundKind.IMAGE)
+
+    assert asyncio.run(adapter.engine_text(photo)) == "toyota like this one"
 
 
 def test_telegram_remembers_a_payload_too_long_for_a_callback_and_resolves_its_key(
