@@ -132,6 +132,8 @@ class Runner:
             views = await self._step(buyer, final, values)
         except ContextFailed as error:
             return Outcome(exchange, exchange.typed, error=f"context: {error}")
+        except httpx.HTTPError as error:  # the stack, not the exchange: said, and the run goes on
+            return Outcome(exchange, exchange.typed, error=f"stack: {error!r}")
         seen = await self._observe(buyer, exchange, final, views, listed)
         verdicts = tuple((_name(check), decide(_filled_check(check, seen, values), seen))
                          for check in exchange.expect)  # fmt: skip
