@@ -86,7 +86,8 @@ def running_stack(workdir: Path, *, photos: bool = False) -> Iterator[EvalStack]
     model = trained_model()
     database_url = seed_catalog(workdir, photos=photos)
     channels = ChannelSettings(_env_file=None)  # type: ignore[call-arg] # the development secrets
-    with Children(workdir) as children, redis_server("embedded", workdir) as (redis_url, _):
+    # Redis outlives the processes that use it: they are stopped first, then it is shut down.
+    with redis_server("embedded", workdir) as (redis_url, _), Children(workdir) as children:
         fakes = start_fakes(children, free_port(), channels)
         catalog_env = {"DATABASE_URL": database_url, "MEDIA_DIR": str(workdir / "media")}
         web_port = free_port()
