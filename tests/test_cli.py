@@ -25,6 +25,7 @@ SUBCOMMANDS = [
     "up",
     "telegram",
     "chat",
+    "conversation-eval",
 ]
 
 
@@ -100,3 +101,10 @@ def test_the_chat_simulator_is_a_plain_command_and_absent_in_production(tmp_path
     assert production.returncode == 0, production.stderr
     assert " chat " not in production.stdout
     assert " migrate " in production.stdout
+
+
+def test_conversation_eval_refuses_an_unknown_set_before_starting_anything() -> None:
+    result = CliRunner().invoke(app, ["conversation-eval", "--set", "tuned"])
+
+    assert result.exit_code == 2
+    assert "unknown set 'tuned': heldout, dev or all" in result.output

@@ -185,11 +185,13 @@ def start_fakes(children: Children, port: int, channels: ChannelSettings,
     return url
 
 
-def start_actions(children: Children, workdir: Path, port: int) -> str:
-    """Our action server (rasa_sdk); returns the webhook URL Rasa's endpoints name."""
+def start_actions(children: Children, workdir: Path, port: int,
+                  env: Mapping[str, str] | None = None) -> str:  # fmt: skip
+    """Our action server (rasa_sdk), with `env` added to its environment (the catalog it reads);
+    returns the webhook URL Rasa's endpoints name."""
     with (workdir / "actions.log").open("ab") as log:
         process = start_action_server(python_bin=Path(sys.executable), port=port, cwd=ROOT,
-                                      output=log)  # fmt: skip
+                                      env=env, output=log)  # fmt: skip
     children.adopt("actions", process)
     children.wait("actions", f"http://127.0.0.1:{port}/health", 60)
     return f"http://127.0.0.1:{port}/webhook"

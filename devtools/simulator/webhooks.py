@@ -63,9 +63,20 @@ class SignedRequest:
     form: dict[str, str] | None = None  # Twilio's fields, as signed
 
 
+MEDIA_KINDS = ("voice", "sticker", "video", "document", "image")
+# Per media kind: WhatsApp's message type and MIME type, Telegram's message field, Twilio's type.
+_MEDIA = {
+    "voice": ("audio", "audio/ogg; codecs=opus", "voice", "audio"),
+    "sticker": ("sticker", "image/webp", "sticker", "sticker"),
+    "video": ("video", "video/mp4", "video", "video"),
+    "document": ("document", "application/pdf", "document", "document"),
+    "image": ("image", "image/jpeg", "photo", "image"),
+}
+
+
 @dataclass(frozen=True)
 class _Said:
-    """What the simulated user did: exactly one of text, a button tap or a location."""
+    """What the simulated user did: exactly one of text, a button tap, a location or media."""
 
     text: str | None
     button_payload: str | None
@@ -73,12 +84,14 @@ class _Said:
     location: Location | None
     from_list: bool
     in_reply_to: str | None
+    media: str | None = None
 
 
 @dataclass(frozen=True)
 class _Sender:
     user_id: str
     user_name: str
+    language_code: str = "en"
 
 
 class _UpdateIds:
@@ -110,6 +123,8 @@ def build_inbound(
     location: Location | None = None,
     from_list: bool = False,
     in_reply_to: str | None = None,
+    media: str | None = None,
+    language_code: str = "en",
     settings: ChannelSettings,
     public_base_url: str,
 ) -> SignedRequest:
@@ -128,11 +143,13 @@ def build_inbound(
         from_list: on WhatsApp, the tap was on a list row (list_reply), not a reply button.
         in_reply_to: the provider's id of the bot message tapped (Telegram message_id,
             wamid, Twilio sid), sent as the providers do when known.
+        media: something that is not text, one of MEDIA_KINDS (a voice note, a sticker...).
+        language_code: the language of the user's Telegram app.
         settings: our channel secrets and numbers, to sign with.
         public_base_url: the URL the provider calls (Twilio signs it).
 
     Raises:
-        NothingToSend: not exactly one of text, button_payload and location.
+        NothingToSend: not exactly one of text, button_payload, location and media.
         UnknownUser: a user id without digits.
     """
     channel = Channel(channel)
@@ -143,11 +160,15 @@ def build_inbound(
         location=location,
         from_list=from_list,
         in_reply_to=in_reply_to or None,
+        media=media,
     )
-    given = [bool(text and text.strip()), bool(button_payload), location is not None]
+    given = [bool(text and text.strip()), bool(button_payload), location is not None, bool(media)]
     if sum(given) != 1:
-        raise NothingToSend("send exactly one of: text, a button payload, a location")
-    sender = _Sender(user_id=user_id, user_name=user_name.strip() or "Buyer")
+        raise NothingToSend("send exactly one of: text, a button payload, a location, media")
+    if media and media not in _MEDIA:
+        raise NothingToSend(f"unknown media {media!r}: one of {', '.join(MEDIA_KINDS)}")
+    sender = _Sender(user_id=user_id, user_name=user_name.strip() or "Buyer",
+                     language_code=language_code)  # fmt: skip
     return _BUILDERS[channel](said, sender, settings, public_base_url)
 
 
@@ -201,11 +222,13 @@ def _telegram_user(sender: _Sender) -> dict[str, Any]:
     user["first_name"] = first
     if last.strip():
         user["last_name"] = last.strip()
-    user["language_code"] = "en"
+    user["language_code"] = sender.language_code
     return user
 
 
 def _telegram_content(said: _Said) -> dict[str, Any]:
+    if said.media:
+        return _telegram_media(said.media)
     if said.location is not None:
         pin = {"latitude": said.location.latitude, "longitude": said.location.longitude}
         content: dict[str, Any] = {"location": pin}
@@ -219,6 +242,22 @@ def _telegram_content(said: _Said) -> dict[str, Any]:
     if command.startswith("/") and len(command) > 1:  # Telegram marks commands as entities
         content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
     return content
+
+
+def _telegram_media(media: str) -> dict[str, Any]:
+    field = _MEDIA[media][2]
+    file = {"file_id": "BQACAgQAAx" + secrets.token_hex(12), "file_unique_id": secrets.token_hex(6),
+            "file_size": 24_000}  # fmt: skip
+    if field == "photo":
+        return {"photo": [file | {"width": 1280, "height": 960}]}
+    extras: dict[str, dict[str, Any]] = {
+        "voice": {"duration": 4, "mime_type": "audio/ogg"},
+        "sticker": {"width": 512, "height": 512, "is_animated": False, "is_video": False,
+                    "type": "regular"},
+        "video": {"width": 640, "height": 360, "duration": 6, "mime_type": "video/mp4"},
+        "document": {"file_name": "invoice.pdf", "mime_type": "application/pdf"},
+    }  # fmt: skip
+    return {field: file | extras[field]}
 
 
 def _callback_query(
@@ -273,6 +312,15 @@ def new_wamid() -> str:
 
 
 def _whatsapp_content(said: _Said) -> dict[str, Any]:
+    if said.media:
+        kind, mime_type = _MEDIA[said.media][:2]
+        content: dict[str, Any] = {"mime_type": mime_type, "sha256": secrets.token_hex(32),
+                                   "id": str(10**15 + secrets.randbelow(10**15))}  # fmt: skip
+        extras: dict[str, dict[str, Any]] = {"voice": {"voice": True},
+                                             "sticker": {"animated": False},
+                                             "document": {"filename": "invoice.pdf"}}  # fmt: skip
+        content |= extras.get(said.media, {})
+        return {"type": kind, kind: content}
     if said.location is not None:
         pin: dict[str, Any] = {"latitude": said.location.latitude,
                                "longitude": said.location.longitude}  # fmt: skip
@@ -314,6 +362,12 @@ def _twilio(
 
 
 def _twilio_content(said: _Said, settings: ChannelSettings) -> dict[str, str]:
+    if said.media:
+        _, mime_type, _, kind = _MEDIA[said.media]
+        url = (f"https://api.twilio.com/2010-04-01/Accounts/{settings.twilio_account_sid}/"
+               f"Messages/MM{secrets.token_hex(16)}/Media/ME{secrets.token_hex(16)}")  # fmt: skip
+        return {"MessageType": kind, "Body": "", "NumMedia": "1",
+                "MediaContentType0": mime_type.split(";")[0], "MediaUrl0": url}  # fmt: skip
     if said.location is not None:
         fields = {"MessageType": "location", "Body": "",
                   "Latitude": repr(said.location.latitude),

@@ -132,6 +132,33 @@ def test_typed_text_is_signed_and_parsed_as_the_users_text(
 
 
 @pytest.mark.parametrize("channel", list(Channel))
+@pytest.mark.parametrize("media", ["voice", "video", "document"])
+def test_a_voice_note_video_or_document_arrives_as_what_the_bot_cannot_read(
+    channel: Channel, media: str, settings: ChannelSettings
+) -> None:
+    request = build_inbound(channel, user_id="+2348012345678", user_name="Ada Obi", media=media,
+                            settings=settings, public_base_url=PUBLIC_URL)  # fmt: skip
+    message = inbound(request, settings)
+    assert message.kind is InboundKind.UNSUPPORTED
+    assert message.text == ""
+    assert message.provider_type
+
+
+@pytest.mark.parametrize("channel", list(Channel))
+def test_a_sent_photo_arrives_as_an_image(channel: Channel, settings: ChannelSettings) -> None:
+    request = build_inbound(channel, user_id="+2348012345678", user_name="Ada Obi", media="image",
+                            settings=settings, public_base_url=PUBLIC_URL)  # fmt: skip
+    assert inbound(request, settings).kind is InboundKind.IMAGE
+
+
+def test_a_telegram_user_s_app_language_is_sent(settings: ChannelSettings) -> None:
+    request = build_inbound(Channel.TELEGRAM, user_id="712345678", user_name="Awa Diop",
+                            text="bonjour", language_code="fr", settings=settings,
+                            public_base_url=PUBLIC_URL)  # fmt: skip
+    assert inbound(request, settings).language_hint == "fr"
+
+
+@pytest.mark.parametrize("channel", list(Channel))
 def test_a_tapped_button_arrives_as_a_button_with_its_payload(
     channel: Channel, settings: ChannelSettings
 ) -> None:

@@ -29,11 +29,14 @@ app.add_typer(telegram.app, name="telegram", help="Telegram bot set-up (webhook 
 
 
 def _mount_devtools() -> None:
-    """`nzila chat`, the terminal chat simulator, is a development tool: mounted here, and not
-    in production."""
+    """`nzila chat`, the terminal chat simulator, and `nzila conversation-eval`, which plays
+    scripted exchanges through the whole stack, are development tools: mounted here, and not in
+    production."""
+    from devtools.conversation_eval.cli import conversation_eval
     from devtools.simulator.cli import chat
 
     app.command("chat")(chat)
+    app.command("conversation-eval")(conversation_eval)
 
 
 if os.environ.get("NZILA_ENV", "development").lower() != "production":
