@@ -298,10 +298,14 @@ def _clean_rendering(check: cases.CleanRendering, seen: Observation) -> Verdict:
     labels = [choice.title for choice in seen.choices]
     if any(_DOUBLE_NUMBER.match(line) for line in [*lines, *labels]):
         return fail("a row numbered twice")
-    cut = [label for label in labels if _CUT.search(label.strip())]
+    cut = [choice.title for choice in seen.choices if _cut_badly(choice.title, choice.description)]
     if cut:
-        return fail(f"a title cut mid-word: {cut[0]!r}")
-    for line in [*lines, *(f"{c.title} · {c.description}" for c in seen.choices)]:
+        return fail(f"a title cut mid-word, or its rest lost: {cut[0]!r}")
+    rows = [
+        c.description if _CUT.search(c.title.strip()) else f"{c.title} · {c.description}"
+        for c in seen.choices
+    ]  # a cut title's description is the whole title again
+    for line in [*lines, *rows]:
         repeated = _repeated_word(line)
         if repeated:
             return fail(f"{repeated!r} printed twice: {line.strip()[:80]!r}")
@@ -309,6 +313,17 @@ def _clean_rendering(check: cases.CleanRendering, seen: Observation) -> Verdict:
     if len(typed.split()) >= 5 and typed in plain(seen.visible):
         return fail("echoes the sentence typed")
     return PASS
+
+
+def _cut_badly(title: str, description: str | None) -> bool:
+    """A title cut short is fine only at a word, with the whole of it in the row's description
+    ("2012 Land Cruiser…" over "2012 Land Cruiser Prado $18,500"); "2012 Land Cru…" is not."""
+    title = title.strip()
+    if not _CUT.search(title):
+        return False
+    kept = title.removesuffix("…").removesuffix("...")
+    whole = (description or "").strip()
+    return not (whole.startswith(kept) and whole[len(kept) : len(kept) + 1] in {" ", ","})
 
 
 def _repeated_word(line: str) -> str | None:

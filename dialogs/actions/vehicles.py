@@ -171,7 +171,7 @@ def _lines(
     return "\n".join(
         f"{number}. {item.title} — "
         f"{price_text(item.price_cents, item.currency, lang, currency, rates)}, "
-        f"{item.mileage_km:,} km, {attribute_word(item.fuel.value, lang)}, "
+        f"{grouped(item.mileage_km, lang)} km, {attribute_word(item.fuel.value, lang)}, "
         f"{attribute_word(item.transmission.value, lang)}"
         for number, item in enumerate(items, start=1)
     )

@@ -226,6 +226,16 @@ CASES = [
     ),
     (
         "clean_rendering",
+        seen(SeenReply("Pick", (SeenChoice("2012 Land…", "/x", "2012 Land Cruiser $9,000"),))),
+        seen(SeenReply("Pick", (SeenChoice("2012 Land…", "/x", "2012 Landau $9,000"),))),
+    ),
+    (
+        "clean_rendering",
+        seen(SeenReply("Pick", (SeenChoice("2012 Land…", "/x", "2012 Land Cruiser $9,000"),))),
+        seen(SeenReply("Pick", (SeenChoice("2012 Land…"),))),  # the rest is lost
+    ),
+    (
+        "clean_rendering",
         seen(SeenReply("2019 Camry Hybrid · automatic")),
         seen(SeenReply("2019 Camry Hybrid · hybrid · automatic")),
     ),
