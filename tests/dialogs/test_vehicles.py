@@ -380,3 +380,26 @@ def test_whatsapp_result_rows_are_cut_at_a_word_with_the_whole_name_below(
     assert prado["title"] == "2014 Land Cruiser Prado…"  # it was "2014 Land Cru… $24,000"
     assert prado["description"] == "2014 Land Cruiser Prado $24,000"
     assert all(len(row["title"]) <= 24 for row in rows)
+
+
+def test_the_cards_shipping_quote_says_it_is_coming_and_offers_a_person_not_a_search(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = agreed(chat(Channel.TELEGRAM))
+    [details] = buyer.tap(details_payload(showroom, "hilux_2016"), "2016 Toyota Hilux")
+    quote = dict(choices(details))["Shipping quote"]
+
+    [reply] = buyer.tap(quote, "Shipping quote")
+
+    assert buyer.texts([reply])[0].startswith("Shipping quotes in the chat are coming soon")
+    assert [payload for _, payload in choices(reply)] == ["/human_handoff", "/search_vehicles"]
+
+
+def test_help_promises_nothing_the_chat_cannot_do_yet(chat: ChatFactory) -> None:
+    buyer = agreed(chat(Channel.WHATSAPP))
+
+    [reply] = buyer.tap("/help", "Help")
+
+    text = buyer.texts([reply])[0]
+    assert "track your container" not in text
+    assert "coming soon" in text
