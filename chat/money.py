@@ -54,13 +54,15 @@ def format_money(minor: int, currency: str, lang: Language) -> str:
     return _with_symbol(grouped(whole, lang), currency, lang)
 
 
-def format_money_exact(minor: int, currency: str, lang: Language) -> str:
+def format_money_exact(
+    minor: int, currency: str, lang: Language, *, always_minor: bool = False
+) -> str:
     """An amount with its minor units when it has any: "$5,200", "$99.50" (en), "99,50 $" (fr),
-    "US$ 1 234,56" (pt)."""
+    "US$ 1 234,56" (pt); with `always_minor`, as a ledger writes it: "$5,200.00"."""
     digits = minor_digits(currency)
     whole, rest = divmod(abs(minor), 10**digits)
     number = grouped(whole, lang)
-    if rest:
+    if rest or (always_minor and digits):
         number += ("." if lang == "en" else ",") + f"{rest:0{digits}d}"
     return _with_symbol(("-" if minor < 0 else "") + number, currency, lang)
 

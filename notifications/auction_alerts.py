@@ -11,7 +11,6 @@ Sending, rate limits and the WhatsApp 24-hour window belong to the alert worker,
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,14 +20,11 @@ from sqlalchemy.orm import Session
 
 from catalog.auctions.models import Auction, AuctionEvent, AuctionEventKind
 from catalog.buyers.models import Buyer
-from catalog.money import minor_digits
 from catalog.vehicles.models import Vehicle
-
-
-def button_payload(intent: str, **entities: object) -> str:
-    """A chat button's payload: the intent and its entities, as Rasa reads a tapped button."""
-    values = {name: str(value) for name, value in entities.items()}
-    return f"/{intent}" + (json.dumps(values, separators=(",", ":")) if values else "")
+from chat.dates import format_moment
+from chat.languages import language_or_default
+from chat.money import format_money
+from chat.payloads import build_payload
 
 
 @dataclass(frozen=True)
@@ -154,9 +150,9 @@ def _for_buyer(
     fills = {**fills, **{name: _usd(fills[f"{name}_cents"], lang)
                          for name in ("price", "minimum", "counter", "reserve")
                          if fills.get(f"{name}_cents") is not None}}  # fmt: skip
-    see = (text["see_lot"].format(lot=auction.id), button_payload("current_bid", lot=auction.id))
+    see = (text["see_lot"].format(lot=auction.id), build_payload("current_bid", lot=auction.id))
     if kind is AuctionEventKind.OUTBID:
-        rebid = button_payload("place_bid", lot=auction.id, cents=fills["minimum_cents"])
+        rebid = build_payload("place_bid", lot=auction.id, cents=fills["minimum_cents"])
         return AlertMessage(text["outbid"].format(**fills),
                             ((text["rebid"].format(**fills), rebid),))  # fmt: skip
     if kind in (AuctionEventKind.EXTENDED, AuctionEventKind.ENDING_SOON):
@@ -168,8 +164,8 @@ def _for_buyer(
             return AlertMessage(message)
         return AlertMessage(message, (
             (text["accept_counter"].format(**fills),
-             button_payload("accept_counter", lot=auction.id)),
-            (text["decline_counter"], button_payload("decline_counter", lot=auction.id)),
+             build_payload("accept_counter", lot=auction.id)),
+            (text["decline_counter"], build_payload("decline_counter", lot=auction.id)),
         ))  # fmt: skip
     if kind is AuctionEventKind.CANCELLED:
         reason = str(payload.get("reason") or "") or text["no_reason"]
@@ -185,10 +181,10 @@ def _for_dealer(event: AuctionEvent, fills: dict[str, Any], auction: Auction) ->
         price, reserve = fills["price_cents"], fills.get("reserve_cents") or fills["price_cents"]
         counter = _counter_suggestion(price, reserve)
         return AlertMessage(_DEALER["approval_requested"].format(**fills), (
-            (_DEALER["approve"].format(**fills), button_payload("dealer_approve", lot=auction.id)),
+            (_DEALER["approve"].format(**fills), build_payload("dealer_approve", lot=auction.id)),
             (_DEALER["counter"].format(counter=_usd(counter, "en")),
-             button_payload("dealer_counter", lot=auction.id, cents=counter)),
-            (_DEALER["reject"], button_payload("dealer_reject", lot=auction.id)),
+             build_payload("dealer_counter", lot=auction.id, cents=counter)),
+            (_DEALER["reject"], build_payload("dealer_reject", lot=auction.id)),
         ))  # fmt: skip
     if event.kind is AuctionEventKind.COUNTER_ANSWERED:
         key = "counter_accepted" if event.payload.get("accepted") else "counter_declined"
@@ -219,15 +215,9 @@ def _fills(payload: Mapping[str, Any], auction: Auction, vehicle: Vehicle) -> di
 
 
 def _when(value: object) -> str:
-    if not isinstance(value, str):
-        return ""
-    return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M UTC")
+    return format_moment(datetime.fromisoformat(value)) if isinstance(value, str) else ""
 
 
 def _usd(cents: int, lang: str) -> str:
     """Whole dollars as each language writes them: $5,200 / 5 200 $ / US$ 5 200."""
-    whole = round(cents / 10 ** minor_digits("USD"))
-    grouped = f"{whole:,}" if lang == "en" else f"{whole:,}".replace(",", "\u202f")
-    if lang == "en":
-        return f"${grouped}"
-    return f"US$ {grouped}" if lang == "pt" else f"{grouped} $"
+    return format_money(cents, "USD", language_or_default(lang))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Final
 
 from sqlalchemy import select
@@ -25,6 +24,7 @@ from catalog.buyers import service as buyer_service
 from catalog.database import utcnow
 from catalog.errors import InvalidInput, NotFound
 from catalog.vehicles.models import ListingStatus, Vehicle
+from chat.money import format_money_exact
 
 # Far above any vehicle, far below what a BIGINT column holds: a typo, not a price.
 MAX_AMOUNT_CENTS: Final = 100_000_000_00
@@ -73,8 +73,8 @@ def _within_bounds(cents: int) -> int:
 
 
 def dollars(cents: int) -> str:
-    """Cents as staff read them: 520050 -> "$5,200.50"."""
-    return f"${Decimal(cents).scaleb(-2):,.2f}"
+    """Cents as staff read them, cents always shown: 520050 -> "$5,200.50"."""
+    return format_money_exact(cents, "USD", "en", always_minor=True)
 
 
 def parse_time(text: str) -> datetime:

@@ -61,3 +61,13 @@ def test_an_exact_amount_shows_its_cents_only_when_it_has_some(
     minor: int, currency: str, lang: Language, text: str
 ) -> None:
     assert format_money_exact(minor, currency, lang) == text
+
+
+@pytest.mark.parametrize(
+    ("minor", "currency", "written"),
+    [(800_000, "USD", "$8,000.00"), (520_050, "USD", "$5,200.50"), (12_000, "XOF", "12,000 FCFA")],
+)
+def test_a_ledger_always_shows_the_minor_units_a_currency_has(
+    minor: int, currency: str, written: str
+) -> None:
+    assert format_money_exact(minor, currency, "en", always_minor=True) == written

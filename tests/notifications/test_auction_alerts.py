@@ -13,7 +13,8 @@ from catalog.auctions.engine import BidKind
 from catalog.auctions.models import AuctionEventKind
 from catalog.buyers.models import Buyer
 from catalog.database import transaction, utcnow
-from notifications.auction_alerts import AlertMessage, button_payload, render
+from chat.payloads import build_payload as button_payload
+from notifications.auction_alerts import AlertMessage, render
 from tests.factories import make_bidder, make_dealer, make_vehicle
 
 
