@@ -9,7 +9,6 @@ typed in dollars ("5,200.50") read exactly to the cent, times in UTC.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -20,6 +19,7 @@ from catalog.auctions import bidders
 from catalog.auctions import service as auction_service
 from catalog.auctions.fees import AuctionSettings, get_auction_settings
 from catalog.auctions.models import Auction, AuctionBid, AuctionResult
+from catalog.auctions.schemas import AuctionDetail, AuctionView, BidderView, BidView
 from catalog.buyers import service as buyer_service
 from catalog.database import utcnow
 from catalog.errors import InvalidInput, NotFound
@@ -194,58 +194,6 @@ def open_auction_of(
     return db_session.scalar(query.order_by(Auction.id).limit(1))
 
 
-@dataclass(frozen=True)
-class AuctionView:
-    """An auction as staff see it, reserve and leader included."""
-
-    id: int
-    vehicle_id: int
-    vehicle_title: str
-    dealer_id: int
-    status: str  # scheduled, live, ended (waiting for the closer), or the result once settled
-    result: AuctionResult
-    starts_at: datetime
-    ends_at: datetime  # as scheduled
-    current_ends_at: datetime  # after soft-close extensions
-    currency: str
-    starting_bid_cents: int
-    reserve_cents: int | None
-    buy_now_cents: int | None
-    soft_close_seconds: int
-    current_price_cents: int | None
-    leader_id: int | None
-    bids_accepted: int
-    minimum_next_bid_cents: int
-    reserve_met: bool | None  # None without a reserve
-    buy_now_available: bool
-    winner_id: int | None
-    sold_price_cents: int | None
-    payment_due_at: datetime | None
-    approval_deadline_at: datetime | None
-    counter_cents: int | None
-    closed_at: datetime | None
-    cancel_reason: str | None
-
-
-@dataclass(frozen=True)
-class BidView:
-    """An accepted bid: the bidder's maximum (staff only) and what it did to the price."""
-
-    id: int
-    buyer_id: int
-    kind: str
-    amount_cents: int
-    price_after_cents: int
-    leader_after_id: int
-    placed_at: datetime
-
-
-@dataclass(frozen=True)
-class AuctionDetail:
-    auction: AuctionView
-    bids: list[BidView]
-
-
 def view(auction: Auction, vehicle: Vehicle, now: datetime) -> AuctionView:
     state = auction_service.state_of(auction, now)
     open_ = auction.result is AuctionResult.OPEN
@@ -300,7 +248,7 @@ def show(*, db_session: Session, auction_id: int, now: datetime | None = None) -
                     amount_cents=row.amount_cents, price_after_cents=row.price_after_cents,
                     leader_after_id=row.leader_after_id, placed_at=row.placed_at)
             for row in rows]  # fmt: skip
-    return AuctionDetail(view(auction, vehicle, now or utcnow()), bids)
+    return AuctionDetail(auction=view(auction, vehicle, now or utcnow()), bids=bids)
 
 
 def cancel(
@@ -327,22 +275,6 @@ def cancel(
 
 
 # --- What a bidder may bid ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BidderView:
-    """A buyer's bidding standing: deposit, limit and how much of it open auctions commit."""
-
-    buyer_id: int
-    deposit_cents: int
-    limit_set_cents: int | None  # set outright by staff; None: deposit x multiplier
-    limit_cents: int  # the limit in force
-    committed_cents: int
-    available_cents: int
-    terms_version: str | None
-    terms_accepted_at: datetime | None
-    updated_by: str | None
-    updated_at: datetime | None
 
 
 def bidder_view(

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from catalog.auctions import management
+from catalog.auctions.schemas import AuctionView, BidderView
 from catalog.database import transaction, utcnow
 from webhook.cli._shared import (
     _database,
@@ -129,7 +130,7 @@ def auctions_limit(
     _echo_bidder(bidder)
 
 
-def _echo_auction(view: management.AuctionView) -> None:
+def _echo_auction(view: AuctionView) -> None:
     money = management.dollars
     reserve, buy_now, price = "none", "none", "no bid yet"
     if view.reserve_cents is not None:
@@ -161,7 +162,7 @@ def _echo_auction(view: management.AuctionView) -> None:
     typer.echo("\n".join(lines))
 
 
-def _echo_bidder(bidder: management.BidderView) -> None:
+def _echo_bidder(bidder: BidderView) -> None:
     money = management.dollars
     outright = " (set outright)" if bidder.limit_set_cents is not None else ""
     typer.echo(

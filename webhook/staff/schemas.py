@@ -3,15 +3,12 @@ Money is integer cents, times ISO-8601 with an offset."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import datetime
 from typing import Annotated, Final
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
 
 from catalog.auctions import management
-from catalog.auctions.management import AuctionDetail, AuctionView, BidderView
-from catalog.auctions.models import AuctionResult
+from catalog.auctions.schemas import AuctionDetail, AuctionView, BidderView, BidView
 
 MAX_ID: Final = 2**31 - 1  # ids are 32-bit integers in the database
 
@@ -60,51 +57,17 @@ class LimitIn(BaseModel):
     by: By = "staff-api"
 
 
-class AuctionOut(BaseModel):
+class AuctionOut(AuctionView):
     """An auction as staff see it (the reserve included); `status` is scheduled, live, ended
     (waiting to be closed), sold, on_approval, not_sold or cancelled."""
 
-    id: int
-    vehicle_id: int
-    vehicle_title: str
-    dealer_id: int
-    status: str
-    result: AuctionResult
-    starts_at: datetime
-    ends_at: datetime
-    current_ends_at: datetime
-    currency: str
-    starting_bid_cents: int
-    reserve_cents: int | None
-    buy_now_cents: int | None
-    soft_close_seconds: int
-    current_price_cents: int | None
-    leader_id: int | None
-    bids_accepted: int
-    minimum_next_bid_cents: int
-    reserve_met: bool | None
-    buy_now_available: bool
-    winner_id: int | None
-    sold_price_cents: int | None
-    payment_due_at: datetime | None
-    approval_deadline_at: datetime | None
-    counter_cents: int | None
-    closed_at: datetime | None
-    cancel_reason: str | None
-
     @classmethod
     def of(cls, auction: AuctionView) -> AuctionOut:
-        return cls(**asdict(auction))
+        return cls(**auction.model_dump())
 
 
-class BidOut(BaseModel):
-    id: int
-    buyer_id: int
-    kind: str
-    amount_cents: int = Field(description="The bidder's maximum.")
-    price_after_cents: int
-    leader_after_id: int
-    placed_at: datetime
+class BidOut(BidView):
+    """An accepted bid: the bidder's maximum (staff only) and what it did to the price."""
 
 
 class AuctionDetailOut(AuctionOut):
@@ -112,22 +75,13 @@ class AuctionDetailOut(AuctionOut):
 
     @classmethod
     def of_detail(cls, detail: AuctionDetail) -> AuctionDetailOut:
-        bids = [BidOut(**asdict(bid)) for bid in detail.bids]
-        return cls(**asdict(detail.auction), bids=bids)
+        bids = [BidOut(**bid.model_dump()) for bid in detail.bids]
+        return cls(**detail.auction.model_dump(), bids=bids)
 
 
-class BidderOut(BaseModel):
-    buyer_id: int
-    deposit_cents: int
-    limit_set_cents: int | None = Field(description="Set outright by staff, else null.")
-    limit_cents: int = Field(description="The limit in force.")
-    committed_cents: int = Field(description="Maximums leading other open auctions.")
-    available_cents: int
-    terms_version: str | None
-    terms_accepted_at: datetime | None
-    updated_by: str | None
-    updated_at: datetime | None
+class BidderOut(BidderView):
+    """A buyer's bidding standing: deposit, limit and how much of it open auctions commit."""
 
     @classmethod
     def of(cls, bidder: BidderView) -> BidderOut:
-        return cls(**asdict(bidder))
+        return cls(**bidder.model_dump())
