@@ -1,11 +1,12 @@
 """Every table, imported in one place so that metadata and Alembic see them all."""
 
-from catalog.auctions.models import Auction, AuctionBid, AuctionEvent, Bidder
+from catalog.auctions.models import Auction, AuctionBid, Bidder
 from catalog.buyers.models import Buyer
 from catalog.conversations.models import ChatMessage, Conversation
 from catalog.database import Base
 from catalog.dealers.models import Dealer
 from catalog.media.models import VehicleMedia
+from catalog.outbox.models import OutboxMessage
 from catalog.privacy.models import PrivacyAuditEntry
 from catalog.vehicles.models import Vehicle
 from catalog.watchlist.models import SavedSearch, WatchlistEntry
@@ -13,13 +14,13 @@ from catalog.watchlist.models import SavedSearch, WatchlistEntry
 __all__ = [
     "Auction",
     "AuctionBid",
-    "AuctionEvent",
     "Base",
     "Bidder",
     "Buyer",
     "ChatMessage",
     "Conversation",
     "Dealer",
+    "OutboxMessage",
     "PrivacyAuditEntry",
     "SavedSearch",
     "Vehicle",

@@ -18,7 +18,8 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
-from catalog.auctions.models import Auction, AuctionEvent, AuctionEventKind
+from catalog.auctions.events import AuctionAlert
+from catalog.auctions.models import Auction, AuctionEventKind
 from catalog.buyers.models import Buyer
 from catalog.vehicles.models import Vehicle
 from chat.dates import format_moment
@@ -128,7 +129,7 @@ _DEALER: Final[Mapping[str, str]] = {
 }
 
 
-def render(db_session: Session, event: AuctionEvent) -> AlertMessage:
+def render(db_session: Session, event: AuctionAlert) -> AlertMessage:
     """The alert's words and buttons, for its recipient (a buyer, or the vehicle's dealer)."""
     auction = db_session.get(Auction, event.auction_id)
     assert auction is not None  # events cascade with their auction
@@ -143,7 +144,7 @@ def render(db_session: Session, event: AuctionEvent) -> AlertMessage:
 
 
 def _for_buyer(
-    event: AuctionEvent, fills: dict[str, Any], auction: Auction, text: Mapping[str, str],
+    event: AuctionAlert, fills: dict[str, Any], auction: Auction, text: Mapping[str, str],
     lang: str,
 ) -> AlertMessage:  # fmt: skip
     kind, payload = event.kind, event.payload
@@ -173,7 +174,7 @@ def _for_buyer(
     return AlertMessage(text[kind.value].format(**fills))
 
 
-def _for_dealer(event: AuctionEvent, fills: dict[str, Any], auction: Auction) -> AlertMessage:
+def _for_dealer(event: AuctionAlert, fills: dict[str, Any], auction: Auction) -> AlertMessage:
     fills = {**fills, **{name: _usd(fills[f"{name}_cents"], "en")
                          for name in ("price", "counter", "reserve")
                          if fills.get(f"{name}_cents") is not None}}  # fmt: skip

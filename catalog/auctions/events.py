@@ -1,4 +1,5 @@
-"""Auction alerts, written in the same transaction as the change that causes them (an outbox).
+"""Auction alerts, written to the outbox (catalog/outbox) in the same transaction as the change
+that causes them.
 
 The notifications worker reads what is undelivered, sends it on the recipient's channel and marks
 it delivered; until it runs, the alerts are recorded here and nothing is lost. Each alert has a
@@ -11,16 +12,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Final
 
-from sqlalchemy import JSON, ColumnElement, Integer, String, Table, column, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from catalog.auctions.models import Auction, AuctionBid, AuctionEvent, AuctionEventKind
-from catalog.database import utcnow
+from catalog.auctions.models import Auction, AuctionBid, AuctionEventKind
+from catalog.outbox import service as outbox
+from catalog.outbox.models import OutboxMessage
 from catalog.vehicles.models import Vehicle
 from catalog.watchlist.models import WatchlistEntry
+
+SUBJECT: Final = "auction"
+KIND_PREFIX: Final = "auction."
 
 
 @dataclass(frozen=True)
@@ -31,56 +36,59 @@ class Alert:
     dealer_id: int | None = None
     payload: dict[str, Any] = field(default_factory=dict)
 
+    def entry(self) -> outbox.Entry:
+        return outbox.Entry(kind=KIND_PREFIX + self.kind.value, key=self.key,
+                            buyer_id=self.buyer_id, dealer_id=self.dealer_id,
+                            payload=self.payload)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AuctionAlert:
+    """An auction's alert as the outbox holds it, its kind typed again."""
+
+    id: int
+    auction_id: int
+    kind: AuctionEventKind
+    buyer_id: int | None
+    dealer_id: int | None
+    payload: dict[str, Any]
+    key: str
+    created_at: datetime
+    delivered_at: datetime | None
+
+    @classmethod
+    def of(cls, message: OutboxMessage) -> AuctionAlert:
+        return cls(id=message.id, auction_id=message.subject_id,
+                   kind=AuctionEventKind(message.kind.removeprefix(KIND_PREFIX)),
+                   buyer_id=message.buyer_id, dealer_id=message.dealer_id,
+                   payload=message.payload, key=message.key, created_at=message.created_at,
+                   delivered_at=message.delivered_at)  # fmt: skip
+
 
 def record(db_session: Session, auction_id: int, alerts: Iterable[Alert]) -> None:
-    """Insert the alerts that are new (by key); ones already recorded are left as they are."""
+    """Add the alerts that are new (by key) to the outbox; recorded ones stay as they are."""
     record_rows(db_session, auction_id, rows(alerts))
 
 
 def record_rows(db_session: Session, auction_id: int, new: list[dict[str, Any]]) -> None:
     """`record`, for alerts made into `rows` already."""
-    if new:  # one statement per dialect, compiled once: this runs under the auction's lock
-        more = {"auction_id": auction_id, "created_at": utcnow()}
-        db_session.execute(_INSERT_NEW[db_session.get_bind().dialect.name],
-                           [row | more for row in new])  # fmt: skip
+    outbox.add_rows(db_session, SUBJECT, auction_id, new)
 
 
 def rows(alerts: Iterable[Alert]) -> list[dict[str, Any]]:
-    """The alerts as rows of `auction_events` (but the auction and the time: the same for all),
-    plain enough for JSON."""
-    return [
-        {"kind": alert.kind.value, "buyer_id": alert.buyer_id, "dealer_id": alert.dealer_id,
-         "payload": alert.payload, "key": alert.key}
-        for alert in alerts
-    ]  # fmt: skip
+    """The alerts as outbox rows (but the auction and the time: the same for all), plain JSON."""
+    return outbox.rows(alert.entry() for alert in alerts)
 
 
 def insert_from_json(
     *, auction_id: ColumnElement[int], created_at: ColumnElement[datetime],
     alerts: ColumnElement[Any],
 ) -> postgresql.Insert:  # fmt: skip
-    """PostgreSQL: INSERT INTO auction_events the new alerts of `alerts`, a JSON array of
-    `rows` (as many as it holds, in a statement of one shape; the bid path makes it part of the
-    statement that writes the bid)."""
-    recordset = (
-        func.json_to_recordset(alerts)
-        .table_valued(column("kind", String), column("buyer_id", Integer),
-                      column("dealer_id", Integer), column("payload", JSON),
-                      column("key", String))
-        .render_derived(with_types=True)
-    )  # fmt: skip
-    names = ("auction_id", "kind", "buyer_id", "dealer_id", "payload", "key", "created_at")
-    new = recordset.c
-    rows_of = select(auction_id, new.kind, new.buyer_id, new.dealer_id, new.payload, new.key,
-                     created_at)  # fmt: skip
-    statement = postgresql.insert(cast(Table, AuctionEvent.__table__)).from_select(names, rows_of)
-    return statement.on_conflict_do_nothing(index_elements=["key"])
-
-
-_INSERT_NEW = {
-    "postgresql": postgresql.insert(AuctionEvent).on_conflict_do_nothing(index_elements=["key"]),
-    "sqlite": sqlite.insert(AuctionEvent).on_conflict_do_nothing(index_elements=["key"]),
-}
+    """PostgreSQL: the outbox INSERT of the new alerts of `alerts`, a JSON array of `rows`, as
+    one statement of one shape (the bid path makes it part of the statement that writes the
+    bid)."""
+    return outbox.insert_from_json(subject_type=SUBJECT, subject_id=auction_id,
+                                   created_at=created_at, entries=alerts)  # fmt: skip
 
 
 def bidders_of(db_session: Session, auction_id: int) -> list[int]:
@@ -112,27 +120,18 @@ def dealer_of(db_session: Session, vehicle_id: int) -> int | None:
     return db_session.scalar(select(Vehicle.dealer_id).where(Vehicle.id == vehicle_id))
 
 
-def pending(*, db_session: Session, limit: int = 100) -> list[AuctionEvent]:
-    """Undelivered alerts, oldest first: the notifications worker's queue."""
-    query = (
-        select(AuctionEvent)
-        .where(AuctionEvent.delivered_at.is_(None))
-        .order_by(AuctionEvent.id)
-        .limit(limit)
-    )
-    return list(db_session.scalars(query))
+def pending(*, db_session: Session, limit: int = 100) -> list[AuctionAlert]:
+    """Undelivered auction alerts, oldest first."""
+    found = outbox.pending(db_session=db_session, limit=limit, subject_type=SUBJECT)
+    return [AuctionAlert.of(message) for message in found]
 
 
 def mark_delivered(
     *, db_session: Session, event_ids: list[int], now: datetime | None = None
 ) -> None:
-    db_session.execute(
-        update(AuctionEvent)
-        .where(AuctionEvent.id.in_(event_ids), AuctionEvent.delivered_at.is_(None))
-        .values(delivered_at=now or utcnow())
-    )
+    outbox.mark_delivered(db_session=db_session, message_ids=event_ids, now=now)
 
 
-def of_auction(*, db_session: Session, auction_id: int) -> list[AuctionEvent]:
-    query = select(AuctionEvent).where(AuctionEvent.auction_id == auction_id)
-    return list(db_session.scalars(query.order_by(AuctionEvent.id)))
+def of_auction(*, db_session: Session, auction_id: int) -> list[AuctionAlert]:
+    found = outbox.of_subject(db_session=db_session, subject_type=SUBJECT, subject_id=auction_id)
+    return [AuctionAlert.of(message) for message in found]

@@ -140,31 +140,3 @@ class AuctionEventKind(enum.StrEnum):
     DEALER_DECISION = "dealer_decision"  # to the high bidder (and the dealer's own record)
     COUNTER_ANSWERED = "counter_answered"  # to the dealer: the buyer took or declined a counter
     CANCELLED = "cancelled"  # to bidders and watchers, with the reason
-
-
-class AuctionEvent(Base):
-    """An alert to deliver, written in the transaction that caused it (an outbox): nothing
-    happens to an auction without its alerts, and `key` makes each alert happen once."""
-
-    __tablename__ = "auction_events"
-    __table_args__ = (
-        UniqueConstraint("key"),
-        Index("ix_auction_events_undelivered", "delivered_at", "id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    auction_id: Mapped[int] = mapped_column(
-        ForeignKey("auctions.id", ondelete="CASCADE"), index=True
-    )
-    kind: Mapped[AuctionEventKind] = mapped_column(
-        string_enum(AuctionEventKind, "auction_event_kind")
-    )
-    # Exactly one recipient: a buyer, or the dealer selling the vehicle.
-    buyer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("buyers.id", ondelete="CASCADE"), index=True
-    )
-    dealer_id: Mapped[int | None] = mapped_column(ForeignKey("dealers.id", ondelete="CASCADE"))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    key: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,7 +1,7 @@
 """handoff requests: a buyer's request for a person, kept after the bot is back
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-05 12:00:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from catalog.database import UTCDateTime
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
