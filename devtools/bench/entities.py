@@ -137,8 +137,15 @@ def parse_all(model: Path, texts: Sequence[str]) -> list[list[dict[str, Any]]]:
     return [entry["entities"] for entry in parsed]
 
 
-def filters_of(text: str, entities: Sequence[Mapping[str, Any]] | None) -> dict[str, Any]:
-    understood = understand(text, vocabulary=VOCABULARY, rates=RATES, entities=entities)
+def filters_of(
+    text: str, entities: Sequence[Mapping[str, Any]] | None, *, fill_only: bool = False
+) -> dict[str, Any]:
+    """The filters read with the CRF's entities as hints that override the text, or with
+    `fill_only` as the product reads them: filling only what the reader left empty."""
+    if fill_only:
+        understood = understand(text, vocabulary=VOCABULARY, rates=RATES, guesses=entities)
+    else:
+        understood = understand(text, vocabulary=VOCABULARY, rates=RATES, entities=entities)
     dumped: dict[str, Any] = json.loads(understood.filters.model_dump_json(exclude_defaults=True))
     return dumped
 
@@ -185,14 +192,18 @@ def measure(language: str, crf_model: Path) -> list[Score]:
     return scores
 
 
-def compare(language: str, crf_model: Path) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """The held-out searches whose filters differ with CRF hints (a) and without (b)."""
+def compare(
+    language: str, crf_model: Path
+) -> list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]]:
+    """The held-out searches whose filters differ between CRF hints overriding the text (a),
+    the reader alone (b) and CRF hints filling only what the reader left empty (c)."""
     texts = search_texts(language)
     differ = []
     for text, entities in zip(texts, parse_all(crf_model, texts), strict=True):
         with_hints, alone = filters_of(text, entities), filters_of(text, None)
-        if with_hints != alone:
-            differ.append((text, with_hints, alone))
+        filled = filters_of(text, entities, fill_only=True)
+        if not with_hints == alone == filled:
+            differ.append((text, with_hints, alone, filled))
     return differ
 
 
@@ -240,8 +251,11 @@ def main() -> None:
         for language in LANGUAGES:
             differ = compare(language, trained["crf"].model)
             print(f"{language}: {len(search_texts(language))} searches, {len(differ)} differ")
-            for text, with_hints, alone in differ:
-                print(f"  {text!r}\n    (a) CRF hints: {with_hints}\n    (b) reader: {alone}")
+            for text, with_hints, alone, filled in differ:
+                print(
+                    f"  {text!r}\n    (a) CRF hints: {with_hints}\n    (b) reader: {alone}"
+                    f"\n    (c) reader, CRF fills gaps: {filled}"
+                )
         for variant in VARIANTS:
             t = trained[variant]
             print(f"{variant}: trained in {t.seconds:.0f} s, model {t.megabytes:.2f} MB")

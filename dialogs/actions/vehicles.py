@@ -99,6 +99,12 @@ def price_text(
     return shown
 
 
+def _guessed_entities(tracker: Tracker) -> list[dict[str, Any]]:
+    """The NLU model's entities (an extractor's): they fill only what the reader left empty."""
+    entities = (tracker.latest_message or {}).get("entities") or []
+    return [entity for entity in entities if isinstance(entity, dict) and entity.get("extractor")]
+
+
 def _trusted_entities(tracker: Tracker) -> list[dict[str, Any]]:
     """Entities of a button's payload (no extractor): the CRF's guesses are left to the text."""
     entities = (tracker.latest_message or {}).get("entities") or []
@@ -253,7 +259,8 @@ class ActionSearchVehicles(_SearchAction):
         with catalog_sessions()() as db_session:
             understood = understand(text, vocabulary=vocabulary_cache.get(db_session),
                                     rates=get_exchange_rates(),
-                                    entities=_trusted_entities(tracker))  # fmt: skip
+                                    entities=_trusted_entities(tracker),
+                                    guesses=_guessed_entities(tracker))  # fmt: skip
             if not understood.mentioned:
                 dispatcher.utter_message(response="utter_ask_search")
                 return []
@@ -308,7 +315,8 @@ class ActionRefineSearch(_SearchAction):
             vocabulary, rates = vocabulary_cache.get(db_session), get_exchange_rates()
             if previous is None:  # no search yet: read it as a new one
                 understood = understand(text, vocabulary=vocabulary, rates=rates,
-                                        entities=_trusted_entities(tracker))  # fmt: skip
+                                        entities=_trusted_entities(tracker),
+                                        guesses=_guessed_entities(tracker))  # fmt: skip
                 query = text.strip()[:QUERY_MAX]
             else:
                 cheapest = tracker.get_slot(CHEAPEST_SLOT)

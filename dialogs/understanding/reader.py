@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import Any
 
 from catalog.money import ExchangeRates
@@ -26,13 +26,45 @@ def understand(
     vocabulary: Vocabulary,
     rates: ExchangeRates,
     entities: Sequence[Mapping[str, Any]] | None = None,
+    guesses: Sequence[Mapping[str, Any]] | None = None,
 ) -> Understood:
     """The search a message asks for (see the module docstring for the rules).
 
-    `entities` are Rasa's extracted entities (dicts with entity, value, start, end and an
-    optional role "min" / "max" / "around"); known ones (`ENTITY_NAMES`) override the text,
-    others are ignored, and a span outside the text is ignored (the value still counts).
+    `entities` are entities to trust (dicts with entity, value, start, end and an optional role
+    "min" / "max" / "around"), a button payload's say; known ones (`ENTITY_NAMES`) override the
+    text, others are ignored, and a span outside the text is ignored (the value still counts).
+    `guesses` are the NLU model's extracted entities: they only fill the filters the reader
+    left empty, so the reader's rules win wherever it read something (bench/RESULTS.md,
+    "one reader of buyers' words").
     """
+    read = _understand(text, vocabulary=vocabulary, rates=rates, entities=entities)
+    if not guesses:
+        return read
+    hinted = _understand(text, vocabulary=vocabulary, rates=rates,
+                         entities=[*(entities or ()), *guesses])  # fmt: skip
+    return fill_gaps(read, hinted)
+
+
+def fill_gaps(read: Understood, hinted: Understood) -> Understood:
+    """`read` with each filter it left empty taken from `hinted` (a make with its model)."""
+    mine, theirs = read.filters.model_dump(), hinted.filters.model_dump()
+    gaps = {name: value for name, value in theirs.items()
+            if value is not None and mine.get(name) in (None, [], "")}  # fmt: skip
+    if "model" in gaps and mine.get("make") not in (None, theirs.get("make")):
+        del gaps["model"]  # a model of another make than the one read is no gap filled
+    if not gaps:
+        return read
+    return replace(read, filters=VehicleFilters(**(mine | gaps)),
+                   mentioned=read.mentioned | hinted.mentioned)  # fmt: skip
+
+
+def _understand(
+    text: str,
+    *,
+    vocabulary: Vocabulary,
+    rates: ExchangeRates,
+    entities: Sequence[Mapping[str, Any]] | None = None,
+) -> Understood:
     reading = Reading(text)
     hints = hints_of(entities, len(text))
     for hint in hints:
@@ -46,7 +78,7 @@ def understand(
     _read_currency_words(reading)
     _report_leftovers(reading)
     apply_hints(
-        reading, hints, rates, lambda hint: understand(hint, vocabulary=vocabulary, rates=rates)
+        reading, hints, rates, lambda hint: _understand(hint, vocabulary=vocabulary, rates=rates)
     )
     return _result(reading, vocabulary)
 

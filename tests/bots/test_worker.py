@@ -311,12 +311,13 @@ def test_two_telegram_buyers_are_both_answered_though_telegram_numbers_messages_
     assert len({row.provider_message_id for row in outbound}) == 2
 
 
-def test_a_sticker_gets_a_helpful_reply_saying_what_the_bot_can_do(harness: Harness) -> None:
+def test_a_sticker_gets_a_reply_that_names_it_and_says_what_to_type(harness: Harness) -> None:
     number = new_number()
     sticker = whatsapp("", number, kind=InboundKind.UNSUPPORTED, provider_type="sticker")
     harness.run([sticker], until=lambda: bool(harness.sent(number)))
     [reply] = harness.sent(number)
-    assert "Here is what I can do" in _text_of(reply)
+    assert "sticker" in _text_of(reply)
+    assert "Tell me what vehicle you are looking for" in _text_of(reply)
 
 
 def _outbound(harness: Harness, chat_id: str) -> list[ChatMessage]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from catalog.vehicles.models import Fuel, Transmission
-from dialogs.understanding import Unread, UnreadReason
+from dialogs.understanding import Unread, UnreadReason, understand
 from tests.dialogs.understanding.reading_support import (
+    RATES,
     SUV,
     TOYOTA_HILUX,
+    VOCABULARY,
     filters_of,
     prices,
     read,
@@ -82,3 +84,32 @@ def test_an_entity_that_means_nothing_is_reported() -> None:
 def test_entity_spans_out_of_range_are_ignored_not_fatal() -> None:
     entities = [{"entity": "model", "value": "Hilux", "start": 50, "end": 10}]
     assert filters_of(read("hilux", entities)) == TOYOTA_HILUX
+
+
+def guessed(entity: str, value: str, text: str, word: str) -> dict[str, Any]:
+    """An entity as Rasa's CRF gives it (with its extractor) for `word` of `text`."""
+    start = text.index(word)
+    return {"entity": entity, "value": value, "start": start, "end": start + len(word),
+            "extractor": "CRFEntityExtractor"}  # fmt: skip
+
+
+def test_the_models_guesses_fill_what_the_reader_left_empty() -> None:
+    text = "I want a L200 4x4 diesel"  # a model the catalog's vocabulary does not hold
+    read_alone = read(text)
+
+    with_guesses = understand(text, vocabulary=VOCABULARY, rates=RATES,
+                              guesses=[guessed("model", "L200", text, "L200")])  # fmt: skip
+
+    assert read_alone.filters.model is None
+    assert with_guesses.filters.model == "L200"
+    assert filters_of(with_guesses) == filters_of(read_alone) | {"model": "L200"}
+
+
+def test_the_models_guesses_never_override_what_the_reader_read() -> None:
+    text = "Corolla between 2012 and 2015 around 10k"
+    guesses = [guessed("year", "2015", text, "2015"), guessed("price", "10k", text, "10k"),
+               guessed("model", "Camry", text, "Corolla")]  # fmt: skip
+
+    assert filters_of(understand(text, vocabulary=VOCABULARY, rates=RATES, guesses=guesses)) == (
+        filters_of(read(text))
+    )
