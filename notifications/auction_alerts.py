@@ -18,8 +18,8 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
-from catalog.auctions.events import AuctionAlert
 from catalog.auctions.models import Auction, AuctionEventKind
+from catalog.auctions.service import AuctionAlert
 from catalog.buyers.models import Buyer
 from catalog.vehicles.models import Vehicle
 from chat.dates import format_moment

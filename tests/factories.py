@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from catalog.auctions import bidders
+from catalog.auctions import service as auction_service
 from catalog.buyers import service as buyer_service
 from catalog.buyers.models import Buyer
 from catalog.dealers import service as dealer_service
@@ -78,5 +79,7 @@ def make_bidder(db_session: Session, *, limit_cents: int = 10_000_000_00) -> Buy
     """A buyer who accepted the bidding terms, with a limit no test bid reaches unless set."""
     buyer = make_buyer(db_session)
     bidders.accept_terms(db_session=db_session, buyer_id=buyer.id)
-    bidders.set_limit(db_session=db_session, buyer_id=buyer.id, limit_cents=limit_cents, by="test")
+    auction_service.set_limit(
+        db_session=db_session, buyer_id=buyer.id, limit_cents=limit_cents, by="test"
+    )
     return buyer

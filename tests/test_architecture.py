@@ -152,3 +152,23 @@ def test_the_checker_sees_a_wrong_import() -> None:
     assert _allowed(Import("bots.worker", "dialogs.client", 1, top_level=True))
     assert not _allowed(Import("bots.worker", "dialogs.actions.vehicles", 1, top_level=True))
     assert len(ALL_IMPORTS) > 300
+
+
+# What the auctions domain shows the rest of the code: its one public service and the types it
+# speaks in. lifecycle, storage, queries, bidders and events are the role files behind it.
+AUCTIONS_PUBLIC = frozenset({"service", "schemas", "models", "engine", "fees"})
+
+
+def _auctions_role_file(found: Import) -> bool:
+    parts = found.target.split(".")
+    return (
+        parts[:2] == ["catalog", "auctions"] and len(parts) > 2
+        and parts[2] not in AUCTIONS_PUBLIC and not found.module.startswith("catalog.auctions")
+    )  # fmt: skip
+
+
+def test_auctions_are_reached_through_their_public_service() -> None:
+    wrong = [str(found) for found in ALL_IMPORTS if _auctions_role_file(found)]
+    assert wrong == [], f"outside catalog/auctions, import only {sorted(AUCTIONS_PUBLIC)}"
+    assert _auctions_role_file(Import("webhook.gallery", "catalog.auctions.queries", 1, True))
+    assert not _auctions_role_file(Import("webhook.gallery", "catalog.auctions.service", 1, True))

@@ -19,7 +19,6 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from bots.config import ChannelSettings
-from catalog.auctions import queries as auction_queries
 from catalog.auctions import service as auction_service
 from catalog.auctions.engine import AuctionStatus
 from catalog.auctions.models import AuctionResult
@@ -125,7 +124,7 @@ def chat_links(settings: ChannelSettings, vehicle: Vehicle) -> list[tuple[str, s
 def auction_line(db_session: Session, vehicle_id: int, now: datetime) -> str | None:
     """The vehicle's open auction as the chat tells it ("Lot 12 · current bid $5,200 · 3 bids ·
     ends 2026-12-09 15:00 UTC"), or None when it has none."""
-    auction = auction_queries.latest_for_vehicle(db_session=db_session, vehicle_id=vehicle_id)
+    auction = auction_service.latest_for_vehicle(db_session=db_session, vehicle_id=vehicle_id)
     if auction is None or auction.result is not AuctionResult.OPEN:
         return None
     state = auction_service.state_of(auction, now)

@@ -66,8 +66,9 @@ def accept_terms(
     return bidder
 
 
-def record_deposit(*, db_session: Session, buyer_id: int, deposit_cents: int, by: str) -> Bidder:
-    """Staff record the deposit a buyer paid (replacing the previous amount)."""
+def store_deposit(*, db_session: Session, buyer_id: int, deposit_cents: int, by: str) -> Bidder:
+    """Store the deposit a buyer paid (replacing the previous amount); service.record_deposit
+    checks the buyer and the amount first."""
     if deposit_cents < 0:
         raise ValueError("a deposit cannot be negative")
     bidder = _profile_for_update(db_session, buyer_id, by)
@@ -76,8 +77,9 @@ def record_deposit(*, db_session: Session, buyer_id: int, deposit_cents: int, by
     return bidder
 
 
-def set_limit(*, db_session: Session, buyer_id: int, limit_cents: int | None, by: str) -> Bidder:
-    """Staff set a limit outright (None: back to deposit x multiplier)."""
+def store_limit(*, db_session: Session, buyer_id: int, limit_cents: int | None, by: str) -> Bidder:
+    """Store a limit set outright (None: back to deposit x multiplier); service.set_limit checks
+    the buyer and the amount first."""
     if limit_cents is not None and limit_cents < 0:
         raise ValueError("a limit cannot be negative")
     bidder = _profile_for_update(db_session, buyer_id, by)

@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from catalog.auctions import management as auction_management
 from catalog.auctions import service as auction_service
 from catalog.auctions.models import Auction, AuctionResult
 from catalog.database import refresh_statistics, transaction, utcnow
@@ -111,10 +110,10 @@ def _demo_auction(db_session: Session, vehicle_id: int, now: datetime, *, later:
                                  Auction.result == AuctionResult.OPEN)
     ).all():  # fmt: skip
         auction_service.close(db_session=db_session, auction_id=auction_id, now=now)
-    if auction_management.open_auction_of(db_session=db_session, vehicle_id=vehicle_id):
+    if auction_service.open_auction_of(db_session=db_session, vehicle_id=vehicle_id):
         return False  # still scheduled or running
     vehicle = vehicle_service.get(db_session=db_session, vehicle_id=vehicle_id)
-    if not auction_management.auctionable(vehicle):
+    if not auction_service.auctionable(vehicle):
         return False
     rng = random.Random(f"{AUCTION_SEED}:{vehicle.vin}")  # the same terms every run
     price = vehicle.price_cents
@@ -122,7 +121,7 @@ def _demo_auction(db_session: Session, vehicle_id: int, now: datetime, *, later:
     ends_at = (starts_at if later else now) + timedelta(minutes=rng.randint(2 * 60, 72 * 60))
     reserve = _round_to_50_dollars(price * rng.uniform(0.8, 0.9)) if rng.random() < 0.5 else None
     buy_now = _round_to_50_dollars(price * 1.1) if rng.random() < 0.4 else None
-    auction_management.schedule(
+    auction_service.schedule(
         db_session=db_session, vehicle_id=vehicle_id, starts_at=starts_at, ends_at=ends_at,
         starting_bid_cents=_round_to_50_dollars(price * rng.uniform(0.4, 0.6)),
         reserve_cents=reserve, buy_now_cents=buy_now, now=now,

@@ -30,7 +30,6 @@ from datetime import timedelta
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
-from catalog.auctions import bidders as bidder_service
 from catalog.auctions import service as auction_service
 from catalog.auctions.engine import Accepted, place, replay
 from catalog.auctions.models import AuctionBid
@@ -137,8 +136,8 @@ def setup(url: str, bidders: int) -> tuple[int, list[int]]:
                                                         number=f"+2348099{n:06d}").id
                for n in range(bidders)]  # fmt: skip
         for buyer_id in ids:  # terms accepted, a limit no bench bid reaches
-            bidder_service.accept_terms(db_session=db_session, buyer_id=buyer_id)
-            bidder_service.set_limit(db_session=db_session, buyer_id=buyer_id,
+            auction_service.accept_terms(db_session=db_session, buyer_id=buyer_id)
+            auction_service.set_limit(db_session=db_session, buyer_id=buyer_id,
                                      limit_cents=10**12, by="bench")  # fmt: skip
         auction_id = auction.id
     engine.dispose()

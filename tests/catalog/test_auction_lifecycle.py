@@ -110,7 +110,7 @@ def test_the_bidding_limit_is_buying_power_across_open_auctions(
     assert over.available_cents == 3_000_00
 
     with transaction(sessions) as db_session:  # staff record a $600 deposit: $6,000
-        bidders.record_deposit(db_session=db_session, buyer_id=buyer, deposit_cents=600_00,
+        auction_service.record_deposit(db_session=db_session, buyer_id=buyer, deposit_cents=600_00,
                                by="staff:amina")  # fmt: skip
     assert isinstance(bid(sessions, first, buyer, 4_000_00), Accepted)
 
@@ -361,9 +361,12 @@ def test_cancelling_tells_bidders_and_watchers_why(sessions: sessionmaker[Sessio
         watchlist_service.watch(db_session=db_session, buyer_id=watcher, vehicle_id=vehicle_id)
     bid(sessions, auction_id, ama, 1_500_00)
     with transaction(sessions) as db_session:
-        assert auction_service.cancel(db_session=db_session, auction_id=auction_id,
-                                      reason="vehicle damaged in the yard")  # fmt: skip
-        assert not auction_service.cancel(db_session=db_session, auction_id=auction_id)
+        cancelled = auction_service.cancel(db_session=db_session, auction_id=auction_id,
+                                           reason="vehicle damaged in the yard")  # fmt: skip
+        assert cancelled.status == "cancelled"
+        assert cancelled.cancel_reason == "vehicle damaged in the yard"
+        with pytest.raises(auction_service.AlreadySettled):
+            auction_service.cancel(db_session=db_session, auction_id=auction_id, reason="again")
     assert sorted(alerts(sessions, auction_id)) == sorted(
         [("cancelled", ama, None), ("cancelled", watcher, None)]
     )

@@ -168,7 +168,7 @@ def test_a_cancelled_auction_takes_no_bids_and_an_unknown_one_is_not_found(
     auction_id = live_auction(sessions)
     [ama] = buyers(sessions, 1)
     with transaction(sessions) as db_session:
-        assert auction_service.cancel(db_session=db_session, auction_id=auction_id)
+        auction_service.cancel(db_session=db_session, auction_id=auction_id, reason="withdrawn")
 
     refused = bid(sessions, auction_id, ama, 5_000_00)
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalog.auctions import bidders
+from catalog.auctions import service as auction_service
 from catalog.buyers import service as buyer_service
 from catalog.buyers.models import Buyer
 from catalog.conversations import service as conversation_service
@@ -85,7 +85,7 @@ def test_two_bidder_accounts_are_not_merged_silently_and_the_buyer_is_still_serv
         db_session=db_session, number=None, bsuid=BSUID
     )
     for buyer in (by_number, by_bsuid):
-        bidders.record_deposit(
+        auction_service.record_deposit(
             db_session=db_session, buyer_id=buyer.id, deposit_cents=50_000, by="test"
         )
     db_session.flush()

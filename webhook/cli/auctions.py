@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from catalog.auctions import management
+from catalog.auctions import service as auction_service
 from catalog.auctions.schemas import AuctionView, BidderView
 from catalog.database import transaction, utcnow
+from webhook.cli import typed
 from webhook.cli._shared import (
     _database,
     _maybe,
@@ -33,26 +34,26 @@ def auctions_create(
     buy_now: Annotated[str | None, typer.Option(help="Buy-it-now price in dollars.")] = None,
     soft_close_seconds: Annotated[
         int, typer.Option(min=0, help="A late bid extends the end by this much.")
-    ] = management.DEFAULT_SOFT_CLOSE_SECONDS,
+    ] = auction_service.DEFAULT_SOFT_CLOSE_SECONDS,
 ) -> None:
     """Schedule an auction for a vehicle (amounts in dollars, times ISO-8601 UTC)."""
     now = utcnow()
     with _refusals():
-        start, end = management.auction_window(
-            now=now, starts_at=_maybe(management.parse_time, starts_at),
-            starts_in=_maybe(management.parse_duration, starts_in),
-            ends_at=_maybe(management.parse_time, ends_at),
-            duration=_maybe(management.parse_duration, duration),
+        start, end = auction_service.auction_window(
+            now=now, starts_at=_maybe(typed.parse_time, starts_at),
+            starts_in=_maybe(typed.parse_duration, starts_in),
+            ends_at=_maybe(typed.parse_time, ends_at),
+            duration=_maybe(typed.parse_duration, duration),
         )  # fmt: skip
         with _database() as sessions, transaction(sessions) as db_session:
-            auction = management.schedule(
+            auction = auction_service.schedule(
                 db_session=db_session, vehicle_id=vehicle_id, starts_at=start, ends_at=end,
-                starting_bid_cents=management.parse_dollars(starting_bid),
-                reserve_cents=_maybe(management.parse_dollars, reserve),
-                buy_now_cents=_maybe(management.parse_dollars, buy_now),
+                starting_bid_cents=typed.parse_dollars(starting_bid),
+                reserve_cents=_maybe(typed.parse_dollars, reserve),
+                buy_now_cents=_maybe(typed.parse_dollars, buy_now),
                 soft_close_seconds=soft_close_seconds, now=now,
             )  # fmt: skip
-            created = management.show(db_session=db_session, auction_id=auction.id, now=now)
+            created = auction_service.show(db_session=db_session, auction_id=auction.id, now=now)
     typer.echo(f"scheduled auction #{created.auction.id}")
     _echo_auction(created.auction)
 
@@ -64,9 +65,11 @@ def auctions_list(
 ) -> None:
     """One line per auction: open ones ending soonest first, else newest first."""
     with _database() as sessions, sessions() as db_session:
-        views = management.list_auctions(db_session=db_session, open_only=open_only, limit=limit)
+        views = auction_service.list_auctions(
+            db_session=db_session, open_only=open_only, limit=limit
+        )
     for view in views:
-        price = management.dollars(view.current_price_cents or view.starting_bid_cents)
+        price = typed.dollars(view.current_price_cents or view.starting_bid_cents)
         price = price if view.current_price_cents else f"from {price}"
         typer.echo(
             f"#{view.id:<6} {view.status:<11} {view.vehicle_title[:36]:<36} "
@@ -80,14 +83,14 @@ def auctions_list(
 def auctions_show(auction_id: Annotated[int, typer.Argument(help="The auction's id.")]) -> None:
     """An auction's terms (reserve included), price, leader and every accepted bid."""
     with _refusals(), _database() as sessions, sessions() as db_session:
-        detail = management.show(db_session=db_session, auction_id=auction_id)
+        detail = auction_service.show(db_session=db_session, auction_id=auction_id)
     _echo_auction(detail.auction)
     typer.echo(f"bids ({len(detail.bids)}):")
     for bid in detail.bids:
         typer.echo(
             f"  {_when(bid.placed_at)}  buyer #{bid.buyer_id:<6} {bid.kind:<7} "
-            f"max {management.dollars(bid.amount_cents):>12} -> price "
-            f"{management.dollars(bid.price_after_cents)}, leader #{bid.leader_after_id}"
+            f"max {typed.dollars(bid.amount_cents):>12} -> price "
+            f"{typed.dollars(bid.price_after_cents)}, leader #{bid.leader_after_id}"
         )
 
 
@@ -98,7 +101,7 @@ def auctions_cancel(
 ) -> None:
     """Cancel an open auction; its bidders and watchers are told the reason."""
     with _refusals(), _database() as sessions, transaction(sessions) as db_session:
-        view = management.cancel(db_session=db_session, auction_id=auction_id, reason=reason)
+        view = auction_service.cancel(db_session=db_session, auction_id=auction_id, reason=reason)
     typer.echo(f"cancelled auction #{view.id} ({view.vehicle_title}): {view.cancel_reason}")
 
 
@@ -110,8 +113,8 @@ def auctions_deposit(
 ) -> None:
     """Record the deposit a buyer paid (it replaces the previous amount)."""
     with _refusals(), _database() as sessions, transaction(sessions) as db_session:
-        bidder = management.record_deposit(db_session=db_session, buyer_id=buyer_id,
-                                           deposit_cents=management.parse_dollars(amount),
+        bidder = auction_service.record_deposit(db_session=db_session, buyer_id=buyer_id,
+                                           deposit_cents=typed.parse_dollars(amount),
                                            by=by or _operator())  # fmt: skip
     _echo_bidder(bidder)
 
@@ -124,14 +127,14 @@ def auctions_limit(
 ) -> None:
     """Set a buyer's bidding limit outright, or `none` to go back to deposit x multiplier."""
     with _refusals(), _database() as sessions, transaction(sessions) as db_session:
-        limit = None if amount.strip().lower() == "none" else management.parse_dollars(amount)
-        bidder = management.set_limit(db_session=db_session, buyer_id=buyer_id,
+        limit = None if amount.strip().lower() == "none" else typed.parse_dollars(amount)
+        bidder = auction_service.set_limit(db_session=db_session, buyer_id=buyer_id,
                                       limit_cents=limit, by=by or _operator())  # fmt: skip
     _echo_bidder(bidder)
 
 
 def _echo_auction(view: AuctionView) -> None:
-    money = management.dollars
+    money = typed.dollars
     reserve, buy_now, price = "none", "none", "no bid yet"
     if view.reserve_cents is not None:
         reserve = f"{money(view.reserve_cents)} ({'met' if view.reserve_met else 'not met'})"
@@ -163,7 +166,7 @@ def _echo_auction(view: AuctionView) -> None:
 
 
 def _echo_bidder(bidder: BidderView) -> None:
-    money = management.dollars
+    money = typed.dollars
     outright = " (set outright)" if bidder.limit_set_cents is not None else ""
     typer.echo(
         f"buyer #{bidder.buyer_id}: deposit {money(bidder.deposit_cents)}, limit "

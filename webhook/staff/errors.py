@@ -21,8 +21,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from catalog.auctions.management import AuctionConflict
-from catalog.auctions.service import NotAwaiting
+from catalog.auctions.service import AuctionConflict, NotAwaiting
 from catalog.errors import CatalogError, InvalidInput, NotFound
 
 # Refusals that depend on the state of a row (another request changed it, or will): 409.

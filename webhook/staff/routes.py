@@ -5,7 +5,7 @@ Every route needs `Authorization: Bearer <STAFF_API_TOKEN>` (401 without it). Th
 refusals become statuses in one handler (`webhook.staff.errors`): 404 for an unknown id, 409
 when the auction or vehicle is in a state that refuses the change, 422 for invalid input. Each
 route's `responses=` lists exactly the statuses it can return. The rules themselves are in
-catalog/auctions/management.py, shared with `nzila auctions`.
+catalog/auctions/auction_service.py, shared with `nzila auctions`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 from sqlalchemy.orm import Session, sessionmaker
 
-from catalog.auctions import management
+from catalog.auctions import service as auction_service
 from catalog.database import transaction, utcnow
 from catalog.errors import NotFound
 from webhook.staff.auth import require_staff
@@ -60,17 +60,17 @@ def create_auction(body: AuctionIn, sessions: SessionsDep) -> AuctionOut:
     unknown vehicle: the body names it, not the URL)."""
     now = utcnow()
     duration = timedelta(seconds=body.duration_seconds) if body.duration_seconds else None
-    starts_at, ends_at = management.auction_window(
+    starts_at, ends_at = auction_service.auction_window(
         now=now, starts_at=body.starts_at, ends_at=body.ends_at, duration=duration
     )
     with transaction(sessions) as db_session:
-        auction = management.schedule(
+        auction = auction_service.schedule(
             db_session=db_session, vehicle_id=body.vehicle_id, starts_at=starts_at,
             ends_at=ends_at, starting_bid_cents=body.starting_bid_cents,
             reserve_cents=body.reserve_cents, buy_now_cents=body.buy_now_cents,
             soft_close_seconds=body.soft_close_seconds, now=now,
         )  # fmt: skip
-        detail = management.show(db_session=db_session, auction_id=auction.id, now=now)
+        detail = auction_service.show(db_session=db_session, auction_id=auction.id, now=now)
     return AuctionOut.of(detail.auction)
 
 
@@ -82,7 +82,9 @@ def list_auctions(
 ) -> list[AuctionOut]:
     """Open auctions ending soonest first, or every auction newest first."""
     with sessions() as db_session:
-        views = management.list_auctions(db_session=db_session, open_only=open_only, limit=limit)
+        views = auction_service.list_auctions(
+            db_session=db_session, open_only=open_only, limit=limit
+        )
     return [AuctionOut.of(view) for view in views]
 
 
@@ -91,7 +93,7 @@ def show_auction(auction_id: AuctionId, sessions: SessionsDep) -> AuctionDetailO
     """The auction with its price, leader, reserve and every accepted bid."""
     _known(auction_id, "auction")
     with sessions() as db_session:
-        detail = management.show(db_session=db_session, auction_id=auction_id)
+        detail = auction_service.show(db_session=db_session, auction_id=auction_id)
     return AuctionDetailOut.of_detail(detail)
 
 
@@ -103,7 +105,7 @@ def cancel_auction(auction_id: AuctionId, body: CancelIn, sessions: SessionsDep)
     """Cancel an open auction; bidders and watchers are told the reason. 409 once settled."""
     _known(auction_id, "auction")
     with transaction(sessions) as db_session:
-        auction = management.cancel(db_session=db_session, auction_id=auction_id,
+        auction = auction_service.cancel(db_session=db_session, auction_id=auction_id,
                                     reason=body.reason)  # fmt: skip
     return AuctionOut.of(auction)
 
@@ -116,7 +118,7 @@ def record_deposit(buyer_id: BuyerId, body: DepositIn, sessions: SessionsDep) ->
     """Record the deposit a buyer paid (it replaces the previous amount)."""
     _known(buyer_id, "buyer")
     with transaction(sessions) as db_session:
-        bidder = management.record_deposit(db_session=db_session, buyer_id=buyer_id,
+        bidder = auction_service.record_deposit(db_session=db_session, buyer_id=buyer_id,
                                            deposit_cents=body.deposit_cents,
                                            by=body.by)  # fmt: skip
     return BidderOut.of(bidder)
@@ -130,7 +132,7 @@ def set_limit(buyer_id: BuyerId, body: LimitIn, sessions: SessionsDep) -> Bidder
     """Set a buyer's bidding limit outright, or null to go back to deposit x multiplier."""
     _known(buyer_id, "buyer")
     with transaction(sessions) as db_session:
-        bidder = management.set_limit(db_session=db_session, buyer_id=buyer_id,
+        bidder = auction_service.set_limit(db_session=db_session, buyer_id=buyer_id,
                                       limit_cents=body.limit_cents, by=body.by)  # fmt: skip
     return BidderOut.of(bidder)
 

@@ -7,13 +7,13 @@ from typing import Annotated, Final
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
 
-from catalog.auctions import management
+from catalog.auctions import service as auction_service
 from catalog.auctions.schemas import AuctionDetail, AuctionView, BidderView, BidView
 
 MAX_ID: Final = 2**31 - 1  # ids are 32-bit integers in the database
 
-Cents = Annotated[StrictInt, Field(gt=0, le=management.MAX_AMOUNT_CENTS)]
-CentsOrZero = Annotated[StrictInt, Field(ge=0, le=management.MAX_AMOUNT_CENTS)]
+Cents = Annotated[StrictInt, Field(gt=0, le=auction_service.MAX_AMOUNT_CENTS)]
+CentsOrZero = Annotated[StrictInt, Field(ge=0, le=auction_service.MAX_AMOUNT_CENTS)]
 By = Annotated[str, Field(min_length=1, max_length=100, description="Who made the change.")]
 
 
@@ -30,14 +30,14 @@ class AuctionIn(BaseModel):
     reserve_cents: Cents | None = None
     buy_now_cents: Cents | None = None
     soft_close_seconds: Annotated[StrictInt, Field(ge=0, le=86_400)] = (
-        management.DEFAULT_SOFT_CLOSE_SECONDS
+        auction_service.DEFAULT_SOFT_CLOSE_SECONDS
     )
 
 
 class CancelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=management.MAX_REASON_LENGTH,
+    reason: str = Field(min_length=1, max_length=auction_service.MAX_REASON_LENGTH,
                         description="Told to the auction's bidders and watchers.")  # fmt: skip
 
 

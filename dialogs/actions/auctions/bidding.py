@@ -11,7 +11,6 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from catalog.auctions import bidders
 from catalog.auctions import service as auction_service
 from catalog.auctions.engine import BidKind
 from catalog.auctions.fees import get_auction_settings
@@ -88,7 +87,7 @@ class ActionAcceptAuctionTerms(OffLoopAction):
         if buyer is None:
             return []
         with transaction(catalog_sessions()) as db_session:
-            bidders.accept_terms(db_session=db_session, buyer_id=buyer, settings=settings)
+            auction_service.accept_terms(db_session=db_session, buyer_id=buyer, settings=settings)
         dispatcher.utter_message(
             text=words(lang)["terms_accepted"].format(version=settings.terms_version)
         )

@@ -13,7 +13,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from catalog.auctions import queries
 from catalog.auctions import service as auction_service
 from catalog.auctions.engine import Accepted, AuctionStatus, BidKind, Refused
 from catalog.auctions.fees import AuctionSettings, get_auction_settings
@@ -68,7 +67,7 @@ class _ConfirmAction(OffLoopAction, metaclass=ABCMeta):
                 say_no_auction(dispatcher, FoundLot(None, None, request.lot), lang)
                 return []
             auction = auction_service.get(db_session=db_session, auction_id=request.lot)
-            vehicle = queries.vehicle_of(db_session=db_session, auction=auction)
+            vehicle = auction_service.vehicle_of(db_session=db_session, auction=auction)
             now = utcnow()
             if isinstance(result.decision, Refused):
                 refused = result.decision
@@ -102,7 +101,7 @@ def _placed_text(
         return text["bought_now"].format(lot=auction.id, title=title_of(vehicle),
                                          price=usd(paid, lang),
                                          total=usd(quote.total_cents, lang), due=due)  # fmt: skip
-    own = queries.own_maximum(db_session=db_session, auction_id=auction.id, buyer_id=buyer)
+    own = auction_service.own_maximum(db_session=db_session, auction_id=auction.id, buyer_id=buyer)
     price = usd(state.current_price_cents or auction.starting_bid_cents, lang)
     maximum = usd(own or amount_cents, lang)
     if state.leader_id == buyer:

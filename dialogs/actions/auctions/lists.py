@@ -12,7 +12,6 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from catalog.auctions import queries
 from catalog.auctions import service as auction_service
 from catalog.auctions.engine import AuctionStatus
 from catalog.auctions.models import Auction, AuctionResult
@@ -38,7 +37,8 @@ class ActionMyBids(OffLoopAction):
         lang, buyer, now = language(tracker), buyer_id(tracker), utcnow()
         text = words(lang)
         with catalog_sessions()() as db_session:
-            mine = (queries.bids_of(db_session=db_session, buyer_id=buyer, limit=LISTED_LOTS)
+            mine = (auction_service.bids_of(db_session=db_session, buyer_id=buyer,
+                                            limit=LISTED_LOTS)
                     if buyer is not None else [])  # fmt: skip
             if not mine:
                 dispatcher.utter_message(text=text["no_bids"])
@@ -83,8 +83,9 @@ class ActionAuctionsEnding(OffLoopAction):
         lang, now = language(tracker), utcnow()
         text = words(lang)
         with catalog_sessions()() as db_session:
-            lots = queries.ending_between(db_session=db_session, start=now, limit=LISTED_LOTS,
-                                          end=now + timedelta(hours=24))  # fmt: skip
+            lots = auction_service.ending_between(db_session=db_session, start=now,
+                                                  end=now + timedelta(hours=24),
+                                                  limit=LISTED_LOTS)  # fmt: skip
             if not lots:
                 dispatcher.utter_message(text=text["none_ending"])
                 return []

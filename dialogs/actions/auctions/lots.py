@@ -13,7 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from catalog.auctions import queries
+from catalog.auctions import service as auction_service
 from catalog.auctions.models import Auction
 from catalog.vehicles.models import Vehicle
 from dialogs.actions.auctions.parsing import BidRequest
@@ -35,21 +35,23 @@ def find_lot(tracker: Tracker, db_session: Session, request: BidRequest) -> Foun
     they are looking at (the lot they were talking about, if it is that vehicle's, else the
     vehicle's current auction), else the lot they were talking about."""
     if request.lot is not None:
-        auction = queries.find(db_session=db_session, auction_id=request.lot)
+        auction = auction_service.find(db_session=db_session, auction_id=request.lot)
         if auction is None:
             return FoundLot(None, None, request.lot)
-        return FoundLot(auction, queries.vehicle_of(db_session=db_session, auction=auction), None)
+        return FoundLot(
+            auction, auction_service.vehicle_of(db_session=db_session, auction=auction), None
+        )
     vehicle = (db_session.get(Vehicle, request.vehicle_id) if request.vehicle_id is not None
                else current_vehicle(tracker, db_session))  # fmt: skip
     slot_lot = str(tracker.get_slot(LOT_SLOT) or "")
-    talked_about = (queries.find(db_session=db_session, auction_id=int(slot_lot))
+    talked_about = (auction_service.find(db_session=db_session, auction_id=int(slot_lot))
                     if slot_lot.isdigit() else None)  # fmt: skip
     if talked_about is not None and (vehicle is None or talked_about.vehicle_id == vehicle.id):
-        return FoundLot(talked_about, queries.vehicle_of(db_session=db_session,
+        return FoundLot(talked_about, auction_service.vehicle_of(db_session=db_session,
                                                          auction=talked_about), None)  # fmt: skip
     if vehicle is None:
         return FoundLot(None, None, None)
-    auction = queries.latest_for_vehicle(db_session=db_session, vehicle_id=vehicle.id)
+    auction = auction_service.latest_for_vehicle(db_session=db_session, vehicle_id=vehicle.id)
     return FoundLot(auction, vehicle, None)
 
 

@@ -13,7 +13,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from catalog.auctions import queries
 from catalog.auctions import service as auction_service
 from catalog.auctions.engine import AuctionState, AuctionStatus
 from catalog.auctions.models import Auction, AuctionResult
@@ -49,7 +48,7 @@ def status_lines(
         lines.append(text["starting"].format(price=usd(auction.starting_bid_cents, lang)))
     else:
         lines.append(text["current"].format(price=usd(state.current_price_cents, lang)))
-    own = (queries.own_maximum(db_session=db_session, auction_id=auction.id, buyer_id=buyer)
+    own = (auction_service.own_maximum(db_session=db_session, auction_id=auction.id, buyer_id=buyer)
            if buyer is not None else None)  # fmt: skip
     if own is not None and state.leader_id == buyer:
         lines.append(text["you_lead"].format(max=usd(own, lang)))
@@ -138,7 +137,7 @@ class ActionCurrentBid(OffLoopAction):
 
 def details_line(db_session: Session, vehicle: Vehicle, buyer: int | None, lang: str) -> str | None:
     """The auction line of a vehicle's details (None when it was never auctioned)."""
-    auction = queries.latest_for_vehicle(db_session=db_session, vehicle_id=vehicle.id)
+    auction = auction_service.latest_for_vehicle(db_session=db_session, vehicle_id=vehicle.id)
     if auction is None:
         return None
     lines = status_lines(db_session, auction, vehicle, buyer=buyer, lang=lang, now=utcnow())

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from catalog.auctions import bidders
+from catalog.auctions import service as auction_service
 from catalog.auctions.engine import BidKind
 from catalog.auctions.fees import AuctionSettings, get_auction_settings
 from catalog.auctions.models import Auction
@@ -52,7 +52,7 @@ class ActionAuctionTerms(OffLoopAction):
         accepted = False
         if buyer is not None:
             with catalog_sessions()() as db_session:
-                accepted = bidders.has_accepted_terms(db_session=db_session, buyer_id=buyer,
+                accepted = auction_service.has_accepted_terms(db_session=db_session, buyer_id=buyer,
                                                       settings=settings)  # fmt: skip
         buttons = [] if accepted else [{"title": words(lang)["accept"],
                                         "payload": "/accept_auction_terms"}]  # fmt: skip

@@ -302,7 +302,7 @@ def test_the_buttons_of_the_alerts_work_in_chat(chat: ChatFactory, showroom: Sho
 
     # Closed below the reserve: the dealer counters from the alert, the buyer takes it.
     with transaction(showroom.sessions) as db_session:
-        bidders.record_deposit(db_session=db_session, buyer_id=me, deposit_cents=500_00,
+        auction_service.record_deposit(db_session=db_session, buyer_id=me, deposit_cents=500_00,
                                by="staff")  # $5,000 of buying power  # fmt: skip
         auction_service.place_bid(db_session=db_session, auction_id=lot, buyer_id=me,
                                   amount_cents=4_000_00)  # fmt: skip

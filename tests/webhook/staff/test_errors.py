@@ -11,8 +11,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from catalog.auctions.management import AlreadySettled, VehicleHasOpenAuction
-from catalog.auctions.service import NotAwaiting
+from catalog.auctions.service import AlreadySettled, NotAwaiting, VehicleHasOpenAuction
 from catalog.database import transaction
 from catalog.errors import CatalogError, InvalidFilter, InvalidInput, NotFound
 from tests.factories import make_buyer

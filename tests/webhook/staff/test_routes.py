@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from catalog.auctions import bidders, events, management
+from catalog.auctions import bidders, events
 from catalog.auctions import service as auction_service
 from catalog.auctions.engine import BidKind
 from catalog.auctions.fees import get_auction_settings
@@ -171,21 +171,21 @@ def test_two_staff_scheduling_one_vehicle_at_once_make_one_auction(
     def schedule_it() -> None:
         try:
             with transaction(sessions) as db_session:
-                management.schedule(
+                auction_service.schedule(
                     db_session=db_session,
                     vehicle_id=vehicle_id,
                     starts_at=utcnow(),
                     ends_at=utcnow() + timedelta(hours=1),
                     starting_bid_cents=100_00,
                 )
-        except management.VehicleHasOpenAuction:
+        except auction_service.VehicleHasOpenAuction:
             outcomes.append("refused")
         else:
             outcomes.append("scheduled")
 
     second = threading.Thread(target=schedule_it)
     with transaction(sessions) as db_session:  # the first, not yet committed...
-        management.schedule(
+        auction_service.schedule(
             db_session=db_session,
             vehicle_id=vehicle_id,
             starts_at=utcnow(),
@@ -198,7 +198,7 @@ def test_two_staff_scheduling_one_vehicle_at_once_make_one_auction(
 
     assert outcomes == ["refused"]
     with sessions() as db_session:
-        [auction] = management.list_auctions(db_session=db_session)
+        [auction] = auction_service.list_auctions(db_session=db_session)
         assert auction.starting_bid_cents == 200_00
 
 
