@@ -138,7 +138,8 @@ def setup(url: str, bidders: int) -> tuple[int, list[int]]:
         for buyer_id in ids:  # terms accepted, a limit no bench bid reaches
             auction_service.accept_terms(db_session=db_session, buyer_id=buyer_id)
             auction_service.set_limit(db_session=db_session, buyer_id=buyer_id,
-                                     limit_cents=10**12, by="bench")  # fmt: skip
+                                      limit_cents=auction_service.MAX_AMOUNT_CENTS,
+                                      by="bench")  # fmt: skip
         auction_id = auction.id
     engine.dispose()
     return auction_id, ids
