@@ -18,12 +18,14 @@ import redis.asyncio as aioredis
 from bots.channels.choices import ChoiceMemory
 from bots.config import ChannelSettings
 from bots.outbound.limits import RateLimiter
-from bots.outbound.parts import OutboundPart, Rendered, chosen_number, gallery_urls, numbered
+from bots.outbound.parts import OutboundPart, Rendered, gallery_urls, numbered
 from bots.outbound.providers import TelegramClient, TwilioClient, WhatsAppClient
 from bots.outbound.sender import Sender
 from bots.outbound.telegram import LONG_PAYLOAD_PREFIX, render_telegram
 from bots.outbound.twilio import render_twilio
 from bots.outbound.whatsapp import render_whatsapp
+from chat.answers import ACKNOWLEDGE_INTENT, QUESTION_EXPIRED_INTENT, Answer, is_heart, read_answer
+from chat.choosing import OUT_OF_RANGE_INTENT, choose
 from chat.deeplinks import payload_for_start, payload_in_text
 from chat.messages import MEDIA_INTENT, Channel, InboundKind, InboundMessage, media_kind
 from chat.payloads import build_payload
@@ -82,7 +84,7 @@ class ChannelAdapter(ABC):
     ) -> list[OutboundPart]:
         """Render `replies` and remember what their choices stand for in `conversation`."""
         rendered = self.render(replies, chat_id)
-        await self.choices.remember_options(conversation, rendered.numbered_options)
+        await self.choices.remember_turn(conversation, replies)
         return rendered.parts
 
     async def engine_text(self, message: InboundMessage) -> str:
@@ -91,19 +93,42 @@ class ChannelAdapter(ABC):
         if message.kind is InboundKind.BUTTON:
             return message.payload or message.text
         if message.kind is InboundKind.TEXT:
-            number = chosen_number(message.text)
-            if number is not None:
-                option = await self.choices.option(message.conversation_key, number)
-                if option is not None:
-                    return option
-            # The message a web page's "continue on WhatsApp" link typed in for the buyer.
-            return payload_in_text(message.text) or message.text
+            return await self.typed(message.conversation_key, message.text)
         if message.kind is InboundKind.START:  # a t.me link's start parameter opens its vehicle
             return payload_for_start(message.payload) or "/greet"
         if message.kind is InboundKind.IMAGE and message.text.strip():
             return message.text  # a photo's caption is words the buyer typed
         # Voice notes, stickers, photos, locations...: the bot says what it got and can read.
         return build_payload(MEDIA_INTENT, media=media_kind(message.kind, message.provider_type))
+
+    async def typed(self, conversation: str, text: str) -> str:
+        """What typed words stand for, read the same on every channel: a link's message into the
+        chat, an answer to the question just asked ("yes", "sim", 👍: its button's payload), a
+        choice from the options just shown ("2", "the first one", "the Camry": the option's
+        payload; past the end: how many there were), or an acknowledgement ("ok", "thx", a
+        "yes" when nothing was asked); else the words for the NLU."""
+        linked = payload_in_text(text)  # what a web page's "continue on WhatsApp" link typed
+        if linked:
+            return linked
+        answer = read_answer(text) or (Answer.HEART if is_heart(text) else None)
+        if answer is not None:
+            return await self._answered(conversation, answer, text)
+        chosen = choose(text, await self.choices.options(conversation))
+        if chosen is None:
+            return text
+        if chosen.option is not None:
+            return chosen.option.payload
+        return build_payload(OUT_OF_RANGE_INTENT, number=str(chosen.number),
+                             count=str(chosen.count))  # fmt: skip
+
+    async def _answered(self, conversation: str, answer: Answer, text: str) -> str:
+        question = await self.choices.question(conversation)
+        payload = question.payload_for(answer) if question is not None else None
+        if question is not None and payload is not None:
+            return build_payload(QUESTION_EXPIRED_INTENT) if question.expired() else payload
+        if answer is Answer.AGREE:
+            return text  # "I agree" with no question pending: the NLU reads a consent
+        return build_payload(ACKNOWLEDGE_INTENT, answer=answer.value)
 
     async def acknowledge(self, message: InboundMessage) -> None:  # noqa: B027 - optional
         """Best-effort signals that the message arrived (a Telegram button's spinner stopped,
@@ -144,7 +169,7 @@ class TelegramAdapter(ChannelAdapter):
         long_payloads: dict[str, str] = {}
         rendered = render_telegram(replies, chat_id, long_payloads)
         await self.choices.remember_payloads(long_payloads)
-        await self.choices.remember_options(conversation, rendered.numbered_options)
+        await self.choices.remember_turn(conversation, replies)
         return rendered.parts
 
     async def engine_text(self, message: InboundMessage) -> str:

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from chat.answers import Answer
+
 
 class Button(BaseModel):
     """A choice offered to the buyer; tapping it sends `payload` (e.g. ``/help``) back to Rasa."""
@@ -15,6 +17,9 @@ class Button(BaseModel):
 
     title: str
     payload: str
+    # What the button answers when it is one side of a question ("yes" for "Confirm $5,200",
+    # "no" for "Not now"), so a typed "sim" or 👍 answers as the tap would (chat.answers).
+    answers: Answer | None = None
 
 
 class Reply(BaseModel):

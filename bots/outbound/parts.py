@@ -7,7 +7,6 @@ the parts the provider has not accepted.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,12 +72,3 @@ def numbered(text: str, buttons: list[Button]) -> str:
     lines = [text.rstrip(), ""] if text.strip() else []
     lines += [f"{number}. {button.title}" for number, button in enumerate(buttons, start=1)]
     return "\n".join(lines)
-
-
-_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
-
-
-def chosen_number(text: str) -> int | None:
-    """'2', ' 2.', '2)' -> 2; anything else -> None."""
-    match = _NUMBER.match(text)
-    return int(match.group(1)) if match else None

@@ -76,12 +76,13 @@ class Outgoing:
     location: Location | None = None
 
 
-def interpret(line: str, offered: ReplyView | None) -> Outgoing | None:
+def interpret(line: str, offered: ReplyView | None, *, taps: bool = True) -> Outgoing | None:
     """What the user meant by `line`, given the choices last offered; None means quit.
 
     A label (any case) or the number of an offered choice taps it; on numbered text the
-    number is typed instead, as on the phone. `/location <lat> <lon> [name]` shares a pin and
-    `/say <text>` sends text that would otherwise tap a choice.
+    number is typed instead, as on the phone. With `taps` False every line is sent as typed
+    text, as a buyer who types "1" or "yes" instead of tapping sends it. `/location <lat> <lon>
+    [name]` shares a pin and `/say <text>` sends text that would otherwise tap a choice.
     """
     typed = line.strip()
     command, _, rest = typed.partition(" ")
@@ -91,7 +92,7 @@ def interpret(line: str, offered: ReplyView | None) -> Outgoing | None:
         return Outgoing(text=rest.strip())
     if command == LOCATION:
         return Outgoing(location=_location(rest))
-    choice = _offered_choice(typed, offered)
+    choice = _offered_choice(typed, offered) if taps else None
     if offered is None or choice is None:
         return Outgoing(text=typed)
     if offered.style is ChoiceStyle.NUMBERED:
@@ -303,6 +304,7 @@ def run_chat(
     wait: float,
     quiet: float = 1.0,
     state: Callable[[], ConversationState | None] = lambda: None,
+    taps: bool = True,
 ) -> None:
     """Send each line and show the answers until the lines run out or the user types /quit.
     When nothing answers, `state` (the conversation's state in the catalog) tells a handoff
@@ -323,7 +325,7 @@ def run_chat(
         if not line.strip():
             continue
         try:
-            outgoing = interpret(line, session.offered)
+            outgoing = interpret(line, session.offered, taps=taps)
             if outgoing is None:
                 return
             session.send(outgoing)
@@ -373,6 +375,9 @@ def chat(
         str | None, typer.Option(help="The app's PUBLIC_BASE_URL (default: setting, or app URL).")
     ] = None,
     wait: Annotated[float, typer.Option(help="Seconds to wait for replies.", min=0)] = 8.0,
+    typed: Annotated[
+        bool, typer.Option("--typed", help="Send every line as typed text, never as a tap.")
+    ] = False,
 ) -> None:
     """Chat with the bot as a WhatsApp, Twilio or Telegram user: no phone needed."""
     settings = get_channel_settings()
@@ -396,7 +401,7 @@ def chat(
         )
         try:
             lines = typed_lines(sys.stdin, typer.echo)
-            run_chat(session, lines, typer.echo, wait=wait, state=states)
+            run_chat(session, lines, typer.echo, wait=wait, state=states, taps=not typed)
         except ChatError as error:
             typer.echo(f"{error}\nIs the stack running? Start it with `nzila up`.", err=True)
             raise typer.Exit(1) from error

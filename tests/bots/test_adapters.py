@@ -12,10 +12,12 @@ import pytest
 import redis.asyncio as aioredis
 
 from bots.adapters import ChannelAdapter, TelegramAdapter, build_adapters
+from bots.channels import choices as choices_module
 from bots.channels.choices import ChoiceMemory
 from bots.config import ChannelSettings
 from bots.outbound.limits import RedisRateLimiter, channel_limits
 from bots.outbound.parts import OutboundPart
+from chat.answers import Answer
 from chat.messages import Channel, InboundKind, InboundMessage
 from chat.replies import Button, Reply
 
@@ -56,7 +58,7 @@ def test_buttons_fall_back_to_numbered_options_and_a_number_chooses_one(
     assert [part.body["text"] for part in parts] == ["Which port?\n\n1. Tema\n2. Lagos"]
     assert parts[0].kind == "numbered"
     assert second == CHOICES[1].payload
-    assert third == "3"  # no such option: the engine reads what was typed
+    assert third == '/choice_out_of_range{"number":"3","count":"2"}'  # there were two
 
 
 def test_an_image_and_a_gallery_fall_back_to_their_links() -> None:
@@ -73,12 +75,14 @@ def test_an_image_and_a_gallery_fall_back_to_their_links() -> None:
     assert rendered.numbered_options == []
 
 
-def test_the_engine_reads_a_buttons_payload_and_a_start_or_a_sticker_as_intents() -> None:
-    adapter = PlainTextChannel(ChoiceMemory(aioredis.Redis()))
-    user = "+233200000002"
+def test_the_engine_reads_a_buttons_payload_and_a_start_or_a_sticker_as_intents(
+    async_redis: aioredis.Redis, loop: asyncio.AbstractEventLoop
+) -> None:
+    adapter = PlainTextChannel(ChoiceMemory(async_redis))
+    user = f"+{uuid.uuid4().int % 10**10}"
 
     read = [
-        asyncio.run(adapter.engine_text(message(text, user, **fields)))
+        loop.run_until_complete(adapter.engine_text(message(text, user, **fields)))
         for text, fields in [
             ("Tema", {"kind": InboundKind.BUTTON, "payload": "/port"}),
             ("", {"kind": InboundKind.START}),
@@ -145,3 +149,88 @@ def test_telegram_remembers_a_payload_too_long_for_a_callback_and_resolves_its_k
 
     assert len(button["callback_data"].encode()) <= 64
     assert resolved == long_payload
+
+
+RESULTS = [Button(title="2016 Toyota Camry $9,800", payload='/choose_vehicle{"vehicle_id":"7"}'),
+           Button(title="2018 Honda Accord $12,500", payload='/choose_vehicle{"vehicle_id":"3"}'),
+           Button(title="More results", payload="/more_results")]  # fmt: skip
+CONFIRM = [Button(title="Confirm $5,200", payload='/confirm_bid{"lot":"12","cents":"520000"}',
+                  answers=Answer.YES),
+           Button(title="Cancel", payload="/cancel_bid", answers=Answer.NO)]  # fmt: skip
+
+
+def _typed(adapter: ChannelAdapter, loop: asyncio.AbstractEventLoop, user: str,
+           texts: list[str]) -> list[str]:  # fmt: skip
+    return [loop.run_until_complete(adapter.engine_text(message(text, user))) for text in texts]
+
+
+def test_typed_places_and_names_pick_from_the_list_not_from_the_buttons_beside_it(
+    async_redis: aioredis.Redis, loop: asyncio.AbstractEventLoop
+) -> None:
+    adapter = PlainTextChannel(ChoiceMemory(async_redis))
+    user = f"+{uuid.uuid4().int % 10**10}"
+    loop.run_until_complete(adapter.prepare(
+        [Reply(text="1. Camry\n2. Accord", buttons=RESULTS),
+         Reply(text="Want alerts?", buttons=CHOICES[:1])],
+        conversation=message("", user).conversation_key, chat_id=user,
+    ))  # fmt: skip
+
+    assert _typed(adapter, loop, user, ["the first one", "o segundo", "the last one",
+                                        "the Camry", "14", "Toyota Hilux"]) == [
+        RESULTS[0].payload, RESULTS[1].payload, RESULTS[1].payload, RESULTS[0].payload,
+        '/choice_out_of_range{"number":"14","count":"3"}', "Toyota Hilux",
+    ]  # fmt: skip
+
+
+def test_a_typed_yes_or_no_answers_the_question_just_asked(
+    async_redis: aioredis.Redis, loop: asyncio.AbstractEventLoop
+) -> None:
+    adapter = PlainTextChannel(ChoiceMemory(async_redis))
+    user = f"+{uuid.uuid4().int % 10**10}"
+    conversation = message("", user).conversation_key
+    asked = Reply(text="Confirm your bid of $5,200 on lot 12?", buttons=CONFIRM)
+    loop.run_until_complete(adapter.prepare([asked], conversation=conversation, chat_id=user))
+
+    assert _typed(adapter, loop, user, ["yes", "Sim 👍", "👍", "non merci"]) == [
+        CONFIRM[0].payload, CONFIRM[0].payload, '/acknowledge{"answer":"thanks"}',
+        CONFIRM[1].payload,
+    ]  # fmt: skip
+    # "yes" on its own, with no question pending: an acknowledgement, never a bid
+    loop.run_until_complete(adapter.prepare([Reply(text="Your bid is in.")],
+                                            conversation=conversation, chat_id=user))  # fmt: skip
+    assert _typed(adapter, loop, user, ["yes", "thx", "I agree"]) == [
+        '/acknowledge{"answer":"yes"}', '/acknowledge{"answer":"thanks"}', "I agree",
+    ]  # fmt: skip
+
+
+def test_a_yes_to_a_question_asked_too_long_ago_confirms_nothing(
+    async_redis: aioredis.Redis, loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    adapter = PlainTextChannel(ChoiceMemory(async_redis))
+    user = f"+{uuid.uuid4().int % 10**10}"
+    asked = Reply(text="Confirm your bid of $5,200 on lot 12?", buttons=CONFIRM)
+    loop.run_until_complete(adapter.prepare(
+        [asked], conversation=message("", user).conversation_key, chat_id=user))  # fmt: skip
+    monkeypatch.setattr(choices_module, "QUESTION_TTL", -1)  # the question is older than this
+
+    assert _typed(adapter, loop, user, ["yes", "no"]) == ["/question_expired"] * 2
+
+
+def test_telegram_keyboards_are_choosable_by_typing_too(
+    channel_settings: ChannelSettings,
+    async_redis: aioredis.Redis,
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    limiter = RedisRateLimiter(async_redis, channel_limits(channel_settings))
+    telegram = build_adapters(channel_settings, httpx.AsyncClient(), "https://nzila.test",
+                              async_redis, limiter)[Channel.TELEGRAM]  # fmt: skip
+    chat = str(uuid.uuid4().int % 10**9)
+    loop.run_until_complete(
+        telegram.prepare(
+            [Reply(text="Results", buttons=RESULTS)], conversation=f"telegram:{chat}", chat_id=chat
+        )
+    )
+    typed = InboundMessage(channel=Channel.TELEGRAM, message_id="t1", user_id=chat,
+                           chat_id=chat, text="2", kind=InboundKind.TEXT)  # fmt: skip
+
+    assert loop.run_until_complete(telegram.engine_text(typed)) == RESULTS[1].payload

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bots.outbound.parts import chosen_number, split_text, truncate
+from bots.outbound.parts import split_text, truncate
 from bots.outbound.telegram import CALLBACK_DATA_LIMIT, render_telegram
 from bots.outbound.twilio import render_twilio
 from bots.outbound.whatsapp import render_whatsapp
@@ -153,14 +153,3 @@ def test_split_text_never_loses_a_word() -> None:
     text = " ".join(f"w{n}" for n in range(3000))
     pieces = split_text(text, 500)
     assert " ".join(pieces).split() == text.split()
-
-
-def test_a_bare_number_is_read_as_a_choice() -> None:
-    assert [chosen_number(t) for t in ["2", " 3. ", "4)", "12", "2 cars", "abc"]] == [
-        2,
-        3,
-        4,
-        12,
-        None,
-        None,
-    ]

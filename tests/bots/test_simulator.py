@@ -405,6 +405,9 @@ def test_a_label_or_a_number_taps_the_offered_button() -> None:
     assert interpret("3", buttons) == Outgoing(text="3")
     assert interpret("Help me", buttons) == Outgoing(text="Help me")
     assert interpret("/say Help", buttons) == Outgoing(text="Help")
+    # --typed: what the buyer types is sent as text, so the bot must read "1" and "search"
+    assert interpret("1", buttons, taps=False) == Outgoing(text="1")
+    assert interpret("search", buttons, taps=False) == Outgoing(text="search")
 
 
 def test_on_numbered_text_a_label_is_answered_with_its_number() -> None:

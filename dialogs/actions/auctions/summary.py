@@ -18,6 +18,7 @@ from catalog.auctions.fees import AuctionSettings
 from catalog.auctions.models import Auction
 from catalog.database import utcnow
 from catalog.vehicles.models import Vehicle
+from chat.answers import Answer
 from chat.payloads import build_payload
 from dialogs.actions.auctions.lots import LOT_SLOT, FoundLot, title_of
 from dialogs.actions.auctions.parsing import message_key
@@ -81,8 +82,9 @@ def offer_bid(
     buttons = [
         {"title": confirm.format(amount=usd(amount_cents, lang)),
          "payload": build_payload(intent, lot=auction.id, cents=amount_cents,
-                                   key=message_key(tracker))},
-        {"title": text["cancel"], "payload": "/cancel_bid"},
+                                   key=message_key(tracker)),
+         "answers": Answer.YES},
+        {"title": text["cancel"], "payload": "/cancel_bid", "answers": Answer.NO},
     ]  # fmt: skip
     summary = summary_text(auction, vehicle, amount_cents, kind, lang=lang, now=now,
                            settings=settings)  # fmt: skip

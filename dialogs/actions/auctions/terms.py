@@ -13,6 +13,7 @@ from catalog.auctions import service as auction_service
 from catalog.auctions.engine import BidKind
 from catalog.auctions.fees import AuctionSettings, get_auction_settings
 from catalog.auctions.models import Auction
+from chat.answers import Answer
 from chat.payloads import build_payload
 from dialogs.actions.auctions.wording import fee_table_summary, words
 from dialogs.actions.support import OffLoopAction, buyer_id, catalog_sessions, language
@@ -32,8 +33,10 @@ def ask_terms(
     text = words(lang)
     accept = build_payload("accept_auction_terms", lot=auction.id, cents=amount_cents,
                             kind=kind.value)  # fmt: skip
-    buttons = [{"title": text["accept"], "payload": accept},
-               {"title": text["not_now"], "payload": "/cancel_bid"}]  # fmt: skip
+    buttons = [
+        {"title": text["accept"], "payload": accept, "answers": Answer.AGREE},
+        {"title": text["not_now"], "payload": "/cancel_bid", "answers": Answer.NO},
+    ]
     dispatcher.utter_message(text=text["refused_terms"] + "\n\n" + terms_text(lang, settings),
                              buttons=buttons)  # fmt: skip
 
@@ -55,6 +58,7 @@ class ActionAuctionTerms(OffLoopAction):
                 accepted = auction_service.has_accepted_terms(db_session=db_session, buyer_id=buyer,
                                                       settings=settings)  # fmt: skip
         buttons = [] if accepted else [{"title": words(lang)["accept"],
-                                        "payload": "/accept_auction_terms"}]  # fmt: skip
+                                        "payload": "/accept_auction_terms",
+                                        "answers": Answer.AGREE}]  # fmt: skip
         dispatcher.utter_message(text=terms_text(lang, settings), buttons=buttons)
         return []
