@@ -222,7 +222,9 @@ class Runner:
         options: list[str] = []
         if view.style is ChoiceStyle.NUMBERED:
             stored = await self._redis.get(f"nzila:options:{buyer.conversation}")
-            options = json.loads(stored) if stored else []
+            # [payload, title] pairs, as ChoiceMemory writes them
+            options = [str(row[0]) for row in (json.loads(stored) if stored else [])
+                       if isinstance(row, list) and row]
         seen = []
         for number, choice in enumerate(view.choices, 1):
             payload = choice.payload
