@@ -552,7 +552,7 @@ def mark_cancelled(*, db_session: Session, auction_id: int, reason: str, now: da
     auction = storage.locked(db_session, auction_id)
     if auction.result is not AuctionResult.OPEN:
         return False
-    auction.result, auction.closed_at = AuctionResult.CANCELLED, now or utcnow()
+    auction.result, auction.closed_at = AuctionResult.CANCELLED, now
     auction.cancel_reason = reason
     recipients = events.bidders_and_watchers(db_session, auction)
     events.record(db_session, auction.id, [

@@ -223,8 +223,11 @@ class Runner:
         if view.style is ChoiceStyle.NUMBERED:
             stored = await self._redis.get(f"nzila:options:{buyer.conversation}")
             # [payload, title] pairs, as ChoiceMemory writes them
-            options = [str(row[0]) for row in (json.loads(stored) if stored else [])
-                       if isinstance(row, list) and row]
+            options = [
+                str(row[0])
+                for row in (json.loads(stored) if stored else [])
+                if isinstance(row, list) and row
+            ]
         seen = []
         for number, choice in enumerate(view.choices, 1):
             payload = choice.payload
