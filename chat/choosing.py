@@ -53,7 +53,7 @@ _FILLER: Final = frozenset({
     "choose", "pick", "show", "me", "give", "see", "let", "lets", "s", "like", "would", "go",
     "with", "that", "this", "it", "is", "abeg", "make", "di", "dat", "dis", "na", "am", "dey",
     "car", "vehicle", "truck", "number", "no", "option", "choice", "ok", "okay", "then", "for",
-    "send", "can", "you", "u",
+    "send", "can", "you", "u", "oya",
     # fr
     "le", "la", "les", "l", "je", "veux", "voudrais", "prends", "prend", "choisis", "choix",
     "montre", "moi", "voir", "svp", "stp", "celui", "celle", "ci", "ce", "cette", "voiture",
@@ -102,10 +102,14 @@ def bare_position(text: str) -> int | None:
     plain = _plain(text)
     if _DIGITS.match(plain.strip(" .)")):
         return int(plain.strip(" .)")) or None
+    tokens = _TOKENS.findall(plain)
     position = position_in(text)
-    if position is None:
-        return None
-    rest = [token for token in _TOKENS.findall(plain)
+    if position is None:  # "la 2", "o 14": a lone number among words that do not change it
+        digits = [token for token in tokens if _DIGITS.match(token)]
+        if len(digits) != 1:
+            return None
+        position = int(digits[0]) or None
+    rest = [token for token in tokens
             if token not in _FILLER and token not in _ORDINALS
             and not re.fullmatch(r"\d{1,2}(?:st|nd|rd|th|eme|er|re|e|o|a)?", token)]  # fmt: skip
     return None if rest else position
@@ -122,14 +126,19 @@ def choose(text: str, options: Sequence[Option]) -> Chosen | None:
     if position is not None:
         if position <= len(options):
             return Chosen(options[position - 1], position)
-        return Chosen(None, position, count=len(options))
+        return Chosen(None, position, count=len(_same_kind(options)))
     return _by_name(text, options)
 
 
 def _last_item(options: Sequence[Option]) -> Option:
     """The last option of the same kind as the first: in "1-5 and More results", the fifth."""
+    return _same_kind(options)[-1]
+
+
+def _same_kind(options: Sequence[Option]) -> list[Option]:
+    """The options of the first one's kind: in "1-5 and More results", the five vehicles."""
     kind = _intent(options[0].payload)
-    return [option for option in options if _intent(option.payload) == kind][-1]
+    return [option for option in options if _intent(option.payload) == kind]
 
 
 def _by_name(text: str, options: Sequence[Option]) -> Chosen | None:

@@ -22,6 +22,7 @@ RESULTS = [
         ("the first one", 1), ("first", 1), ("the last one", LAST), ("le deuxième", 2),
         ("je veux la première", 1), ("le dernier svp", LAST), ("o primeiro", 1),
         ("quero a segunda", 2), ("a última", LAST), ("2º", 2), ("abeg make i see di second one", 2),
+        ("la 2", 2), ("o 14", 14), ("oya show me no 3", 3), ("the 2 pls", 2),
     ],
 )  # fmt: skip
 def test_a_message_that_only_names_a_place_is_a_choice(typed: str, place: int) -> None:
@@ -55,10 +56,10 @@ def test_the_last_one_is_the_last_vehicle_not_the_more_button() -> None:
     assert chosen is not None and chosen.option == RESULTS[2]
 
 
-def test_a_place_past_the_end_says_how_many_there_were() -> None:
+def test_a_place_past_the_end_says_how_many_vehicles_there_were() -> None:
     chosen = choose("14", RESULTS)
     assert chosen is not None and chosen.option is None
-    assert (chosen.number, chosen.count) == (14, 4)
+    assert (chosen.number, chosen.count) == (14, 3)  # the More button is not a fourth vehicle
 
 
 def test_a_name_or_a_year_that_only_one_option_has_picks_it() -> None:
