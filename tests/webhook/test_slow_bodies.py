@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from pydantic import SecretStr
 
 from bots.channels.signatures import meta_signature
@@ -33,7 +34,7 @@ SLOTS = 6
 
 
 @pytest.fixture
-def app_url(database_url: str, redis_settings: RedisSettings, tmp_path: Path) -> Iterator[str]:
+def app(database_url: str, redis_settings: RedisSettings, tmp_path: Path) -> FastAPI:
     settings = ChannelSettings(
         _env_file=None,  # type: ignore[call-arg]
         whatsapp_app_secret=SecretStr(SECRET),
@@ -41,14 +42,38 @@ def app_url(database_url: str, redis_settings: RedisSettings, tmp_path: Path) ->
         webhook_body_timeout_seconds=TIMEOUT,
         webhook_max_concurrent_bodies=SLOTS,
     )
-    app = create_app(
+    return create_app(
         AppSettings(_env_file=None),  # type: ignore[call-arg]
         CatalogSettings(database_url=database_url, media_dir=tmp_path / "media"),
         redis_settings,
         settings,
     )
+
+
+@pytest.fixture
+def app_url(app: FastAPI) -> Iterator[str]:
     with serve_in_thread(app, "/healthz") as url:
         yield url
+
+
+@pytest.fixture
+def hold(app: FastAPI, app_url: str) -> Iterator[Callable[[int], list[socket.socket]]]:
+    """Opens `n` stalled clients and returns once the app is reading all `n` bodies (a fixed
+    sleep is not enough on a loaded machine); whatever the test leaves open is closed after it."""
+    opened: list[socket.socket] = []
+
+    def hold(n: int) -> list[socket.socket]:
+        clients = [stalled(app_url) for _ in range(n)]
+        opened.extend(clients)
+        deadline = time.monotonic() + 5
+        while app.state.body_slots.held < n:
+            assert time.monotonic() < deadline, f"only {app.state.body_slots.held} of {n} held"
+            time.sleep(0.005)
+        return clients
+
+    yield hold
+    for client in opened:
+        client.close()
 
 
 def stalled(
@@ -118,10 +143,12 @@ def test_a_body_trickled_a_byte_at_a_time_is_cut_off_all_the_same(app_url: str) 
 
 
 def test_other_clients_are_answered_while_bodies_stall(
-    app_url: str, signed_post: Callable[..., httpx.Response], inbound_stream: object
+    app_url: str,
+    signed_post: Callable[..., httpx.Response],
+    inbound_stream: object,
+    hold: Callable[[int], list[socket.socket]],
 ) -> None:
-    slow = [stalled(app_url) for _ in range(SLOTS - 1)]
-    time.sleep(0.1)
+    slow = hold(SLOTS - 1)
     started = time.monotonic()
     response = signed_post(app_url, f"wamid.slow-{time.time_ns()}")
     assert response.status_code == 200
@@ -132,10 +159,11 @@ def test_other_clients_are_answered_while_bodies_stall(
 
 
 def test_with_every_slot_held_a_body_is_refused_at_once_with_503_then_served(
-    app_url: str, signed_post: Callable[..., httpx.Response]
+    app_url: str,
+    signed_post: Callable[..., httpx.Response],
+    hold: Callable[[int], list[socket.socket]],
 ) -> None:
-    slow = [stalled(app_url) for _ in range(SLOTS)]
-    time.sleep(0.1)
+    slow = hold(SLOTS)
     started = time.monotonic()
     busy = signed_post(app_url, f"wamid.busy-{time.time_ns()}")
     assert busy.status_code == 503

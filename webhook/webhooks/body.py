@@ -49,6 +49,12 @@ class BodySlots:
         self.size = size
         self.grace = grace
         self._free = asyncio.Semaphore(size)
+        self._held = 0
+
+    @property
+    def held(self) -> int:
+        """How many bodies are being read now."""
+        return self._held
 
     async def acquire(self) -> None:
         """Raises TooManyBodies when no slot came free within the grace period."""
@@ -59,8 +65,10 @@ class BodySlots:
             raise TooManyBodies(
                 f"{self.size} request bodies are being read already: retry shortly"
             ) from None
+        self._held += 1
 
     def release(self) -> None:
+        self._held -= 1
         self._free.release()
 
 
