@@ -26,6 +26,7 @@ from bots.outbound.twilio import render_twilio
 from bots.outbound.whatsapp import render_whatsapp
 from chat.answers import ACKNOWLEDGE_INTENT, QUESTION_EXPIRED_INTENT, Answer, is_heart, read_answer
 from chat.choosing import OUT_OF_RANGE_INTENT, choose
+from chat.contacts import CALLBACK_INTENT, find_contact
 from chat.deeplinks import payload_for_start, payload_in_text
 from chat.messages import MEDIA_INTENT, Channel, InboundKind, InboundMessage, media_kind
 from chat.payloads import build_payload
@@ -103,13 +104,18 @@ class ChannelAdapter(ABC):
 
     async def typed(self, conversation: str, text: str) -> str:
         """What typed words stand for, read the same on every channel: a link's message into the
-        chat, an answer to the question just asked ("yes", "sim", 👍: its button's payload), a
-        choice from the options just shown ("2", "the first one", "the Camry": the option's
-        payload; past the end: how many there were), or an acknowledgement ("ok", "thx", a
-        "yes" when nothing was asked); else the words for the NLU."""
+        chat, a phone number or e-mail (an offer of a call-back, never a bid), an answer to the
+        question just asked ("yes", "sim", 👍: its button's payload), a choice from the options
+        just shown ("2", "the first one", "the Camry": the option's payload; past the end: how
+        many there were), or an acknowledgement ("ok", "thx", a "yes" when nothing was asked);
+        else the words for the NLU."""
         linked = payload_in_text(text)  # what a web page's "continue on WhatsApp" link typed
         if linked:
             return linked
+        contact = find_contact(text)  # never a bid: an offer of a call-back
+        if contact is not None:
+            return build_payload(CALLBACK_INTENT, contact=contact.value,
+                                 contact_kind=contact.kind)  # fmt: skip
         answer = read_answer(text) or (Answer.HEART if is_heart(text) else None)
         if answer is not None:
             return await self._answered(conversation, answer, text)

@@ -22,6 +22,9 @@ class Answer(StrEnum):
     NO = "no"
     AGREE = "agree"  # "I agree", "j'accepte", "aceito": a consent or terms button, else yes
     THANKS = "thanks"  # "ok", "thx", "merci", 🙏: yes to a pending question, else thanks
+    # Marks the yes of a binding question (a bid, an erasure): a typed yes or "I agree"
+    # answers it, an "ok" or 👍 does not. Nobody types it: read_answer never returns it.
+    CONFIRM = "confirm"
     HEART = "heart"  # ❤️, 😍: interest in what is in view
 
 

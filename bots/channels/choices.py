@@ -41,11 +41,16 @@ class Question:
     asked_at: float
 
     def payload_for(self, answer: Answer) -> str | None:
-        """What a typed answer sends: agree falls back to yes and yes to agree (a terms
-        question has one of the two). "ok", "thx" and 👍 answer nothing: a binding bid is not
-        confirmed by a thumbs-up, and "thank you" is not "yes, show me"."""
-        fallback = {Answer.YES: Answer.AGREE, Answer.AGREE: Answer.YES}.get(answer)
-        return self.answers.get(answer) or (self.answers.get(fallback) if fallback else None)
+        """What a typed answer sends: yes and agree stand in for each other (a terms question
+        has one of the two) and answer a binding confirmation; "ok", "thx" and 👍 answer a
+        plain yes ("Shall I watch it?") but never a binding one: a bid or an erasure is not
+        confirmed by a thumbs-up."""
+        order = {
+            Answer.YES: (Answer.YES, Answer.AGREE, Answer.CONFIRM),
+            Answer.AGREE: (Answer.AGREE, Answer.YES, Answer.CONFIRM),
+            Answer.THANKS: (Answer.YES,),
+        }.get(answer, (answer,))
+        return next((self.answers[a] for a in order if a in self.answers), None)
 
     def expired(self, now: float | None = None) -> bool:
         return (time.time() if now is None else now) - self.asked_at > QUESTION_TTL

@@ -140,4 +140,7 @@ class HandoffRequest(Base):
     returned_by: Mapped[HandoffReturn | None] = mapped_column(
         string_enum(HandoffReturn, "handoff_return")
     )
+    # A call-back: the phone number (digits, "+" if given) or e-mail the buyer typed and agreed
+    # we may keep for it. Personal data: blanked on erasure.
+    contact: Mapped[str | None] = mapped_column(String(254))
     conversation: Mapped[Conversation] = relationship()

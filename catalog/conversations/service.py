@@ -203,13 +203,18 @@ def set_state(*, db_session: Session, conversation: Conversation, state: Convers
     db_session.flush()
 
 
-def request_handoff(*, db_session: Session, conversation: Conversation) -> HandoffRequest:
+def request_handoff(
+    *, db_session: Session, conversation: Conversation, contact: str | None = None
+) -> HandoffRequest:
     """The buyer asked for a person: the bot pauses and the request waits for an agent (a
-    request still waiting is reused, so asking twice waits once)."""
+    request still waiting is reused, so asking twice waits once). `contact`: the phone or
+    e-mail the buyer asked to be called back on (kept on the request, the latest one wins)."""
     request = open_handoff(db_session=db_session, conversation_id=conversation.id)
     if request is None:
         request = HandoffRequest(conversation_id=conversation.id, status=HandoffStatus.OPEN)
         db_session.add(request)
+    if contact is not None:
+        request.contact = contact
     conversation.state = ConversationState.WAITING_AGENT
     db_session.flush()
     return request

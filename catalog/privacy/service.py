@@ -21,6 +21,7 @@ from catalog.conversations.models import (
     ChatMessage,
     Conversation,
     Direction,
+    HandoffRequest,
 )
 from catalog.database import utcnow
 from catalog.errors import InvalidInput
@@ -107,6 +108,23 @@ def resume_alerts(*, db_session: Session, buyer_id: int) -> Buyer:
     return buyer
 
 
+def alerts_allowed(buyer: Buyer) -> bool:
+    """True if alerts may be sent to (and promised to) the buyer: the current notice accepted,
+    alerts not stopped, data not erased."""
+    return not needs_consent(buyer) and buyer.opted_out_at is None and buyer.erased_at is None
+
+
+def switch_alerts_on(*, db_session: Session, buyer_id: int) -> Buyer:
+    """The buyer said yes to alerts (a tap on an offer that showed the notice's terms): the
+    current notice accepted if it was not, alerts resumed if they were stopped; each audited."""
+    buyer = buyer_service.get(db_session=db_session, buyer_id=buyer_id)
+    if needs_consent(buyer):
+        give_consent(db_session=db_session, buyer_id=buyer_id)
+    if buyer.opted_out_at is not None:
+        resume_alerts(db_session=db_session, buyer_id=buyer_id)
+    return buyer
+
+
 def data_summary(*, db_session: Session, buyer_id: int) -> DataSummary:
     """What we hold about the buyer, identifiers masked; the request is audited."""
     buyer = buyer_service.get(db_session=db_session, buyer_id=buyer_id)
@@ -169,8 +187,9 @@ def erase_buyer(*, db_session: Session, buyer_id: int, reason: str) -> ErasureRe
     cleared, alerts stopped and `erased_at` set; the number and Telegram id are free again, so
     the same person writing later is a new buyer. Their conversations lose the chat id and key;
     their messages, both ways, keep their rows and provider ids (a replayed provider message is
-    still refused) but lose text, payload and error detail. Watchlist entries and saved searches
-    are deleted. An `erased` audit entry records `reason` (no personal data) and the counts.
+    still refused) but lose text, payload and error detail; their handoff requests lose the
+    call-back contact. Watchlist entries and saved searches are deleted. An `erased` audit
+    entry records `reason` (no personal data) and the counts.
 
     Erasing again is harmless: it blanks whatever was recorded since (a reply of a turn that
     was in flight) and keeps the first `erased_at`.
@@ -182,6 +201,12 @@ def erase_buyer(*, db_session: Session, buyer_id: int, reason: str) -> ErasureRe
         select(Conversation).where(Conversation.buyer_id == buyer_id)
     ).all()
     messages = _blank_messages(db_session, [c.id for c in conversations])
+    if conversations:  # call-back numbers the buyer gave
+        db_session.execute(
+            update(HandoffRequest)
+            .where(HandoffRequest.conversation_id.in_([c.id for c in conversations]))
+            .values(contact=None)
+        )
     for conversation in conversations:
         conversation.key = f"{ERASED_KEY_PREFIX}{conversation.id}"  # unique, and names nobody
         conversation.chat_id = ""

@@ -15,19 +15,23 @@ import re
 from abc import ABCMeta, abstractmethod
 from typing import Final
 
+from pydantic import ValidationError
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
+from catalog.buyers.models import Buyer
 from catalog.database import transaction
 from catalog.errors import InvalidVin
 from catalog.media import service as media_service
 from catalog.media.schemas import media_url
 from catalog.money import get_exchange_rates
+from catalog.privacy import service as privacy_service
 from catalog.vehicles import service as vehicle_service
 from catalog.vehicles.models import ListingStatus, Vehicle
+from catalog.vehicles.schemas import VehicleFilters
 from catalog.vehicles.vin import (
     VinBadCharacters,
     VinCheckDigitError,
@@ -56,10 +60,16 @@ from dialogs.actions.support import (
     language,
     public_url,
 )
+from dialogs.actions.vehicles import FILTERS_SLOT
 from dialogs.config import get_dialog_settings
 from dialogs.understanding import understand
 
 PHOTOS_SLOT: Final = "photos_shown"
+ALERT_OFFER_SLOT: Final = "alert_offer"
+# The yes of an alerts offer (payloads only, never learnt from free text; a typed "yes" taps it).
+SAVE_SEARCH_WITH_ALERTS: Final = "save_search_with_alerts"
+WATCH_WITH_ALERTS: Final = "watch_with_alerts"
+_NOT_NOW: Final = build_payload("acknowledge", answer="no")
 PHOTOS_PER_PAGE: Final = 5
 WATCHLIST_SHOWN: Final = 10
 VIN_ENTITY: Final = "vin"
@@ -260,7 +270,9 @@ class _BuyersAction(OffLoopAction, metaclass=ABCMeta):
 
 
 class ActionWatchVehicle(_BuyersAction):
-    """ "watch this", "save this car": the current vehicle goes on the watchlist."""
+    """ "watch this", "save this car": the current vehicle goes on the watchlist. Watching
+    promises alerts, so a buyer who has not said yes to alerts is asked first, in the same step
+    (the offer's yes, ``/watch_with_alerts``, switches them on and watches)."""
 
     def name(self) -> str:
         return "action_watch_vehicle"
@@ -273,8 +285,20 @@ class ActionWatchVehicle(_BuyersAction):
             if vehicle is None:
                 dispatcher.utter_message(response="utter_pick_vehicle_first")
                 return []
+            said_yes = _intent(tracker) == WATCH_WITH_ALERTS
+            if said_yes:
+                privacy_service.switch_alerts_on(db_session=db_session, buyer_id=buyer)
+            elif not _alerts_allowed(db_session, buyer):
+                dispatcher.utter_message(
+                    response="utter_offer_alerts_watch",
+                    yes_payload=payload(WATCH_WITH_ALERTS, vehicle.id),
+                    no_payload=_NOT_NOW,
+                    **_vehicle_words(vehicle),
+                )
+                return [SlotSet(VEHICLE_SLOT, str(vehicle.id))]
             watchlist_service.watch(db_session=db_session, buyer_id=buyer, vehicle_id=vehicle.id)
-            dispatcher.utter_message(response="utter_watching", **_vehicle_words(vehicle))
+            response = "utter_watching_alerts_on" if said_yes else "utter_watching"
+            dispatcher.utter_message(response=response, **_vehicle_words(vehicle))
             return [SlotSet(VEHICLE_SLOT, str(vehicle.id))]
 
 
@@ -342,8 +366,11 @@ def _list_watched(
 
 
 class ActionSaveSearch(_BuyersAction):
-    """ "tell me when a Hilux under 20k comes in": the search, stored as catalog filters for
-    the alerts, and said back in words."""
+    """ "tell me when a Hilux under 20k comes in", or "save this search" after a search: the
+    search (the words said, else the last search shown), stored as catalog filters for the
+    alerts and said back in words. A buyer who has not said yes to alerts is asked first, in the
+    same step, and nothing is stored until they do: the search waits in the `alert_offer` slot
+    for the offer's yes (``/save_search_with_alerts``)."""
 
     def name(self) -> str:
         return "action_save_search"
@@ -351,16 +378,61 @@ class ActionSaveSearch(_BuyersAction):
     def for_buyer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, buyer: int
     ) -> list[EventType]:
-        text = str((tracker.latest_message or {}).get("text") or "")
+        lang = language(tracker)
+        said_yes = _intent(tracker) == SAVE_SEARCH_WITH_ALERTS
         with transaction(catalog_sessions()) as db_session:
-            understood = understand(text, vocabulary=vocabulary_cache.get(db_session),
-                                    rates=get_exchange_rates())  # fmt: skip
-            if not understood.mentioned:
+            filters = _offered_search(tracker) if said_yes else _search_asked(tracker, db_session)
+            if filters is None:
                 dispatcher.utter_message(response="utter_ask_saved_search")
                 return []
-            described = search_text(understood.filters, language(tracker))
-            search_in = SavedSearchIn(label=described[:200], filters=understood.filters)
+            described = search_text(filters, lang)
+            if said_yes:
+                privacy_service.switch_alerts_on(db_session=db_session, buyer_id=buyer)
+            elif not _alerts_allowed(db_session, buyer):
+                dispatcher.utter_message(response="utter_offer_alerts_search", search=described,
+                                         yes_payload=build_payload(SAVE_SEARCH_WITH_ALERTS),
+                                         no_payload=_NOT_NOW)  # fmt: skip
+                offered = filters.model_dump(mode="json", exclude_defaults=True)
+                return [SlotSet(ALERT_OFFER_SLOT, offered)]
+            search_in = SavedSearchIn(label=described[:200], filters=filters)
             watchlist_service.save_search(db_session=db_session, buyer_id=buyer,
                                           search_in=search_in)  # fmt: skip
-        dispatcher.utter_message(response="utter_search_saved", search=described)
-        return []
+        response = "utter_search_saved_alerts_on" if said_yes else "utter_search_saved"
+        dispatcher.utter_message(response=response, search=described)
+        return [SlotSet(ALERT_OFFER_SLOT, None)]
+
+
+def _intent(tracker: Tracker) -> str:
+    return str(((tracker.latest_message or {}).get("intent") or {}).get("name") or "")
+
+
+def _alerts_allowed(db_session: Session, buyer: int) -> bool:
+    found = db_session.get(Buyer, buyer)
+    return found is not None and privacy_service.alerts_allowed(found)
+
+
+def _search_asked(tracker: Tracker, db_session: Session) -> VehicleFilters | None:
+    """The search in the buyer's words ("tell me when a Hilux under 20k comes in"); for words
+    that name none ("save this search"), the last search shown; None without either."""
+    text = str((tracker.latest_message or {}).get("text") or "")
+    if not is_payload(text):
+        understood = understand(text, vocabulary=vocabulary_cache.get(db_session),
+                                rates=get_exchange_rates())  # fmt: skip
+        if understood.mentioned:
+            return understood.filters
+    last = tracker.get_slot(FILTERS_SLOT)
+    return _filters(last.get("filters") if isinstance(last, dict) else None)
+
+
+def _offered_search(tracker: Tracker) -> VehicleFilters | None:
+    """The search the last alerts offer was about."""
+    return _filters(tracker.get_slot(ALERT_OFFER_SLOT))
+
+
+def _filters(value: object) -> VehicleFilters | None:
+    if not isinstance(value, dict) or not value:
+        return None
+    try:
+        return VehicleFilters.model_validate(value)
+    except ValidationError:
+        return None

@@ -155,7 +155,7 @@ RESULTS = [Button(title="2016 Toyota Camry $9,800", payload='/choose_vehicle{"ve
            Button(title="2018 Honda Accord $12,500", payload='/choose_vehicle{"vehicle_id":"3"}'),
            Button(title="More results", payload="/more_results")]  # fmt: skip
 CONFIRM = [Button(title="Confirm $5,200", payload='/confirm_bid{"lot":"12","cents":"520000"}',
-                  answers=Answer.YES),
+                  answers=Answer.CONFIRM),
            Button(title="Cancel", payload="/cancel_bid", answers=Answer.NO)]  # fmt: skip
 
 
@@ -200,6 +200,49 @@ def test_a_typed_yes_or_no_answers_the_question_just_asked(
                                             conversation=conversation, chat_id=user))  # fmt: skip
     assert _typed(adapter, loop, user, ["yes", "thx", "I agree"]) == [
         '/acknowledge{"answer":"yes"}', '/acknowledge{"answer":"thanks"}', "I agree",
+    ]  # fmt: skip
+
+
+def test_ok_or_a_thumbs_up_answers_a_plain_yes_but_never_a_binding_one(
+    async_redis: aioredis.Redis, loop: asyncio.AbstractEventLoop
+) -> None:
+    adapter = PlainTextChannel(ChoiceMemory(async_redis))
+    user = f"+{uuid.uuid4().int % 10**10}"
+    conversation = message("", user).conversation_key
+    watch = [
+        Button(title="Yes", payload='/watch_with_alerts{"vehicle_id":"7"}', answers=Answer.YES),
+        Button(title="Not now", payload='/acknowledge{"answer":"no"}', answers=Answer.NO),
+    ]
+    for typed in ("ok", "👍", "okay 👌", "d'accord"):
+        asked = Reply(text="Watch it?", buttons=watch)
+        loop.run_until_complete(adapter.prepare([asked], conversation=conversation, chat_id=user))
+        assert _typed(adapter, loop, user, [typed]) == [watch[0].payload], typed
+    loop.run_until_complete(adapter.prepare([Reply(text="Confirm?", buttons=CONFIRM)],
+                                            conversation=conversation, chat_id=user))  # fmt: skip
+    assert _typed(adapter, loop, user, ["ok", "✅"]) == [
+        '/acknowledge{"answer":"thanks"}', CONFIRM[0].payload,
+    ]  # fmt: skip
+
+
+def test_a_typed_phone_number_or_e_mail_is_an_offer_of_a_call_back_never_a_bid_or_a_choice(
+    async_redis: aioredis.Redis, loop: asyncio.AbstractEventLoop
+) -> None:
+    adapter = PlainTextChannel(ChoiceMemory(async_redis))
+    user = f"+{uuid.uuid4().int % 10**10}"
+    loop.run_until_complete(adapter.prepare(
+        [Reply(text="1. Camry\n2. Accord", buttons=RESULTS),
+         Reply(text="Confirm?", buttons=CONFIRM)],
+        conversation=message("", user).conversation_key, chat_id=user,
+    ))  # fmt: skip
+
+    assert _typed(adapter, loop, user, ["+234 803 123 4567 call me",
+                                        "my number is 0803 123 4567",
+                                        "pls email me the price list Ama.Mensah@gmail.com",
+                                        "bid 5200 on lot 12", "2"]) == [
+        '/offer_callback{"contact":"+2348031234567","contact_kind":"phone"}',
+        '/offer_callback{"contact":"08031234567","contact_kind":"phone"}',
+        '/offer_callback{"contact":"ama.mensah@gmail.com","contact_kind":"email"}',
+        "bid 5200 on lot 12", RESULTS[1].payload,
     ]  # fmt: skip
 
 

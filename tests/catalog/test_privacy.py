@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from catalog.buyers import service as buyer_service
 from catalog.buyers.models import Buyer
 from catalog.conversations import service as conversation_service
-from catalog.conversations.models import ChatMessage, Conversation, Direction, MessageStatus
+from catalog.conversations.models import (
+    ChatMessage,
+    Conversation,
+    Direction,
+    HandoffRequest,
+    MessageStatus,
+)
 from catalog.database import utcnow
 from catalog.errors import InvalidInput, NotFound
 from catalog.migrate import downgrade, upgrade
@@ -214,6 +220,43 @@ def test_erasure_wipes_every_personal_field_and_every_message_text(
         ]
         assert trail[-1].detail.startswith("buyer request; messages 4")
         assert not any("Chidi" in e.detail or "8012345678" in e.detail for e in trail)
+
+
+def test_erasure_blanks_the_call_back_number_a_handoff_kept(
+    db_session: Session, sessions: sessionmaker[Session]
+) -> None:
+    buyer = _buyer_with_history(db_session)
+    conversation = db_session.scalars(select(Conversation)).one()
+    conversation_service.request_handoff(
+        db_session=db_session, conversation=conversation, contact="+2348031234567"
+    )
+    db_session.commit()
+
+    privacy_service.erase_buyer(db_session=db_session, buyer_id=buyer.id, reason="buyer request")
+    db_session.commit()
+
+    with sessions() as fresh:
+        request = fresh.scalars(select(HandoffRequest)).one()
+        assert request.contact is None
+
+
+def test_alerts_are_allowed_only_with_consent_and_not_after_stop(db_session: Session) -> None:
+    buyer = make_buyer(db_session, NUMBER)
+    assert not privacy_service.alerts_allowed(buyer)
+
+    privacy_service.switch_alerts_on(db_session=db_session, buyer_id=buyer.id)
+    assert privacy_service.alerts_allowed(buyer)
+    privacy_service.stop_alerts(db_session=db_session, buyer_id=buyer.id)
+    assert not privacy_service.alerts_allowed(buyer)
+    privacy_service.switch_alerts_on(db_session=db_session, buyer_id=buyer.id)
+    assert privacy_service.alerts_allowed(buyer)
+
+    trail = privacy_service.audit_trail(db_session=db_session, buyer_id=buyer.id)
+    assert [entry.action for entry in trail] == [
+        PrivacyAction.CONSENT,
+        PrivacyAction.OPT_OUT,
+        PrivacyAction.OPT_IN,
+    ]
 
 
 def test_after_erasure_the_same_number_is_a_new_buyer_in_a_new_conversation(

@@ -13,8 +13,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from catalog.buyers import service as buyer_service
+from catalog.buyers.models import Buyer as BuyerRow
 from catalog.media import service as media_service
 from catalog.media.schemas import media_url
+from catalog.privacy import service as privacy_service
 from catalog.watchlist import service as watchlist_service
 from catalog.watchlist.models import SavedSearch
 from chat.messages import Channel, InboundKind
@@ -334,6 +336,7 @@ def test_history_survives_a_failing_service_and_says_what_it_has_for_unknown_vin
 
 def test_watch_list_and_remove_vehicles(chat: ChatFactory, showroom: Showroom) -> None:
     buyer = chat(Channel.WHATSAPP)
+    buyer.tap("/give_consent", "I agree")
     hilux, rav4 = showroom.ids["hilux_2016"], showroom.ids["rav4_2017"]
 
     [watched] = tap(buyer, "watch_vehicle", hilux)
@@ -365,6 +368,72 @@ def test_watch_list_and_remove_vehicles(chat: ChatFactory, showroom: Showroom) -
         assert [vehicle.id for vehicle in watched_now] == [hilux]
 
 
+def watched_ids(showroom: Showroom, buyer: Buyer) -> list[int]:
+    with showroom.sessions() as db_session:
+        watched = watchlist_service.get_watched_vehicles(
+            db_session=db_session, buyer_id=buyer_id_of(showroom, buyer)
+        )
+        return [vehicle.id for vehicle in watched]
+
+
+def alerts_on(showroom: Showroom, buyer: Buyer) -> bool:
+    with showroom.sessions() as db_session:
+        found = db_session.get(BuyerRow, buyer_id_of(showroom, buyer))
+        assert found is not None
+        return privacy_service.alerts_allowed(found)
+
+
+def test_watching_before_saying_yes_to_alerts_asks_first_and_a_typed_yes_watches(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.WHATSAPP)
+    hilux = showroom.ids["hilux_2016"]
+    title = showroom.vehicle("hilux_2016").title
+
+    [offer] = tap(buyer, "watch_vehicle", hilux)
+
+    assert buyer.texts([offer])[0].startswith(
+        f"⭐ I can watch this vehicle and tell you if its price or availability changes: {title}."
+    )
+    assert "STOP" in buyer.texts([offer])[0]
+    assert whatsapp_payloads(offer) == [payload("watch_with_alerts", hilux),
+                                        '/acknowledge{"answer":"no"}']  # fmt: skip
+    assert watched_ids(showroom, buyer) == [] and not alerts_on(showroom, buyer)
+
+    [watched] = buyer.say("yes")
+
+    assert buyer.texts([watched])[0].startswith(f"⭐ Alerts on. On your watchlist: {title}.")
+    assert watched_ids(showroom, buyer) == [hilux] and alerts_on(showroom, buyer)
+
+
+def test_a_typed_no_to_the_alerts_offer_watches_nothing(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.TELEGRAM)
+    tap(buyer, "watch_vehicle", showroom.ids["rav4_2017"])
+
+    [reply] = buyer.say("not now")
+
+    assert "Sorry" not in buyer.texts([reply])[0]
+    assert watched_ids(showroom, buyer) == [] and not alerts_on(showroom, buyer)
+
+
+def test_after_stop_watching_asks_again_and_yes_resumes_alerts(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.TELEGRAM)
+    buyer.tap("/give_consent", "I agree")
+    buyer.say("STOP")
+    corolla = showroom.ids["corolla_2012"]
+
+    [offer] = tap(buyer, "watch_vehicle", corolla)
+    assert buyer.texts([offer])[0].startswith("⭐ I can watch this vehicle")
+    assert watched_ids(showroom, buyer) == []
+
+    buyer.say("ok")
+    assert watched_ids(showroom, buyer) == [corolla] and alerts_on(showroom, buyer)
+
+
 def test_an_empty_watchlist_in_french(chat: ChatFactory) -> None:
     buyer = chat(Channel.TELEGRAM)
 
@@ -384,23 +453,52 @@ def saved_filters(showroom: Showroom, buyer: Buyer) -> list[dict[str, Any]]:
         return [dict(row.filters) for row in rows]
 
 
-def test_a_saved_search_stores_the_filters_and_says_them_back(
+def test_a_saved_search_asks_for_alerts_first_then_stores_the_filters_and_says_them_back(
     chat: ChatFactory, showroom: Showroom
 ) -> None:
     buyer = chat(Channel.TELEGRAM)
 
-    [reply] = buyer.say("tell me when a Hilux under 20k comes in")
+    [offer] = buyer.say("tell me when a Hilux under 20k comes in")
 
-    assert reply["body"]["text"] == (
-        "🔔 Saved. I'll tell you as soon as one comes in: Toyota Hilux, under $20,000."
+    assert offer["body"]["text"].startswith(
+        "🔔 I can tell you as soon as one comes in: Toyota Hilux, under $20,000. To send you "
+        "alerts I need your OK"
+    )
+    assert telegram_payloads(offer) == ["/save_search_with_alerts", '/acknowledge{"answer":"no"}']
+    assert saved_filters(showroom, buyer) == [] and not alerts_on(showroom, buyer)
+
+    [saved] = buyer.say("ok")
+
+    assert saved["body"]["text"] == (
+        "🔔 Alerts on, search saved. I'll tell you as soon as one comes in: Toyota Hilux, under "
+        "$20,000. Say STOP to stop them."
     )
     assert saved_filters(showroom, buyer) == [
         {"make": "Toyota", "model": "Hilux", "price_max_cents": 20_000_00}
+    ]
+    assert alerts_on(showroom, buyer)
+
+
+def test_save_this_search_saves_the_last_search_shown(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.WHATSAPP)
+    buyer.tap("/give_consent", "I agree")
+    buyer.say("toyota hilux diesel", replies=2)
+
+    [reply] = buyer.say("save this search")
+
+    assert buyer.texts([reply]) == [
+        "🔔 Saved. I'll tell you as soon as one comes in: Toyota Hilux, diesel."
+    ]
+    assert saved_filters(showroom, buyer) == [
+        {"make": "Toyota", "model": "Hilux", "fuel": "diesel"}
     ]
 
 
 def test_a_saved_search_in_french(chat: ChatFactory, showroom: Showroom) -> None:
     buyer = chat(Channel.WHATSAPP)
+    buyer.tap("/give_consent", "J'accepte")
 
     [reply] = buyer.say("préviens-moi quand un RAV4 diesel à moins de 15 000 $ arrive",
                         language_hint="fr")  # fmt: skip
@@ -414,14 +512,21 @@ def test_a_saved_search_in_french(chat: ChatFactory, showroom: Showroom) -> None
     ]
 
 
-def test_a_saved_search_in_portuguese(chat: ChatFactory, showroom: Showroom) -> None:
+def test_a_saved_search_in_portuguese_waits_for_a_typed_sim(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
     buyer = chat(Channel.TELEGRAM)
 
-    [reply] = buyer.say("avise-me quando chegar uma Hilux até 20 000 $", language_hint="pt")
+    [offer] = buyer.say("avise-me quando chegar uma Hilux até 20 000 $", language_hint="pt")
 
-    assert reply["body"]["text"] == (
-        "🔔 Combinado. Aviso assim que chegar um: Toyota Hilux, até US$ 20\u202f000."
+    assert offer["body"]["text"].startswith(
+        "🔔 Posso avisar assim que chegar um: Toyota Hilux, até US$ 20\u202f000."
     )
+    assert saved_filters(showroom, buyer) == []
+
+    [saved] = buyer.say("sim", language_hint="pt")
+
+    assert saved["body"]["text"].startswith("🔔 Alertas ligados, pesquisa guardada.")
     assert saved_filters(showroom, buyer) == [
         {"make": "Toyota", "model": "Hilux", "price_max_cents": 20_000_00}
     ]

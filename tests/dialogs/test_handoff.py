@@ -213,3 +213,74 @@ def test_with_no_agent_after_the_wait_the_bot_comes_back_says_so_and_the_request
     assert conversation_of(showroom, buyer).state is ConversationState.BOT
     [request] = requests_of(showroom, conversation.id)
     assert (request.status, request.returned_by) == (HandoffStatus.RETURNED, HandoffReturn.TIMEOUT)
+
+
+# --- a typed phone number or e-mail: a call-back, never a bid ----------------------------------
+
+
+def handoffs_of(showroom: Showroom, buyer: Buyer) -> list[HandoffRequest]:
+    conversation = conversation_of(showroom, buyer)
+    with showroom.sessions() as db_session:
+        return list(
+            db_session.scalars(
+                select(HandoffRequest).where(HandoffRequest.conversation_id == conversation.id)
+            )
+        )
+
+
+def test_a_typed_phone_number_is_offered_a_call_back_and_kept_only_once_the_buyer_says_yes(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.WHATSAPP)
+    buyer.say("auctions ending today")
+
+    [offer] = buyer.say("+234 803 123 4567 call me")
+
+    assert buyer.texts([offer])[0].startswith(
+        "📞 Shall an agent call you back on +2348031234567? We keep this number with your "
+        "request, only to call you"
+    )
+    assert payloads(offer) == ['/human_handoff{"callback":"yes"}', '/acknowledge{"answer":"no"}']
+    assert handoffs_of(showroom, buyer) == []
+
+    [noted] = buyer.say("yes pls")
+
+    assert buyer.texts([noted])[0].startswith(
+        "Noted 🙋 An agent on our team will contact you (+2348031234567)"
+    )
+    [request] = handoffs_of(showroom, buyer)
+    assert request.contact == "+2348031234567" and request.status is HandoffStatus.OPEN
+    assert conversation_of(showroom, buyer).state is ConversationState.WAITING_AGENT
+
+
+def test_a_french_call_back_offer_answered_no_keeps_nothing_and_the_bot_stays(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.TELEGRAM)
+    buyer.say("bonjour", language_hint="fr")
+
+    [offer] = buyer.say("appelez-moi au 06 12 34 56 78", language_hint="fr")
+    assert buyer.texts([offer])[0].startswith("📞 Voulez-vous qu'un agent vous rappelle au")
+
+    [reply] = buyer.say("non merci", language_hint="fr")
+
+    assert "Désolé" not in buyer.texts([reply])[0]
+    assert handoffs_of(showroom, buyer) == []
+    assert conversation_of(showroom, buyer).state is ConversationState.BOT
+
+
+def test_an_e_mail_on_twilio_is_offered_a_written_answer_in_portuguese(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = chat(Channel.TWILIO)
+    buyer.say("olá", language_hint="pt")
+
+    [offer] = buyer.say("manda a lista de preços para ama.mensah@gmail.com", language_hint="pt")
+    assert buyer.texts([offer])[0].startswith(
+        "✉️ Quer que um atendente lhe escreva para ama.mensah@gmail.com?"
+    )
+
+    buyer.say("1", language_hint="pt")  # the numbered option "Sim, escrevam-me"
+
+    [request] = handoffs_of(showroom, buyer)
+    assert request.contact == "ama.mensah@gmail.com"

@@ -83,7 +83,7 @@ def offer_bid(
         {"title": confirm.format(amount=usd(amount_cents, lang)),
          "payload": build_payload(intent, lot=auction.id, cents=amount_cents,
                                    key=message_key(tracker)),
-         "answers": Answer.YES},
+         "answers": Answer.CONFIRM},
         {"title": text["cancel"], "payload": "/cancel_bid", "answers": Answer.NO},
     ]  # fmt: skip
     summary = summary_text(auction, vehicle, amount_cents, kind, lang=lang, now=now,
