@@ -19,11 +19,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from bots import metrics, turns
 from bots.adapters import ChannelAdapter
 from bots.control import BACK_TO_BOT, ConversationControl, asks_for_the_bot
+from bots.language import SWITCH_QUESTION
 from bots.outbound.parts import OutboundPart
 from bots.outbound.sender import PermanentSendError
 from catalog.conversations.models import ConversationState, HandoffReturn
+from chat.answers import Answer
 from chat.messages import InboundKind, InboundMessage
-from chat.replies import Reply
+from chat.payloads import build_payload
+from chat.replies import Button, Reply
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +34,9 @@ INBOX_STREAM = "nzila:inbox"  # messages for agents while a conversation is hand
 # The language the dialog engine was last told for a conversation; kept as long as a Rasa session.
 _ENGINE_LANGUAGE = "nzila:engine-language:{conversation}"
 ENGINE_LANGUAGE_TTL = 24 * 3600
+# A buyer who wrote in another language was asked once whether to switch to it.
+_LANGUAGE_ASKED = "nzila:language-asked:{conversation}:{language}"
+LANGUAGE_ASKED_TTL = 90 * 24 * 3600
 # "typing…" only for a reply that takes longer than this: a quicker one would replace it before
 # the buyer sees it, and the call would spend the chat's rate limit for nothing.
 TYPING_DELAY_SECONDS = 1.0
@@ -192,7 +198,29 @@ class EngineTurn:
             )
         finally:
             typing.cancel()
+        if start.other_language:
+            turn.replies = await self._ask_to_switch(message.conversation_key, start,
+                                                     turn.replies)  # fmt: skip
         return True
+
+    async def _ask_to_switch(
+        self, conversation: str, start: turns.TurnStart, replies: list[Reply]
+    ) -> list[Reply]:
+        """A message written in another language than the buyer's was answered in it; once per
+        conversation and language, ask whether to keep to it. Not when the turn asks a question
+        of its own (a typed "yes" must keep answering that one)."""
+        if not replies or any(button.answers for reply in replies for button in reply.buttons):
+            return replies
+        key = _LANGUAGE_ASKED.format(conversation=conversation, language=start.language)
+        if not await self._redis.set(key, 1, nx=True, ex=LANGUAGE_ASKED_TTL):
+            return replies
+        words = SWITCH_QUESTION[start.language]
+        switch = build_payload("choose_language", language=start.language)
+        keep = build_payload("acknowledge", answer=Answer.NO.value)
+        return [*replies, Reply(text=words["ask"], buttons=[
+            Button(title=words["yes"], payload=switch, answers=Answer.YES),
+            Button(title=words["no"], payload=keep, answers=Answer.NO),
+        ])]  # fmt: skip
 
     async def _typing_later(self, adapter: ChannelAdapter, message: InboundMessage) -> None:
         await asyncio.sleep(self._typing_delay)

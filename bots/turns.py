@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bots.language import detect_language
+from bots.language import detect_language, message_language
 from bots.outbound.parts import OutboundPart
 from catalog.buyers import service as buyer_service
 from catalog.buyers.models import Buyer
@@ -67,8 +67,14 @@ class TurnStart:
     inbound_id: int
     answered: bool  # the bot's replies to this message are already recorded (a retried turn)
     buyer_id: int
-    language: str
+    language: str  # what this turn is answered in: the buyer's, or the message's own
     recorded: bool = True  # recorded by this turn (False: a redelivery of a recorded message)
+    buyer_language: str = ""  # the buyer's chosen language, when the message is in another
+
+    @property
+    def other_language(self) -> bool:
+        """The message is clearly in another language than the buyer's: answered in it."""
+        return bool(self.buyer_language) and self.buyer_language != self.language
 
 
 def start_turn(sessions: sessionmaker[Session], message: InboundMessage) -> TurnStart:
@@ -94,14 +100,16 @@ def start_turn(sessions: sessionmaker[Session], message: InboundMessage) -> Turn
         inbound = recorded or _existing(db_session, message)
         if conversation.state is not ConversationState.BOT:
             inbound.status = MessageStatus.FOR_AGENT
+        said_in = message_language(message.text) if message.kind is InboundKind.TEXT else None
         return TurnStart(
             conversation_id=conversation.id,
             state=conversation.state,
             inbound_id=inbound.id,
             answered=inbound.status is MessageStatus.ANSWERED,
             buyer_id=buyer.id,
-            language=buyer.language,
+            language=said_in or buyer.language,
             recorded=recorded is not None,
+            buyer_language=buyer.language if said_in not in (None, buyer.language) else "",
         )
 
 

@@ -21,7 +21,8 @@ class Answer(StrEnum):
     YES = "yes"
     NO = "no"
     AGREE = "agree"  # "I agree", "j'accepte", "aceito": a consent or terms button, else yes
-    THANKS = "thanks"  # "ok", "thx", "merci", 🙏: yes to a pending question, else thanks
+    OK = "ok"  # "ok", "d'accord", 👍, 👌: yes to a plain question, else noted
+    THANKS = "thanks"  # "thx", "merci", 🙏: thanks, never a yes
     # Marks the yes of a binding question (a bid, an erasure): a typed yes or "I agree"
     # answers it, an "ok" or 👍 does not. Nobody types it: read_answer never returns it.
     CONFIRM = "confirm"
@@ -65,23 +66,30 @@ _AGREE: Final = frozenset({
     "j accepte", "accepte", "d accord j accepte", "je suis d accord", "j accepte les conditions",
     "aceito", "concordo", "eu aceito", "eu concordo", "aceito os termos",
 })  # fmt: skip
+_OK: Final = frozenset({
+    # en and pidgin
+    "ok", "okay", "okey", "okk", "k", "kk", "okie", "oki", "noted", "got it", "cool", "fine",
+    "ok o", "ok oh", "no wahala", "no problem", "i hear", "i don hear", "ok sir", "ok ma",
+    # fr
+    "d accord", "dac", "dacc", "entendu", "compris", "bien recu",
+    # pt
+    "ta bom", "ta", "ta certo", "entendi", "combinado", "fixe",
+    # emoji
+    "\U0001f44d", "\U0001f44c", "\U0001f91d",
+})  # fmt: skip
 _THANKS: Final = frozenset({
     # en and pidgin
-    "ok", "okay", "okey", "okk", "k", "kk", "okie", "oki", "ok thanks", "ok thx", "ok thank you",
-    "thanks", "thank you", "thankyou", "thx", "thnx", "thnks", "tnx", "tanks", "tank you",
-    "ty", "noted", "got it", "cool", "great", "nice", "good", "fine", "perfect", "well done",
-    "ok o", "ok oh", "no wahala", "no problem", "e good", "i hear", "i don hear", "thank u",
-    "ok sir", "ok ma", "alright thanks",
+    "ok thanks", "ok thx", "ok thank you", "thanks", "thank you", "thankyou", "thx", "thnx",
+    "thnks", "tnx", "tanks", "tank you", "ty", "great", "nice", "good", "perfect", "well done",
+    "e good", "thank u", "alright thanks",
     # fr
-    "merci", "merci beaucoup", "mci", "mrc", "ok merci", "d accord", "dac", "dacc",
-    "parfait", "super", "tres bien", "entendu", "compris", "bien recu", "cool merci",
+    "merci", "merci beaucoup", "mci", "mrc", "ok merci", "parfait", "super", "tres bien",
+    "cool merci",
     # pt
     "obrigado", "obrigada", "obg", "brigado", "brigada", "valeu", "vlw", "ok obrigado",
-    "ok obrigada", "ta bom", "ta", "ta certo", "entendi", "perfeito", "otimo", "fixe",
-    "combinado",
+    "ok obrigada", "perfeito", "otimo",
     # emoji
-    "\U0001f44d", "\U0001f64f", "\U0001f44c", "\U0001f60a", "\U0001f642", "\U0001f44f",
-    "\U0001f91d", "\U0001f4aa",
+    "\U0001f64f", "\U0001f60a", "\U0001f642", "\U0001f44f", "\U0001f4aa",
 })  # fmt: skip
 _HEART: Final = frozenset({"\u2764", "\U0001f60d", "\U0001f970", "\U0001f496", "\U0001f495"})
 # Punctuation, variation selectors and skin tones around a short answer do not change it.
@@ -91,12 +99,13 @@ _REPEATS: Final = re.compile(r"(.)\1{2,}")  # "yesss", "okkkk", "👍👍👍"
 
 def read_answer(text: str) -> Answer | None:
     """What a whole short message answers, if that is all it is: "yes" and "sim 👍" are YES,
-    "not now" NO, "I agree" AGREE, "ok" and "thx" THANKS; anything longer or else is None."""
+    "not now" NO, "I agree" AGREE, "ok" and 👍 OK, "thx" THANKS; anything longer or else is
+    None."""
     plain = _plain(text)
     if not plain or len(plain) > 40:
         return None
     for words, answer in ((_AGREE, Answer.AGREE), (_YES, Answer.YES), (_NO, Answer.NO),
-                          (_THANKS, Answer.THANKS)):  # fmt: skip
+                          (_THANKS, Answer.THANKS), (_OK, Answer.OK)):  # fmt: skip
         if plain in words or _REPEATS.sub(r"\1", plain) in words:
             return answer
     # a run of one emoji or two answers side by side ("ok 👍", "oui merci", "yes thanks")
@@ -104,9 +113,10 @@ def read_answer(text: str) -> Answer | None:
     if 1 < len(parts) <= 3:
         answers = {read_answer(part) for part in parts}
         if None not in answers:
-            answers.discard(Answer.THANKS)
+            polite = answers & {Answer.THANKS, Answer.OK}
+            answers -= polite
             if not answers:
-                return Answer.THANKS
+                return Answer.OK if Answer.OK in polite else Answer.THANKS
             if len(answers) == 1:
                 return answers.pop()
     return None

@@ -42,13 +42,14 @@ class Question:
 
     def payload_for(self, answer: Answer) -> str | None:
         """What a typed answer sends: yes and agree stand in for each other (a terms question
-        has one of the two) and answer a binding confirmation; "ok", "thx" and 👍 answer a
-        plain yes ("Shall I watch it?") but never a binding one: a bid or an erasure is not
-        confirmed by a thumbs-up."""
+        has one of the two) and answer a binding confirmation; "ok" and 👍 answer a plain yes
+        ("Shall I watch it?") but never a binding one: a bid or an erasure is not confirmed by
+        a thumbs-up; "thank you" answers nothing."""
         order = {
             Answer.YES: (Answer.YES, Answer.AGREE, Answer.CONFIRM),
             Answer.AGREE: (Answer.AGREE, Answer.YES, Answer.CONFIRM),
-            Answer.THANKS: (Answer.YES,),
+            Answer.OK: (Answer.YES,),
+            Answer.THANKS: (),
         }.get(answer, (answer,))
         return next((self.answers[a] for a in order if a in self.answers), None)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from catalog.auctions.models import Auction, AuctionBid, AuctionResult
@@ -74,15 +74,44 @@ def bids_of(*, db_session: Session, buyer_id: int, limit: int = 10) -> list[MyBi
 
 
 def ending_between(
-    *, db_session: Session, start: datetime, end: datetime, limit: int = 10
-) -> list[tuple[Auction, Vehicle]]:
-    """Live auctions (started, open) whose end falls in [start, end), soonest first."""
+    *, db_session: Session, start: datetime, end: datetime, limit: int = 10,
+    after_lot: int | None = None,
+) -> list[tuple[Auction, Vehicle]]:  # fmt: skip
+    """Live auctions (started, open) whose end falls in [start, end), soonest first; with
+    `after_lot`, those after that lot in this order (the next page: a lot ending in the
+    meantime shifts nothing)."""
     query = (
         select(Auction, Vehicle)
         .join(Vehicle, Vehicle.id == Auction.vehicle_id)
-        .where(Auction.result == AuctionResult.OPEN, Auction.starts_at <= start,
-               Auction.current_ends_at > start, Auction.current_ends_at < end)
+        .where(*_ending_between(db_session, start, end, after_lot))
         .order_by(Auction.current_ends_at, Auction.id)
         .limit(limit)
-    )  # fmt: skip
+    )
     return [(auction, vehicle) for auction, vehicle in db_session.execute(query).all()]
+
+
+def count_ending_between(
+    *, db_session: Session, start: datetime, end: datetime, after_lot: int | None = None
+) -> int:
+    """How many live auctions end in [start, end) (after `after_lot`, in `ending_between`'s
+    order)."""
+    query = (
+        select(func.count())
+        .select_from(Auction)
+        .where(*_ending_between(db_session, start, end, after_lot))
+    )
+    return int(db_session.scalar(query) or 0)
+
+
+def _ending_between(
+    db_session: Session, start: datetime, end: datetime, after_lot: int | None
+) -> list[ColumnElement[bool]]:
+    where = [Auction.result == AuctionResult.OPEN, Auction.starts_at <= start,
+             Auction.current_ends_at > start, Auction.current_ends_at < end]  # fmt: skip
+    last = db_session.get(Auction, after_lot) if after_lot is not None else None
+    if last is not None:
+        where.append(
+            (Auction.current_ends_at > last.current_ends_at)
+            | ((Auction.current_ends_at == last.current_ends_at) & (Auction.id > last.id))
+        )
+    return where

@@ -24,6 +24,7 @@ from catalog.database import transaction
 from chat.languages import Language, is_language
 from dialogs.actions.account import talking_buyer
 from dialogs.actions.language import LANGUAGE_SLOT
+from dialogs.actions.privacy import first_message_of_session, needs_notice
 from dialogs.actions.support import OffLoopAction, catalog_sessions
 
 # What buyers type for each language; the NLU synonyms map most, this catches the rest
@@ -72,4 +73,21 @@ class ActionChooseLanguage(OffLoopAction):
                     buyer=buyer,
                     profile_in=BuyerProfileIn.model_validate({"language": code}),
                 )
+        if first_message_of_session(tracker) and needs_notice(tracker):
+            # A first message that only names a language still gets the privacy notice, in
+            # that language (a response would render in the language before this turn's).
+            dispatcher.utter_message(**response_in(domain, "utter_privacy_notice", code))
         return [SlotSet(LANGUAGE_SLOT, code)]
+
+
+def response_in(domain: DomainDict, name: str, code: Language) -> dict[str, Any]:
+    """The text and buttons of the domain's response `name` in language `code` (its variation
+    for that language, else the one without a condition)."""
+    variations = (domain.get("responses") or {}).get(name) or []
+    for variation in variations:
+        conditions = variation.get("condition") or []
+        if any(c.get("name") == LANGUAGE_SLOT and c.get("value") == code for c in conditions):
+            break
+    else:
+        variation = next((v for v in variations if not v.get("condition")), {})
+    return {"text": variation.get("text", ""), "buttons": variation.get("buttons", [])}

@@ -118,7 +118,7 @@ class ActionAcknowledge(OffLoopAction):
                         ],
                     )
                     return []
-        key = "thanks" if answer in (Answer.THANKS, Answer.HEART) else "noted"
+        key = "thanks" if answer in (Answer.THANKS, Answer.HEART) else "noted"  # ok, yes, no
         dispatcher.utter_message(text=words[key], buttons=_next_steps(words))
         return []
 

@@ -192,7 +192,7 @@ def test_a_typed_yes_or_no_answers_the_question_just_asked(
     loop.run_until_complete(adapter.prepare([asked], conversation=conversation, chat_id=user))
 
     assert _typed(adapter, loop, user, ["yes", "Sim 👍", "👍", "non merci"]) == [
-        CONFIRM[0].payload, CONFIRM[0].payload, '/acknowledge{"answer":"thanks"}',
+        CONFIRM[0].payload, CONFIRM[0].payload, '/acknowledge{"answer":"ok"}',
         CONFIRM[1].payload,
     ]  # fmt: skip
     # "yes" on its own, with no question pending: an acknowledgement, never a bid
@@ -220,7 +220,7 @@ def test_ok_or_a_thumbs_up_answers_a_plain_yes_but_never_a_binding_one(
     loop.run_until_complete(adapter.prepare([Reply(text="Confirm?", buttons=CONFIRM)],
                                             conversation=conversation, chat_id=user))  # fmt: skip
     assert _typed(adapter, loop, user, ["ok", "✅"]) == [
-        '/acknowledge{"answer":"thanks"}', CONFIRM[0].payload,
+        '/acknowledge{"answer":"ok"}', CONFIRM[0].payload,
     ]  # fmt: skip
 
 

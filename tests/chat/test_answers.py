@@ -19,11 +19,11 @@ from chat.answers import Answer, is_heart, read_answer
         ("agora não", Answer.NO), ("no be so", Answer.NO), ("👎", Answer.NO),
         ("I agree", Answer.AGREE), ("I accept", Answer.AGREE), ("j'accepte", Answer.AGREE),
         ("J’accepte", Answer.AGREE), ("aceito", Answer.AGREE), ("concordo", Answer.AGREE),
-        ("ok", Answer.THANKS), ("Ok.", Answer.THANKS), ("k", Answer.THANKS),
+        ("ok", Answer.OK), ("Ok.", Answer.OK), ("k", Answer.OK),
         ("thx", Answer.THANKS), ("merci", Answer.THANKS), ("obrigado", Answer.THANKS),
-        ("d'accord", Answer.THANKS), ("no wahala", Answer.THANKS), ("👍", Answer.THANKS),
-        ("👍👍👍", Answer.THANKS), ("🙏🏾", Answer.THANKS), ("👌", Answer.THANKS),
-        ("ok 👍", Answer.THANKS), ("ok merci", Answer.THANKS),
+        ("d'accord", Answer.OK), ("no wahala", Answer.OK), ("👍", Answer.OK),
+        ("👍👍👍", Answer.OK), ("🙏🏾", Answer.THANKS), ("👌", Answer.OK),
+        ("ok 👍", Answer.OK), ("ok merci", Answer.THANKS), ("merci 👍", Answer.OK),
     ],
 )  # fmt: skip
 def test_a_short_answer_is_read_in_every_language(typed: str, answer: Answer) -> None:

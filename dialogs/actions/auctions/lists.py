@@ -26,7 +26,8 @@ LISTED_LOTS: Final = 8
 
 
 class ActionMyBids(OffLoopAction):
-    """ "my bids": the lots this buyer bid on, live ones first, with where they stand."""
+    """ "my bids": the lots this buyer bid on, live ones first, with where they stand, and the
+    buyer's bidding limit with what is still available of it."""
 
     def name(self) -> str:
         return "action_my_bids"
@@ -40,8 +41,18 @@ class ActionMyBids(OffLoopAction):
             mine = (auction_service.bids_of(db_session=db_session, buyer_id=buyer,
                                             limit=LISTED_LOTS)
                     if buyer is not None else [])  # fmt: skip
+            power = (auction_service.buying_power(db_session=db_session, buyer_id=buyer)
+                     if buyer is not None else None)  # fmt: skip
+            limit = (
+                ""
+                if power is None
+                else "\n"
+                + text["limit_line"].format(
+                    limit=usd(power.limit_cents, lang), available=usd(power.available_cents, lang)
+                )
+            )
             if not mine:
-                dispatcher.utter_message(text=text["no_bids"])
+                dispatcher.utter_message(text=text["no_bids"] + limit)
                 return []
             lines, buttons = [text["my_bids"]], []
             for number, bid in enumerate(mine, start=1):
@@ -51,7 +62,7 @@ class ActionMyBids(OffLoopAction):
                 buttons.append({"title": title_of(bid.vehicle),
                                 "payload": build_payload("current_bid",
                                                           lot=auction.id)})  # fmt: skip
-        dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
+        dispatcher.utter_message(text="\n".join(lines) + limit, buttons=buttons)
         return [listed([bid.vehicle.id for bid in mine])]
 
 
@@ -72,7 +83,8 @@ def _standing(auction: Auction, buyer: int | None, now: datetime, lang: str) -> 
 
 
 class ActionAuctionsEnding(OffLoopAction):
-    """ "auctions ending today": live lots ending in the next 24 hours, soonest first."""
+    """ "auctions ending today": live lots ending in the next 24 hours, soonest first, a page of
+    LISTED_LOTS at a time with "More" for the next (``/auctions_ending{"after_lot":"31"}``)."""
 
     def name(self) -> str:
         return "action_auctions_ending"
@@ -81,15 +93,26 @@ class ActionAuctionsEnding(OffLoopAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         lang, now = language(tracker), utcnow()
-        text = words(lang)
+        text, end, after = words(lang), now + timedelta(hours=24), _after_lot(tracker)
         with catalog_sessions()() as db_session:
-            lots = auction_service.ending_between(db_session=db_session, start=now,
-                                                  end=now + timedelta(hours=24),
-                                                  limit=LISTED_LOTS)  # fmt: skip
+            lots = auction_service.ending_between(db_session=db_session, start=now, end=end,
+                                                  limit=LISTED_LOTS + 1,
+                                                  after_lot=after)  # fmt: skip
+            more, lots = len(lots) > LISTED_LOTS, lots[:LISTED_LOTS]
             if not lots:
                 dispatcher.utter_message(text=text["none_ending"])
                 return []
-            lines, buttons = [text["ending_today"]], []
+            total = auction_service.count_ending_between(db_session=db_session, start=now,
+                                                         end=end)  # fmt: skip
+            left = (total if after is None else auction_service.count_ending_between(
+                db_session=db_session, start=now, end=end, after_lot=after))  # fmt: skip
+            first = total - left + 1
+            header = text["ending_today"]
+            if more or after is not None:
+                header += " " + text["ending_page"].format(first=first,
+                                                           last=first + len(lots) - 1,
+                                                           total=total)  # fmt: skip
+            lines, buttons = [header], []
             for number, (auction, vehicle) in enumerate(lots, start=1):
                 state = auction_service.state_of(auction, now)
                 price = usd(state.current_price_cents or auction.starting_bid_cents, lang)
@@ -98,5 +121,16 @@ class ActionAuctionsEnding(OffLoopAction):
                 buttons.append({"title": title_of(vehicle),
                                 "payload": build_payload("current_bid",
                                                           lot=auction.id)})  # fmt: skip
+        if more:
+            buttons.append({"title": text["more"],
+                            "payload": build_payload("auctions_ending",
+                                                      after_lot=lots[-1][0].id)})  # fmt: skip
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons)
         return [listed([vehicle.id for _, vehicle in lots])]
+
+
+def _after_lot(tracker: Tracker) -> int | None:
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if entity.get("entity") == "after_lot" and str(entity.get("value", "")).isdigit():
+            return int(entity["value"])
+    return None

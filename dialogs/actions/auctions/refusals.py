@@ -9,6 +9,7 @@ from catalog.auctions.engine import Refusal, Refused
 from catalog.auctions.fees import AuctionSettings
 from catalog.auctions.models import Auction
 from dialogs.actions.auctions.status import bid_button
+from dialogs.actions.auctions.terms import deposit_buttons
 from dialogs.actions.auctions.wording import time_left, usd, words
 
 
@@ -43,7 +44,10 @@ _REFUSAL_TEXTS: Final = {
 
 
 def refusal_buttons(refused: Refused, auction: Auction, lang: str) -> list[dict[str, str]]:
-    """A one-tap bid of the minimum, when a higher bid would stand."""
+    """A one-tap bid of the minimum, when a higher bid would stand; over the limit, an agent
+    about a deposit and the lots open now."""
+    if refused.reason is Refusal.OVER_LIMIT:
+        return deposit_buttons(lang)
     if refused.reason in (Refusal.BELOW_MINIMUM, Refusal.LOWER_THAN_OWN_MAX,
                           Refusal.BUY_NOW_UNAVAILABLE):  # fmt: skip
         minimum = refused.minimum_cents or refused.state.minimum_next_bid_cents

@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from catalog.auctions import service as auction_service
-from catalog.auctions.engine import BidKind, Refusal
+from catalog.auctions.engine import BidKind, Refusal, Refused
 from catalog.auctions.fees import AuctionSettings
 from catalog.auctions.models import Auction
 from catalog.database import utcnow
@@ -70,8 +70,16 @@ def offer_bid(
                                           amount_cents=amount_cents, kind=kind,
                                           settings=settings)  # fmt: skip
     if refused is not None and refused.reason is Refusal.TERMS_NOT_ACCEPTED:
-        ask_terms(dispatcher, auction, amount_cents, kind, lang=lang, settings=settings)
-        return remembered
+        power = auction_service.buying_power(db_session=db_session, buyer_id=buyer,
+                                             excluding_auction_id=auction.id,
+                                             settings=settings)  # fmt: skip
+        if amount_cents > power.available_cents:  # say so before the terms, not after them
+            refused = Refused(Refusal.OVER_LIMIT, refused.state,
+                              available_cents=power.available_cents)  # fmt: skip
+        else:
+            ask_terms(dispatcher, auction, amount_cents, kind, lang=lang, settings=settings,
+                      limit_cents=power.limit_cents)  # fmt: skip
+            return remembered
     if refused is not None:
         why = refusal_text(refused, auction, amount_cents, lang=lang, now=now, settings=settings)
         dispatcher.utter_message(text=why, buttons=refusal_buttons(refused, auction, lang))

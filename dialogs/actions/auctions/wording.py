@@ -76,7 +76,16 @@ TEXTS: Final[dict[str, Words]] = {
         "above it.\n• A bid in the last minutes extends the auction (no sniping).\n"
         "• Fees on top of the price: {fees}.\n• Payment within {days} business days of "
         "winning, by bank transfer.\n• Below the seller's reserve the seller may approve, "
-        "counter or decline.",
+        "counter or decline.\n• Your bidding limit: {limit} in maximums at once; a deposit "
+        "raises it (each deposit allows bids up to {multiplier} times it).",
+        "limit": "💳 Your bidding limit is {limit}: your maximums leading open auctions may add "
+        "up to that. {committed} is committed now, so you can bid up to {available} more.\nA "
+        "deposit raises it: each deposit allows bids up to {multiplier} times it (a $1,000 "
+        "deposit, bids up to {example}). An agent can take your deposit; paying it online "
+        "comes later.",
+        "deposit_agent": "Agent: deposit",
+        "ending_button": "Auctions today",
+        "limit_line": "Bidding limit {limit} · {available} still available",
         "terms_accepted": "✅ Terms accepted ({version}). You can bid now.",
         "accept": "I accept",
         "not_now": "Not now",
@@ -92,6 +101,8 @@ TEXTS: Final[dict[str, Words]] = {
         "lost": "lost",
         "waiting": "seller deciding",
         "ending_today": "Auctions ending in the next 24 hours:",
+        "ending_page": "({first}–{last} of {total})",
+        "more": "More",
         "none_ending": 'No auction ends in the next 24 hours. Say "search" to browse vehicles.',
         "buy_now_none": "Lot {lot} has no buy-it-now price: bid instead (minimum {minimum}).",
         "counter_taken": "🎉 Deal! Lot {lot} is yours for {price}. Payment due by {due}.",
@@ -171,7 +182,17 @@ TEXTS: Final[dict[str, Words]] = {
         "palier par palier, sans jamais le dépasser.\n• Une enchère dans les dernières minutes "
         "prolonge la vente.\n• Frais en plus du prix : {fees}.\n• Paiement sous {days} jours "
         "ouvrés après la victoire, par virement.\n• Sous le prix de réserve, le vendeur peut "
-        "accepter, contre-proposer ou refuser.",
+        "accepter, contre-proposer ou refuser.\n• Votre limite d'enchères : {limit} de "
+        "maximums à la fois ; un dépôt l'augmente (chaque dépôt permet d'enchérir jusqu'à "
+        "{multiplier} fois son montant).",
+        "limit": "💳 Votre limite d'enchères est de {limit} : vos maximums en tête des enchères "
+        "ouvertes peuvent aller jusque-là. {committed} est engagé, vous pouvez donc encore "
+        "enchérir de {available}.\nUn dépôt l'augmente : chaque dépôt permet d'enchérir "
+        "jusqu'à {multiplier} fois son montant (un dépôt de 1 000 $, des enchères jusqu'à "
+        "{example}). Un agent peut prendre votre dépôt ; le paiement en ligne viendra plus tard.",
+        "deposit_agent": "Agent : dépôt",
+        "ending_button": "Enchères du jour",
+        "limit_line": "Limite d'enchères {limit} · {available} encore disponible",
         "terms_accepted": "✅ Conditions acceptées ({version}). Vous pouvez enchérir.",
         "accept": "J'accepte",
         "not_now": "Pas maintenant",
@@ -190,6 +211,8 @@ TEXTS: Final[dict[str, Words]] = {
         "lost": "perdu",
         "waiting": "le vendeur décide",
         "ending_today": "Enchères qui se terminent dans les 24 heures :",
+        "ending_page": "({first}–{last} sur {total})",
+        "more": "Plus",
         "none_ending": "Aucune enchère ne se termine dans les 24 heures. Dites « recherche » "
         "pour voir les véhicules.",
         "buy_now_none": "Le lot {lot} n'a pas de prix achat immédiat : enchérissez (minimum "
@@ -269,7 +292,17 @@ TEXTS: Final[dict[str, Words]] = {
         "compra.\n• Indica o seu máximo; o sistema licita por si, degrau a degrau, nunca acima "
         "dele.\n• Um lance nos últimos minutos prolonga o leilão.\n• Taxas além do preço: "
         "{fees}.\n• Pagamento em {days} dias úteis após ganhar, por transferência.\n• Abaixo "
-        "da reserva, o vendedor pode aprovar, contrapropor ou recusar.",
+        "da reserva, o vendedor pode aprovar, contrapropor ou recusar.\n• O seu limite de "
+        "lances: {limit} em máximos ao mesmo tempo; um depósito aumenta-o (cada depósito "
+        "permite lances até {multiplier} vezes o valor).",
+        "limit": "💳 O seu limite de lances é {limit}: os seus máximos à frente em leilões "
+        "abertos podem somar até isso. {committed} está comprometido, por isso ainda pode "
+        "licitar até {available}.\nUm depósito aumenta-o: cada depósito permite lances até "
+        "{multiplier} vezes o valor (um depósito de US$ 1 000, lances até {example}). Um "
+        "agente pode receber o seu depósito; pagar online vem mais tarde.",
+        "deposit_agent": "Agente: depósito",
+        "ending_button": "Leilões de hoje",
+        "limit_line": "Limite de lances {limit} · {available} ainda disponível",
         "terms_accepted": "✅ Termos aceites ({version}). Já pode licitar.",
         "accept": "Aceito",
         "not_now": "Agora não",
@@ -287,6 +320,8 @@ TEXTS: Final[dict[str, Words]] = {
         "lost": "perdido",
         "waiting": "vendedor a decidir",
         "ending_today": "Leilões que terminam nas próximas 24 horas:",
+        "ending_page": "({first}–{last} de {total})",
+        "more": "Mais",
         "none_ending": 'Nenhum leilão termina nas próximas 24 horas. Diga "procurar" para ver '
         "veículos.",
         "buy_now_none": "O lote {lot} não tem compra imediata: licite (mínimo {minimum}).",

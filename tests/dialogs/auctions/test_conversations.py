@@ -179,6 +179,56 @@ def test_refusals_say_why_and_what_would_work(chat: ChatFactory, showroom: Showr
     assert len(bids_on(showroom, lot)) == 2
 
 
+def test_a_new_buyer_over_the_limit_is_told_before_the_terms_and_offered_an_agent(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    lot = new_lot(showroom, "prado_2014", ends_in=timedelta(days=2))
+    buyer = agreed(chat(Channel.WHATSAPP))  # never accepted the bidding terms
+
+    [over] = buyer.say(f"bid 5000 on lot {lot}")
+
+    assert "$5,000 is over your bidding limit: you can commit $3,000 more" in text_of(buyer, over)
+    assert [title for title, _ in choices(over)] == ["Agent: deposit", "Auctions today"]
+    assert button(over, "Agent: deposit") == "/human_handoff"
+    assert bids_on(showroom, lot) == []
+
+    [terms] = buyer.say(f"bid 1200 on lot {lot}")  # within the limit: the terms, which say it
+    assert "Your bidding limit: $3,000 in maximums at once" in text_of(buyer, terms)
+
+
+@pytest.mark.parametrize(
+    ("says", "language", "expected"),
+    [
+        ("how much can I bid?", "en", "💳 Your bidding limit is $3,000"),
+        ("wetin be my limit", "en", "💳 Your bidding limit is $3,000"),
+        (
+            "je peux enchérir jusqu'à combien ?",
+            "fr",
+            "💳 Votre limite d'enchères est de 3\u202f000 $",
+        ),
+        ("até quanto posso licitar?", "pt", "💳 O seu limite de lances é US$ 3\u202f000"),
+    ],
+)
+def test_a_buyer_asking_their_limit_is_told_it_what_is_committed_and_how_to_raise_it(
+    chat: ChatFactory, showroom: Showroom, says: str, language: str, expected: str
+) -> None:
+    lot = new_lot(showroom, "pilot_2016", ends_in=timedelta(days=2))
+    buyer = bidder(chat, showroom)
+    with transaction(showroom.sessions) as db_session:
+        me = buyer_row(showroom, buyer).id
+        auction_service.place_bid(db_session=db_session, auction_id=lot, buyer_id=me,
+                                  amount_cents=1_000_00)  # fmt: skip
+
+    reply, *_switch = buyer.say(says, language_hint=language)  # and, in fr/pt, "switch to it?"
+
+    text = text_of(buyer, reply)
+    assert text.startswith(expected), text
+    assert len(choices(reply)) == 2 and button(reply, choices(reply)[0][0]) == "/human_handoff"
+    if language == "en":
+        [bids] = buyer.say("my bids")
+        assert "Bidding limit $3,000 · $2,000 still available" in text_of(buyer, bids)
+
+
 def test_ended_and_not_yet_open_lots_are_refused_with_the_time(
     chat: ChatFactory, showroom: Showroom
 ) -> None:
@@ -225,10 +275,37 @@ def test_my_bids_and_the_auctions_ending_today(chat: ChatFactory, showroom: Show
     [listing] = buyer.say("my bids")
     assert f"1. Lot {mine} · 2016 Honda Pilot — $1,150, leading, 4 h" in text_of(buyer, listing)
     [ending] = buyer.say("auctions ending today")
+    while not any(f'"lot":"{mine}"' in payload for _, payload in choices(ending)):  # paged
+        [ending] = buyer.tap(button(ending, "More"), "More")
     assert f"Lot {mine} · 2016 Honda Pilot — $1,150" in text_of(buyer, ending)
     [mine_button] = [payload for _, payload in choices(ending) if f'"lot":"{mine}"' in payload]
     [current] = buyer.tap(mine_button, "Pilot")  # open the lot from the list
     assert "You are the high bidder" in text_of(buyer, current)
+
+
+def test_auctions_ending_today_come_eight_at_a_time_with_more_until_the_last(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    for hours in range(1, 20):
+        new_lot(showroom, "camry_2015", ends_in=timedelta(hours=hours, minutes=30))
+    buyer = agreed(chat(Channel.WHATSAPP))
+
+    [page] = buyer.say("auctions ending today")
+    header = re.search(r"\((\d+)–(\d+) of (\d+)\)", text_of(buyer, page))
+    assert header is not None and header.group(1, 2) == ("1", "8")
+    total, seen = int(header.group(3)), []
+    assert total >= 19
+    while True:
+        lots = [payload for _, payload in choices(page) if "current_bid" in payload]
+        assert 1 <= len(lots) <= 8
+        seen += lots
+        if not any(title == "More" for title, _ in choices(page)):
+            break
+        [page] = buyer.tap(button(page, "More"), "More")
+        assert f"of {total})" in text_of(buyer, page)
+    assert len(seen) == total == len(set(seen))  # every lot once, none twice
+    [typed] = buyer.say("1")  # the first lot of the last page, typed
+    assert "Current bid" in text_of(buyer, typed) or "Starting bid" in text_of(buyer, typed)
 
 
 def test_the_dealer_approves_a_lot_below_the_reserve_from_telegram(
