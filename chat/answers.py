@@ -91,6 +91,11 @@ _THANKS: Final = frozenset({
     # emoji
     "\U0001f64f", "\U0001f60a", "\U0001f642", "\U0001f44f", "\U0001f4aa",
 })  # fmt: skip
+# Words that make an answer polite without changing it.
+_POLITE: Final = frozenset({
+    "please", "pls", "plz", "plis", "abeg", "biko", "sir", "madam", "ma", "boss", "oga",
+    "svp", "stp", "patron", "monsieur", "madame", "pf", "favor", "por", "senhor", "senhora",
+})  # fmt: skip
 _HEART: Final = frozenset({"\u2764", "\U0001f60d", "\U0001f970", "\U0001f496", "\U0001f495"})
 # Punctuation, variation selectors and skin tones around a short answer do not change it.
 _NOISE: Final = re.compile(r"[\s!.,;:?¡¿'\"’()\-_*~\ufe0f\U0001f3fb-\U0001f3ff]+")
@@ -108,6 +113,10 @@ def read_answer(text: str) -> Answer | None:
                           (_THANKS, Answer.THANKS), (_OK, Answer.OK)):  # fmt: skip
         if plain in words or _REPEATS.sub(r"\1", plain) in words:
             return answer
+    # an answer said politely: "yes abeg", "oui svp", "sim por favor", "ok sir"
+    kept = [word for word in plain.split() if word not in _POLITE]
+    if kept and len(kept) < len(plain.split()):
+        return read_answer(" ".join(kept))
     # a run of one emoji or two answers side by side ("ok 👍", "oui merci", "yes thanks")
     parts = plain.split()
     if 1 < len(parts) <= 3:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from catalog.text import name_key, words
 from catalog.vehicles.models import Vehicle
+from catalog.vehicles.world_names import WORLD_MODELS, world_pairs
 
 # A word must score this much (rapidfuzz ratio, 0-100) to be read as a make or model name.
 MIN_SCORE = 80.0
@@ -29,8 +31,12 @@ class Vocabulary:
     makes_of_model: dict[str, frozenset[str]] = field(default_factory=dict)  # model key -> makes
 
     @classmethod
-    def from_names(cls, pairs: list[tuple[str, str]]) -> Vocabulary:
-        makes = {name_key(make): make for make, _ in pairs}
+    def from_names(
+        cls, pairs: list[tuple[str, str]], *, other_makes: Iterable[str] = ()
+    ) -> Vocabulary:
+        """From (make, model) pairs, and makes known without their models."""
+        makes = {name_key(make): make for make in other_makes}
+        makes.update({name_key(make): make for make, _ in pairs})
         models = {name_key(model): model for _, model in pairs}
         makes_of_model: dict[str, set[str]] = {}
         for make, model in pairs:
@@ -110,16 +116,21 @@ class VocabularyCache:
         self._lock = threading.Lock()
         self._entries: dict[str, tuple[float, Vocabulary]] = {}
 
-    def get(self, db_session: Session) -> Vocabulary:
+    def get(self, db_session: Session, *, world: bool = False) -> Vocabulary:
+        """The names in stock; with `world`, also the makes and models buyers ask for that the
+        stock may not hold (catalog.vehicles.world_names), for understanding chat."""
         bind = db_session.get_bind()
         key = str(bind.url) if isinstance(bind, Engine) else str(bind.engine.url)
+        key = f"{key}#world" if world else key
         now = time.monotonic()
         with self._lock:
             cached = self._entries.get(key)
             if cached and now - cached[0] < self._ttl:
                 return cached[1]
         pairs = db_session.execute(select(Vehicle.make, Vehicle.model).distinct()).all()
-        vocabulary = Vocabulary.from_names([(make, model) for make, model in pairs])
+        stock = [(make, model) for make, model in pairs]
+        vocabulary = (Vocabulary.from_names([*world_pairs(), *stock], other_makes=WORLD_MODELS)
+                      if world else Vocabulary.from_names(stock))  # fmt: skip
         with self._lock:
             self._entries[key] = (now, vocabulary)
         return vocabulary

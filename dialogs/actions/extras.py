@@ -416,7 +416,7 @@ def _search_asked(tracker: Tracker, db_session: Session) -> VehicleFilters | Non
     that name none ("save this search"), the last search shown; None without either."""
     text = str((tracker.latest_message or {}).get("text") or "")
     if not is_payload(text):
-        understood = understand(text, vocabulary=vocabulary_cache.get(db_session),
+        understood = understand(text, vocabulary=vocabulary_cache.get(db_session, world=True),
                                 rates=get_exchange_rates())  # fmt: skip
         if understood.mentioned:
             return understood.filters

@@ -32,6 +32,7 @@ from catalog.vehicles.models import Vehicle
 from catalog.vehicles.schemas import SearchPage, VehicleFilters, VehicleSummary
 from catalog.vehicles.search import search_vehicles, similar_vehicles
 from catalog.vehicles.vocabulary import vocabulary_cache
+from catalog.vehicles.world_names import usual_body_type
 from chat.languages import Language
 from chat.money import format_money as money
 from chat.money import grouped
@@ -200,6 +201,14 @@ def _show_list(
     return listed([item.id for item in items])
 
 
+def _offer_saved_search(dispatcher: CollectingDispatcher, understood: str) -> None:
+    """After a search that found nothing (in stock now): shall I tell you when one comes in?
+    (Its yes saves the search shown, asking for alerts first if the buyer has not said yes.)"""
+    dispatcher.utter_message(response="utter_offer_saved_search", query=understood,
+                             yes_payload="/save_search",
+                             no_payload=build_payload("acknowledge", answer="no"))  # fmt: skip
+
+
 class _SearchAction(OffLoopAction, metaclass=ABCMeta):
     """Shared by the actions that show a page of results (abstract: rasa_sdk skips it)."""
 
@@ -226,15 +235,26 @@ class _SearchAction(OffLoopAction, metaclass=ABCMeta):
         nearest = self.nearest(db_session, filters)
         if not nearest:
             dispatcher.utter_message(response="utter_nothing_close", query=understood)
+            _offer_saved_search(dispatcher, understood)
             return _search_events(filters, query, currency, page)
         dispatcher.utter_message(response="utter_no_results", query=understood)
         shown = _show_list(dispatcher, nearest, lang, currency)
+        _offer_saved_search(dispatcher, understood)
         return [*_search_events(filters, query, currency, page), shown]
 
     @staticmethod
     def nearest(db_session: Session, filters: VehicleFilters) -> list[VehicleSummary]:
-        """The first matches when the search's constraints are dropped one group at a time."""
+        """The first matches when the search's constraints are dropped one group at a time; for
+        a model not in stock whose kind is known (a BMW X5: an SUV), first others of its kind."""
         relaxed = filters.model_dump()
+        body = usual_body_type(filters.make, filters.model)
+        if body is not None and not filters.body_types:
+            alike = {**relaxed, "make": None, "model": None, "body_types": [body]}
+            page = search_vehicles(db_session=db_session,
+                                   filters=VehicleFilters.model_validate(alike),
+                                   limit=3)  # fmt: skip
+            if page.items:
+                return page.items
         for names in RELAXATIONS:
             if not any(relaxed.get(name) for name in names):
                 continue
@@ -257,7 +277,7 @@ class ActionSearchVehicles(_SearchAction):
         text = _text(tracker)
         notice_first(dispatcher, tracker)
         with catalog_sessions()() as db_session:
-            understood = understand(text, vocabulary=vocabulary_cache.get(db_session),
+            understood = understand(text, vocabulary=vocabulary_cache.get(db_session, world=True),
                                     rates=get_exchange_rates(),
                                     entities=_trusted_entities(tracker),
                                     guesses=_guessed_entities(tracker))  # fmt: skip
@@ -285,7 +305,7 @@ class ActionUnclearMessage(_SearchAction):
     ) -> list[EventType]:
         text = _text(tracker)
         with catalog_sessions()() as db_session:
-            understood = understand(text, vocabulary=vocabulary_cache.get(db_session),
+            understood = understand(text, vocabulary=vocabulary_cache.get(db_session, world=True),
                                     rates=get_exchange_rates())  # fmt: skip
             if text and understood.mentioned:
                 notice_first(dispatcher, tracker)
@@ -312,7 +332,7 @@ class ActionRefineSearch(_SearchAction):
         text = _text(tracker)
         previous, query, currency = _saved(tracker)
         with catalog_sessions()() as db_session:
-            vocabulary, rates = vocabulary_cache.get(db_session), get_exchange_rates()
+            vocabulary, rates = vocabulary_cache.get(db_session, world=True), get_exchange_rates()
             if previous is None:  # no search yet: read it as a new one
                 understood = understand(text, vocabulary=vocabulary, rates=rates,
                                         entities=_trusted_entities(tracker),

@@ -43,3 +43,12 @@ def test_a_heart_is_interest_not_an_answer() -> None:
     assert is_heart("❤️") and is_heart("😍") and is_heart("❤️❤️")
     assert not is_heart("ok") and not is_heart("❤️ but too expensive")
     assert read_answer("❤️") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [("yes abeg", Answer.YES), ("abeg no", Answer.NO), ("oui svp", Answer.YES),
+     ("sim por favor", Answer.YES), ("ok sir", Answer.OK), ("please", None), ("por favor", None)],
+)  # fmt: skip
+def test_an_answer_said_politely_is_the_same_answer(text: str, answer: Answer | None) -> None:
+    assert read_answer(text) == answer

@@ -171,10 +171,47 @@ def test_nothing_matching_offers_the_nearest_vehicles(
 ) -> None:
     buyer = agreed(chat(Channel.TELEGRAM))
 
-    heading, nearest = results(buyer, "Hilux under 5000 dollars")
+    heading, nearest, offer = buyer.say("Hilux under 5000 dollars", replies=3)
 
-    assert heading.startswith("Nothing matches Toyota Hilux · under $5,000 right now")
+    assert buyer.texts([heading])[0].startswith(
+        "Nothing matches Toyota Hilux · under $5,000 right now"
+    )
     assert set(vehicle_ids(nearest)) == {showroom.ids["hilux_2012"], showroom.ids["hilux_2016"]}
+    assert buyer.texts([offer]) == [
+        "🔔 Shall I tell you as soon as one comes in: Toyota Hilux · under $5,000?"
+    ]
+    assert choices(offer)[0][1] == "/save_search"
+
+    [saved] = buyer.say("yes")  # the buyer said yes to alerts already: saved at once
+
+    assert buyer.texts([saved])[0].startswith("🔔 Saved. I'll tell you as soon as one comes in")
+
+
+@pytest.mark.parametrize(
+    ("channel", "says", "language", "heading"),
+    [
+        (Channel.TELEGRAM, "do you have a Lamborghini Urus?", "en", "Nothing matches Lamborghini"),
+        (Channel.WHATSAPP, "je cherche une peugeot", "fr", "Rien ne correspond à Peugeot"),
+        (Channel.TELEGRAM, "vocês tem um bmw x5?", "pt", "Nada corresponde a BMW X5"),
+    ],
+)
+def test_a_make_or_model_not_in_stock_gets_the_nearest_of_its_kind_and_an_alert_offer(
+    chat: ChatFactory, showroom: Showroom, channel: Channel, says: str, language: str,
+    heading: str,
+) -> None:  # fmt: skip
+    buyer = agreed(chat(channel))
+
+    said = buyer.say(says, language_hint=language, replies=3)
+    assert len(said) >= 3, buyer.texts(said)
+    first, nearest, offer = said[:3]
+
+    assert buyer.texts([first])[0].startswith(heading)
+    assert vehicle_ids(nearest), buyer.texts([nearest])
+    assert any(payload == "/save_search" for _, payload in choices(offer))
+    if "x5" in says or "Urus" in says:  # an SUV: the nearest are SUVs
+        suvs = {showroom.ids[key] for key in ("rav4_2017", "rav4_2013", "prado_2014",
+                                              "pilot_2016")}  # fmt: skip
+        assert set(vehicle_ids(nearest)) <= suvs
 
 
 def test_a_message_without_anything_to_search_asks_what_the_buyer_wants(
