@@ -41,6 +41,7 @@ from chat.translations import attribute_word
 from dialogs.actions.auctions import details_line as auction_line
 from dialogs.actions.choice import current_vehicle, listed
 from dialogs.actions.extras_wording import search_text
+from dialogs.actions.knowledge import answer_question
 from dialogs.actions.privacy import notice_first
 from dialogs.actions.support import (
     VEHICLE_SLOT,
@@ -294,8 +295,9 @@ class ActionSearchVehicles(_SearchAction):
 
 
 class ActionUnclearMessage(_SearchAction):
-    """What the classifier could not place: a search if it names what the catalog knows (a make,
-    a model, a body type, a budget...), else the fallback with buttons (utter_default)."""
+    """What the classifier could not place: a question the knowledge base answers, a search if
+    it names what the catalog knows (a make, a model, a body type, a budget...), else the
+    fallback with buttons (utter_default)."""
 
     def name(self) -> str:
         return "action_unclear_message"
@@ -304,6 +306,8 @@ class ActionUnclearMessage(_SearchAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         text = _text(tracker)
+        if text and answer_question(dispatcher, tracker):  # "can I pay in instalments?"
+            return []
         with catalog_sessions()() as db_session:
             understood = understand(text, vocabulary=vocabulary_cache.get(db_session, world=True),
                                     rates=get_exchange_rates())  # fmt: skip
