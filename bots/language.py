@@ -34,12 +34,13 @@ _WORDS: Final[dict[str, frozenset[str]]] = {
         des les moins cher chere combien est suis avec pas vous avez voudrais veux prix aide
         camion svp stp plait patron revoir ca quel quelle mon ma mes acheter vendre il elle
         nous bien bonne journee et d l qu c j peux puis encherir enchere encheres comment
-        quand pourquoi faire suis sont dans sur cette ce cet"""),
+        quand pourquoi faire suis sont dans sur cette ce cet moi toi ecrivez appelez envoyez"""),
     "pt": _known("""ola bom dia boa tarde noite obrigado obrigada quero procuro carro carros
         sim nao um uma menos quanto custa voce vc tem preco ajuda camiao caminhao favor mano
         tchau esta estou com mais barato meu minha comprar vender eu ele ela tudo obg td
         blz posso ate para tenho preciso qual quais onde fazer lance lances licitar leilao
-        leiloes agora ver"""),
+        leiloes agora ver aceitam aceita voces convosco connosco sao estao fazem vendem
+        enviam"""),
 }
 
 

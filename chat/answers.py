@@ -36,14 +36,16 @@ _YES: Final = frozenset({
     "i confirm", "correct", "right", "alright", "all right", "absolutely", "definitely",
     "yes o", "yes oh", "yes na", "na so", "e don do", "oya", "oya now", "i dey", "sharp",
     "yes sir", "yes madam", "yes ma", "okay go ahead", "ok go ahead", "ok confirm", "yes confirm",
+    "yes i confirm", "i do", "yes i do",
     # fr
     "oui", "ouais", "ouai", "wi", "oui oui", "oui svp", "oui stp", "oui merci", "bien sur",
     "bien sure", "certainement", "volontiers", "vas y", "allez y", "je confirme", "confirmer",
     "c est bon", "cest bon", "c bon", "exact", "tout a fait", "oui confirme", "ok je confirme",
+    "oui je confirme", "oui j confirme", "je valide", "oui je valide",
     # pt
     "sim", "sim sim", "sim por favor", "sim pf", "claro", "pode", "pode ser", "podes",
     "com certeza", "certo", "isso", "isso mesmo", "confirmo", "confirmar", "beleza", "bora",
-    "manda", "sim confirmo", "quero", "quero sim",
+    "manda", "sim confirmo", "quero", "quero sim", "sim eu confirmo", "eu confirmo",
     # emoji that say yes
     "\u2705", "\u2714", "\u2611", "\U0001f197",
 })  # fmt: skip
