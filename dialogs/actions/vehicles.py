@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from pydantic import ValidationError
+from rapidfuzz import fuzz, process
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -28,10 +29,11 @@ from sqlalchemy.orm import Session
 from catalog.buyers import service as buyer_service
 from catalog.errors import InvalidFilter, NotFound
 from catalog.money import ExchangeRates, get_exchange_rates
+from catalog.text import name_key, words
 from catalog.vehicles.models import Vehicle
 from catalog.vehicles.schemas import SearchPage, VehicleFilters, VehicleSummary
 from catalog.vehicles.search import search_vehicles, similar_vehicles
-from catalog.vehicles.vocabulary import vocabulary_cache
+from catalog.vehicles.vocabulary import Vocabulary, vocabulary_cache
 from catalog.vehicles.world_names import usual_body_type
 from chat.languages import Language
 from chat.money import format_money as money
@@ -51,6 +53,7 @@ from dialogs.actions.support import (
     language,
 )
 from dialogs.understanding import understand, understand_follow_up
+from dialogs.understanding.understood import Understood, UnreadReason
 
 PAGE_SIZE: Final = 5
 FILTERS_SLOT: Final = "search_filters"
@@ -210,6 +213,38 @@ def _offer_saved_search(dispatcher: CollectingDispatcher, understood: str) -> No
                              no_payload=build_payload("acknowledge", answer="no"))  # fmt: skip
 
 
+def _unknown_model(understood: Understood, text: str, vocabulary: Vocabulary) -> str | None:
+    """The word after the make that names no model of it ("toyota zamboni": "zamboni")."""
+    make = understood.filters.make
+    if not make or understood.filters.model:
+        return None
+    folded = " ".join(words(text))
+    make_words = " ".join(words(make))
+    for unread in understood.not_understood:
+        word = unread.text.strip()
+        if (unread.reason is UnreadReason.UNKNOWN and word.isalpha() and len(word) >= 4
+                and f"{make_words} {word.casefold()}" in folded):  # fmt: skip
+            return word
+    return None
+
+
+def _say_unknown_model(
+    dispatcher: CollectingDispatcher, make: str, word: str, vocabulary: Vocabulary
+) -> None:
+    """ "I don't know a Toyota Zamboni": the make's models that look most alike, as searches."""
+    key = name_key(make)
+    models = [name for model_key, name in vocabulary.models.items()
+              if key in vocabulary.makes_of_model.get(model_key, frozenset())]  # fmt: skip
+    alike = [name for name, _, _ in process.extract(word, models, scorer=fuzz.ratio, limit=3)]
+    if not alike:  # a make known without its models: the results say enough
+        return
+    buttons = [{"title": f"{make} {name}"[:20],
+                "payload": build_payload("search_vehicles", make=make, model=name)}
+               for name in alike]  # fmt: skip
+    dispatcher.utter_message(response="utter_unknown_model", make=make, word=word.title(),
+                             alike=", ".join(alike), buttons=buttons)  # fmt: skip
+
+
 class _SearchAction(OffLoopAction, metaclass=ABCMeta):
     """Shared by the actions that show a page of results (abstract: rasa_sdk skips it)."""
 
@@ -285,6 +320,10 @@ class ActionSearchVehicles(_SearchAction):
             if not understood.mentioned:
                 dispatcher.utter_message(response="utter_ask_search")
                 return []
+            vocabulary = vocabulary_cache.get(db_session, world=True)
+            unknown = _unknown_model(understood, text, vocabulary)
+            if unknown is not None and understood.filters.make:
+                _say_unknown_model(dispatcher, understood.filters.make, unknown, vocabulary)
             try:
                 return self.show_page(dispatcher, tracker, db_session,
                                       filters=understood.filters, currency=understood.currency,
@@ -313,6 +352,10 @@ class ActionUnclearMessage(_SearchAction):
                                     rates=get_exchange_rates())  # fmt: skip
             if text and understood.mentioned:
                 notice_first(dispatcher, tracker)
+                vocabulary = vocabulary_cache.get(db_session, world=True)
+                unknown = _unknown_model(understood, text, vocabulary)
+                if unknown is not None and understood.filters.make:
+                    _say_unknown_model(dispatcher, understood.filters.make, unknown, vocabulary)
                 try:
                     return self.show_page(dispatcher, tracker, db_session,
                                           filters=understood.filters,

@@ -440,3 +440,21 @@ def test_help_promises_nothing_the_chat_cannot_do_yet(chat: ChatFactory) -> None
     text = buyer.texts([reply])[0]
     assert "track your container" not in text
     assert "coming soon" in text
+
+
+def test_a_model_the_make_does_not_have_is_said_so_with_look_alikes_then_the_makes_stock(
+    chat: ChatFactory, showroom: Showroom
+) -> None:
+    buyer = agreed(chat(Channel.TELEGRAM))
+
+    unknown, heading, listing = buyer.say("toyota camrino", replies=3)[:3]
+
+    text = buyer.texts([unknown])[0]
+    assert text.startswith('I don\'t know a Toyota "Camrino". Did you mean: Camry')
+    assert choices(unknown)[0] == ("Toyota Camry",
+                                   '/search_vehicles{"make":"Toyota","model":"Camry"}')  # fmt: skip
+    assert buyer.texts([heading])[0].startswith("Here is what I have for Toyota")
+    assert set(vehicle_ids(listing)) <= {showroom.ids[key] for key in TOYOTAS}
+
+    [_heading, camry] = buyer.tap(choices(unknown)[0][1], "Toyota Camry", replies=2)
+    assert set(vehicle_ids(camry)) == {showroom.ids["camry_2015"]}
