@@ -10,7 +10,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from catalog.auctions import bidders
 from catalog.auctions import service as auction_service
 from catalog.auctions.engine import BidKind
 from catalog.auctions.fees import AuctionSettings, get_auction_settings
@@ -35,7 +34,8 @@ def limit_of(db_session: Session, buyer: int | None, settings: AuctionSettings) 
     """The buyer's bidding limit (the default one for Rasa without our worker)."""
     if buyer is None:
         return settings.default_limit_cents
-    return bidders.limit_of(bidders.profile(db_session=db_session, buyer_id=buyer), settings)
+    power = auction_service.buying_power(db_session=db_session, buyer_id=buyer, settings=settings)
+    return power.limit_cents
 
 
 def deposit_buttons(lang: str) -> list[dict[str, str]]:
@@ -100,7 +100,7 @@ class ActionBiddingLimit(OffLoopAction):
         lang, settings, buyer = language(tracker), get_auction_settings(), buyer_id(tracker)
         with catalog_sessions()() as db_session:
             if buyer is None:
-                power = bidders.BuyingPower(settings.default_limit_cents, 0)
+                power = auction_service.BuyingPower(settings.default_limit_cents, 0)
             else:
                 power = auction_service.buying_power(db_session=db_session, buyer_id=buyer,
                                                      settings=settings)  # fmt: skip
