@@ -61,6 +61,7 @@ DESIGN_INTENTS = {
     "human_handoff", "choose_language",
     # auctions
     "place_bid", "current_bid", "buy_now", "my_bids", "auctions_ending", "auction_terms",
+    "bidding_limit",
 }  # fmt: skip
 DESIGN_ENTITIES = {
     "make", "model", "year", "price", "body_type", "fuel", "transmission", "seats", "steering",
