@@ -27,6 +27,7 @@ class DataSummary(BaseModel):
     consent_version: str | None
     opted_out_at: datetime | None
     erased_at: datetime | None
+    alerts_allowed: bool  # the current notice accepted, alerts not stopped, data not erased
     conversations: int
     messages_from_buyer: int  # inbound
     messages_to_buyer: int  # outbound

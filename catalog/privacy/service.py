@@ -141,6 +141,7 @@ def data_summary(*, db_session: Session, buyer_id: int) -> DataSummary:
         consent_version=buyer.consent_version,
         opted_out_at=buyer.opted_out_at,
         erased_at=buyer.erased_at,
+        alerts_allowed=alerts_allowed(buyer),
         conversations=_count(db_session, Conversation.buyer_id == buyer_id),
         messages_from_buyer=messages.get(Direction.INBOUND, 0),
         messages_to_buyer=messages.get(Direction.OUTBOUND, 0),

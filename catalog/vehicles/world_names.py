@@ -54,8 +54,11 @@ WORLD_MODELS: Final[dict[str, dict[str, BodyType]]] = {
     "Kia": {"Sorento": _U, "Sportage": _U,
             "Telluride": _U, "Sedona": _M},
     "Lamborghini": {"Aventador": _C, "Huracan": _C, "Urus": _U},
+    # "Discovery" and "Defender" are words too, but rarely in a car buyer's chat, and without
+    # them "Land Rover Discovery" was a model nobody makes
     "Land Rover": {"Range Rover": _U, "Range Rover Sport": _U, "Range Rover Evoque": _U,
-                   "Evoque": _U},
+                   "Evoque": _U, "Discovery": _U, "Discovery Sport": _U, "Defender": _U,
+                   "LR4": _U},
     "Lexus": {"RX 350": _U, "GX 460": _U, "LX 570": _U, "ES 350": _S, "IS 250": _S,
               "NX": _U},
     "Lincoln": {"Navigator": _U, "MKX": _U},

@@ -17,7 +17,7 @@ from typing import Final
 
 from pydantic import ValidationError
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
@@ -112,6 +112,10 @@ class _PhotosAction(OffLoopAction, metaclass=ABCMeta):
     ) -> list[EventType]:
         with catalog_sessions()() as db_session:
             vehicle = current_vehicle(tracker, db_session)
+            if vehicle is None and _names_a_search(tracker, db_session):
+                # pidgin "i wan see honda" reads like "show me (photos)": nothing is in view, so
+                # the buyer is asking to see what we have of that make
+                return [FollowupAction("action_search_vehicles")]
             if vehicle is None:
                 dispatcher.utter_message(response="utter_pick_vehicle_first")
                 return []
@@ -132,6 +136,16 @@ class _PhotosAction(OffLoopAction, metaclass=ABCMeta):
                                  first=start + 1, last=end, total=total, **words)  # fmt: skip
         return [SlotSet(PHOTOS_SLOT, {"vehicle_id": str(vehicle.id), "shown": end}),
                 SlotSet(VEHICLE_SLOT, str(vehicle.id))]  # fmt: skip
+
+
+def _names_a_search(tracker: Tracker, db_session: Session) -> bool:
+    """The buyer's own words name a make, a model or a body type."""
+    text = str((tracker.latest_message or {}).get("text") or "")
+    if not text or is_payload(text):
+        return False
+    understood = understand(text, vocabulary=vocabulary_cache.get(db_session, world=True),
+                            rates=get_exchange_rates())  # fmt: skip
+    return bool(understood.mentioned & {"make", "model", "body_type"})
 
 
 class ActionShowPhotos(_PhotosAction):

@@ -9,6 +9,7 @@ agrees on (Rasa used without our worker) each action says so politely and change
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Final
 
@@ -147,7 +148,8 @@ class ActionMyData(OffLoopAction):
         if summary is None:
             dispatcher.utter_message(response=UNAVAILABLE)
         else:
-            dispatcher.utter_message(response="utter_my_data", **summary_fields(summary))
+            dispatcher.utter_message(response="utter_my_data",
+                                     **summary_fields(summary, language(tracker)))  # fmt: skip
         return []
 
 
@@ -205,8 +207,17 @@ def just_asked(tracker: Tracker, response: str) -> bool:
     return False
 
 
-def summary_fields(summary: DataSummary) -> dict[str, Any]:
-    """The variables of `utter_my_data`, language-neutral (dates, codes, counts and marks)."""
+# Alerts neither stopped nor accepted (a new buyer, or one whose data was erased): off, in words.
+_ALERTS_OFF: Final[Mapping[str, str]] = {
+    "en": "off (say yes when I offer them)",
+    "fr": "désactivées (dites oui quand je les propose)",
+    "pt": "desligados (diga sim quando eu os propuser)",
+}
+
+
+def summary_fields(summary: DataSummary, language: str = "en") -> dict[str, Any]:
+    """The variables of `utter_my_data`: dates, codes, counts and marks, and the alerts' state
+    in the buyer's language when they are off without having been stopped."""
     consent = (
         f"{_date(summary.consent_given_at)} ({summary.consent_version})"
         if summary.consent_given_at
@@ -220,7 +231,9 @@ def summary_fields(summary: DataSummary) -> dict[str, Any]:
         "currency": summary.currency,
         "country": summary.country or NOTHING,
         "consent": consent,
-        "alerts": f"⛔ {_date(summary.opted_out_at)}" if summary.opted_out_at else "✅",
+        "alerts": f"⛔ {_date(summary.opted_out_at)}"
+        if summary.opted_out_at
+        else ("✅" if summary.alerts_allowed else _ALERTS_OFF.get(language, _ALERTS_OFF["en"])),
         "conversations": summary.conversations,
         "messages_in": summary.messages_from_buyer,
         "messages_out": summary.messages_to_buyer,

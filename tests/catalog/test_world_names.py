@@ -29,7 +29,8 @@ def test_chat_understands_makes_not_in_stock_but_the_catalog_search_does_not(
     ("text", "make", "model"),
     [("do you have a Lamborghini Aventador?", "Lamborghini", "Aventador"),
      ("je cherche une peugeot", "Peugeot", None), ("procuro um bmw x3", "BMW", "X3"),
-     ("i dey find tesla model 3", "Tesla", None)],
+     ("i dey find tesla model 3", "Tesla", None),
+     ("i need a land rover discovery", "Land Rover", "Discovery")],
 )  # fmt: skip
 def test_world_names_are_read_as_a_search(
     db_session: Session, text: str, make: str, model: str | None
