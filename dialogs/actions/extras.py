@@ -62,7 +62,7 @@ from dialogs.actions.support import (
 )
 from dialogs.actions.vehicles import FILTERS_SLOT
 from dialogs.config import get_dialog_settings
-from dialogs.understanding import understand
+from dialogs.understanding import Understood, understand
 
 PHOTOS_SLOT: Final = "photos_shown"
 ALERT_OFFER_SLOT: Final = "alert_offer"
@@ -138,14 +138,20 @@ class _PhotosAction(OffLoopAction, metaclass=ABCMeta):
                 SlotSet(VEHICLE_SLOT, str(vehicle.id))]  # fmt: skip
 
 
-def _names_a_search(tracker: Tracker, db_session: Session) -> bool:
-    """The buyer's own words name a make, a model or a body type."""
+def _typed_search(tracker: Tracker, db_session: Session) -> Understood | None:
+    """The search in the buyer's own words, read with the world's makes and models; None for a
+    tapped payload or no text."""
     text = str((tracker.latest_message or {}).get("text") or "")
     if not text or is_payload(text):
-        return False
-    understood = understand(text, vocabulary=vocabulary_cache.get(db_session, world=True),
-                            rates=get_exchange_rates())  # fmt: skip
-    return bool(understood.mentioned & {"make", "model", "body_type"})
+        return None
+    return understand(text, vocabulary=vocabulary_cache.get(db_session, world=True),
+                      rates=get_exchange_rates())  # fmt: skip
+
+
+def _names_a_search(tracker: Tracker, db_session: Session) -> bool:
+    """The buyer's own words name a make, a model or a body type."""
+    understood = _typed_search(tracker, db_session)
+    return understood is not None and bool(understood.mentioned & {"make", "model", "body_type"})
 
 
 class ActionShowPhotos(_PhotosAction):
@@ -428,12 +434,9 @@ def _alerts_allowed(db_session: Session, buyer: int) -> bool:
 def _search_asked(tracker: Tracker, db_session: Session) -> VehicleFilters | None:
     """The search in the buyer's words ("tell me when a Hilux under 20k comes in"); for words
     that name none ("save this search"), the last search shown; None without either."""
-    text = str((tracker.latest_message or {}).get("text") or "")
-    if not is_payload(text):
-        understood = understand(text, vocabulary=vocabulary_cache.get(db_session, world=True),
-                                rates=get_exchange_rates())  # fmt: skip
-        if understood.mentioned:
-            return understood.filters
+    understood = _typed_search(tracker, db_session)
+    if understood is not None and understood.mentioned:
+        return understood.filters
     last = tracker.get_slot(FILTERS_SLOT)
     return _filters(last.get("filters") if isinstance(last, dict) else None)
 
