@@ -22,8 +22,8 @@ from bots.outbound.parts import OutboundPart, Rendered, gallery_urls, numbered
 from bots.outbound.providers import TelegramClient, TwilioClient, WhatsAppClient
 from bots.outbound.sender import Sender
 from bots.outbound.telegram import LONG_PAYLOAD_PREFIX, render_telegram
-from bots.outbound.twilio import render_twilio
-from bots.outbound.whatsapp import render_whatsapp
+from bots.outbound.twilio import render_twilio, render_twilio_template
+from bots.outbound.whatsapp import render_whatsapp, render_whatsapp_template
 from chat.answers import ACKNOWLEDGE_INTENT, QUESTION_EXPIRED_INTENT, Answer, is_heart, read_answer
 from chat.choosing import OUT_OF_RANGE_INTENT, choose
 from chat.contacts import CALLBACK_INTENT, find_contact
@@ -136,6 +136,12 @@ class ChannelAdapter(ABC):
             return text  # "I agree" with no question pending: the NLU reads a consent
         return build_payload(ACKNOWLEDGE_INTENT, answer=answer.value)
 
+    def template_part(
+        self, chat_id: str, name: str, language: str, params: list[str], buttons: list[str]
+    ) -> OutboundPart:
+        """An approved template, for channels that allow only templates outside a window."""
+        raise NotImplementedError(f"{self.channel.value} has no message templates")
+
     async def acknowledge(self, message: InboundMessage) -> None:  # noqa: B027 - optional
         """Best-effort signals that the message arrived (a Telegram button's spinner stopped,
         WhatsApp's blue ticks); failures are logged, never raised. Default: none."""
@@ -222,6 +228,11 @@ class WhatsAppAdapter(ChannelAdapter):
     def render(self, replies: list[Reply], chat_id: str) -> Rendered:
         return render_whatsapp(replies, chat_id)
 
+    def template_part(
+        self, chat_id: str, name: str, language: str, params: list[str], buttons: list[str]
+    ) -> OutboundPart:
+        return render_whatsapp_template(chat_id, name, language, params, buttons)
+
     async def acknowledge(self, message: InboundMessage) -> None:
         # Blue ticks and "typing…" in one call (the typing indicator lasts up to 25 s).
         body = {
@@ -256,6 +267,12 @@ class TwilioAdapter(ChannelAdapter):
 
     def render(self, replies: list[Reply], chat_id: str) -> Rendered:
         return render_twilio(replies, chat_id, self._from, self._status_callback)
+
+    def template_part(
+        self, chat_id: str, name: str, language: str, params: list[str], buttons: list[str]
+    ) -> OutboundPart:
+        # The content template (`name` is its SID) holds its language and its buttons.
+        return render_twilio_template(chat_id, self._from, self._status_callback, name, params)
 
 
 async def _best_effort(http: httpx.AsyncClient, url: str, kwargs: dict[str, object]) -> None:

@@ -23,6 +23,7 @@ from catalog.conversations.models import (
     MessageStatus,
 )
 from catalog.database import transaction
+from catalog.outbox.models import AlertStatus
 from catalog.privacy import service as privacy_service
 from chat.languages import supported_language
 from chat.messages import (
@@ -33,6 +34,8 @@ from chat.messages import (
     InboundMessage,
     Refusal,
 )
+from notifications import delivery as alert_delivery
+from notifications.config import AlertSettings, get_alert_settings
 
 # Opt-out keywords honoured even while an agent has the conversation (the bot, which understands
 # every other way of saying it, is paused then): carriers' and WhatsApp's usual ones, en/fr/pt.
@@ -231,11 +234,16 @@ def _move(db_session: Session, buyer: Buyer, conversation: Conversation, new_id:
     db_session.flush()
 
 
-def apply_delivery(sessions: sessionmaker[Session], status: DeliveryStatus) -> bool:
+def apply_delivery(
+    sessions: sessionmaker[Session], status: DeliveryStatus,
+    alert_settings: AlertSettings | None = None,
+) -> bool:  # fmt: skip
     """Apply a provider's report to our message; a late "delivered" never undoes a "read".
+    A message that delivers an alert moves the alert's funnel too, and a failure (the window
+    closed, a marketing limit...) is answered by the alert service in the same transaction.
     False when the message is not ours (or not recorded)."""
     with transaction(sessions) as db_session:
-        return conversation_service.record_delivery(
+        message = conversation_service.record_delivery(
             db_session=db_session,
             channel=status.channel.value,
             provider_message_id=status.message_id,
@@ -243,7 +251,21 @@ def apply_delivery(sessions: sessionmaker[Session], status: DeliveryStatus) -> b
             error_code=status.error_code,
             error_detail=status.error_detail,
         )
+        if message is not None and message.outbox_id is not None:
+            alert_delivery.apply_status(
+                db_session, message.outbox_id, _ALERT_STATUS[status.state],
+                code=status.error_code, detail=status.error_detail,
+                settings=alert_settings or get_alert_settings(),
+            )  # fmt: skip
+        return message is not None
 
+
+_ALERT_STATUS = {
+    DeliveryState.SENT: AlertStatus.SENT,
+    DeliveryState.DELIVERED: AlertStatus.DELIVERED,
+    DeliveryState.READ: AlertStatus.READ,
+    DeliveryState.FAILED: AlertStatus.FAILED,
+}
 
 _MESSAGE_STATUS = {
     DeliveryState.SENT: MessageStatus.SENT,
@@ -312,10 +334,11 @@ def record_notice(
                 for part in parts
             ],
         )
-        return [(row.id, _part(row)) for row in rows]
+        return [(row.id, part_of(row)) for row in rows]
 
 
-def _part(row: ChatMessage) -> OutboundPart:
+def part_of(row: ChatMessage) -> OutboundPart:
+    """The part a recorded outbound message sends."""
     return OutboundPart(row.kind, row.text, row.payload["endpoint"], row.payload["body"])
 
 
@@ -330,7 +353,7 @@ def _replies(db_session: Session, inbound_id: int) -> TurnReplies:
     inbound = db_session.get(ChatMessage, inbound_id)
     conversation = inbound and db_session.get(Conversation, inbound.conversation_id)
     return TurnReplies(
-        pending=[(row.id, _part(row)) for row in rows],
+        pending=[(row.id, part_of(row)) for row in rows],
         conversation_erased=bool(conversation and conversation.erased),
     )
 

@@ -7,11 +7,13 @@ from catalog.database import Base
 from catalog.dealers.models import Dealer
 from catalog.media.models import VehicleMedia
 from catalog.outbox.models import OutboxMessage
+from catalog.preferences.models import AlertPreferences
 from catalog.privacy.models import PrivacyAuditEntry
 from catalog.vehicles.models import Vehicle
 from catalog.watchlist.models import SavedSearch, WatchlistEntry
 
 __all__ = [
+    "AlertPreferences",
     "Auction",
     "AuctionBid",
     "Base",

@@ -66,6 +66,8 @@ def build_services(
                 ready_url=(f"http://127.0.0.1:{channels.worker_metrics_port}/metrics"
                            if channels.worker_metrics_port else None)),
         Service("scheduler", [*nzila, "scheduler"], env=env),  # closes auctions, reminds endings
+        Service("alerts", [*nzila, "alerts", "run"], env=env,
+                ready_url="http://127.0.0.1:9102/metrics"),  # delivers the outbox
     ]  # fmt: skip
 
 

@@ -12,7 +12,7 @@ Sending, rate limits and the WhatsApp 24-hour window belong to the alert worker,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Final
 
@@ -32,6 +32,10 @@ from chat.payloads import build_payload
 class AlertMessage:
     text: str
     buttons: tuple[tuple[str, str], ...] = ()  # (title, payload)
+    # A template's body variables, in order: {{1}} the lot, {{2}} the vehicle, {{3}} the price,
+    # {{4}} what this kind adds (the minimum to lead, the end, the payment date, the deadline,
+    # the counter-offer, the reason), for sends outside WhatsApp's 24-hour window.
+    params: tuple[str, ...] = ()
 
 
 _TEXTS: Final[dict[str, Mapping[str, str]]] = {
@@ -137,10 +141,44 @@ def render(db_session: Session, event: AuctionAlert) -> AlertMessage:
     assert vehicle is not None
     fills = _fills(event.payload, auction, vehicle)
     if event.dealer_id is not None:
-        return _for_dealer(event, fills, auction)
-    buyer = db_session.get(Buyer, event.buyer_id) if event.buyer_id is not None else None
-    lang = buyer.language if buyer is not None and buyer.language in _TEXTS else "en"
-    return _for_buyer(event, fills, auction, _TEXTS[lang], lang)
+        message = _for_dealer(event, fills, auction)
+        lang = "en"
+    else:
+        buyer = db_session.get(Buyer, event.buyer_id) if event.buyer_id is not None else None
+        lang = buyer.language if buyer is not None and buyer.language in _TEXTS else "en"
+        message = _for_buyer(event, fills, auction, _TEXTS[lang], lang)
+    return replace(message, params=_params(event, fills, lang))
+
+
+_DETAIL: Final = {
+    AuctionEventKind.OUTBID: "minimum_cents", AuctionEventKind.EXTENDED: "ends",
+    AuctionEventKind.ENDING_SOON: "ends", AuctionEventKind.WON: "due",
+    AuctionEventKind.RESERVE_NOT_MET: "deadline", AuctionEventKind.APPROVAL_REQUESTED: "deadline",
+    AuctionEventKind.DEALER_DECISION: "counter_cents", AuctionEventKind.COUNTER_ANSWERED:
+    "counter_cents",
+}  # fmt: skip
+
+
+def _params(event: AuctionAlert, fills: dict[str, Any], lang: str) -> tuple[str, ...]:
+    """The template variables: lot, vehicle, price, and the kind's detail (see AlertMessage)."""
+
+    def shown(name: str) -> str:
+        value = fills.get(name)
+        if name.endswith("_cents"):
+            return _usd(value, lang) if isinstance(value, int) else ""
+        return str(value or "")
+
+    detail = _DETAIL.get(event.kind)
+    if event.kind is AuctionEventKind.CANCELLED:
+        extra = str(event.payload.get("reason") or "") or _TEXTS[lang]["no_reason"]
+    elif (
+        event.kind is AuctionEventKind.DEALER_DECISION
+        and event.payload.get("decision") != "counter"
+    ):
+        extra = str(event.payload.get("decision") or "")
+    else:
+        extra = shown(detail) if detail else ""
+    return (str(fills["lot"]), str(fills["title"]), shown("price_cents"), extra or "-")
 
 
 def _for_buyer(

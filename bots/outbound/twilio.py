@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from bots.outbound.parts import OutboundPart, Rendered, gallery_urls, numbered, split_text
 from chat.replies import Reply
 
@@ -25,3 +27,15 @@ def render_twilio(replies: list[Reply], to: str, sender: str, status_callback: s
             kind = "numbered" if reply.buttons else "text"
             rendered.parts.append(OutboundPart(kind, piece, "Messages", form(Body=piece)))
     return rendered
+
+
+def render_twilio_template(
+    to: str, sender: str, status_callback: str, content_sid: str, params: list[str]
+) -> OutboundPart:
+    """A Content API template (ContentSid, HX...) with its variables {"1": ..., "2": ...}: the
+    only message Twilio delivers on WhatsApp outside the 24-hour window."""
+    variables = {str(number): value for number, value in enumerate(params, start=1)}
+    form = {"To": to, "From": sender, "StatusCallback": status_callback,
+            "ContentSid": content_sid, "ContentVariables": json.dumps(variables)}  # fmt: skip
+    return OutboundPart("template", f"[template {content_sid}] " + " · ".join(params),
+                        "Messages", form)  # fmt: skip

@@ -97,3 +97,33 @@ def _list(to: str, text: str, buttons: list[Button]) -> dict[str, Any]:
     # heyoo builds the interactive list object in the shape the Graph API expects.
     interactive = WhatsApp().create_button({"body": text, "action": action})
     return _message(to, "interactive", interactive)
+
+
+def render_whatsapp_template(
+    to: str, name: str, language: str, params: list[str], button_payloads: list[str]
+) -> OutboundPart:
+    """An approved template (the only message allowed outside the 24-hour window): its body
+    variables in order, and the payload each of its quick-reply buttons sends back."""
+    components: list[dict[str, Any]] = []
+    if params:
+        components.append({"type": "body", "parameters": [
+            {"type": "text", "text": _template_text(value)} for value in params
+        ]})  # fmt: skip
+    components += [
+        {"type": "button", "sub_type": "quick_reply", "index": str(index),
+         "parameters": [{"type": "payload", "payload": payload}]}
+        for index, payload in enumerate(button_payloads[:MAX_TEMPLATE_BUTTONS])
+    ]  # fmt: skip
+    content = {"name": name, "language": {"code": language}, "components": components}
+    text = f"[template {name}] " + " · ".join(params)
+    return OutboundPart("template", text, "messages", _message(to, "template", content))
+
+
+MAX_TEMPLATE_BUTTONS = 10  # quick replies a template may carry
+TEMPLATE_PARAM_LIMIT = 1024
+
+
+def _template_text(value: str) -> str:
+    """Meta refuses a variable with a newline, a tab or more than four spaces in a row."""
+    flat = " ".join(value.split())
+    return truncate(flat or "-", TEMPLATE_PARAM_LIMIT)

@@ -54,7 +54,7 @@ class AuctionAlert:
     payload: dict[str, Any]
     key: str
     created_at: datetime
-    delivered_at: datetime | None
+    sent_at: datetime | None
 
     @classmethod
     def of(cls, message: OutboxMessage) -> AuctionAlert:
@@ -62,7 +62,7 @@ class AuctionAlert:
                    kind=AuctionEventKind(message.kind.removeprefix(KIND_PREFIX)),
                    buyer_id=message.buyer_id, dealer_id=message.dealer_id,
                    payload=message.payload, key=message.key, created_at=message.created_at,
-                   delivered_at=message.delivered_at)  # fmt: skip
+                   sent_at=message.sent_at)  # fmt: skip
 
 
 def record(db_session: Session, auction_id: int, alerts: Iterable[Alert]) -> None:
@@ -126,10 +126,8 @@ def pending(*, db_session: Session, limit: int = 100) -> list[AuctionAlert]:
     return [AuctionAlert.of(message) for message in found]
 
 
-def mark_delivered(
-    *, db_session: Session, event_ids: list[int], now: datetime | None = None
-) -> None:
-    outbox.mark_delivered(db_session=db_session, message_ids=event_ids, now=now)
+def mark_sent(*, db_session: Session, event_ids: list[int], now: datetime | None = None) -> None:
+    outbox.mark_sent(db_session=db_session, message_ids=event_ids, now=now)
 
 
 def of_auction(*, db_session: Session, auction_id: int) -> list[AuctionAlert]:

@@ -177,8 +177,9 @@ def record_delivery(
     status: MessageStatus,
     error_code: str | None = None,
     error_detail: str | None = None,
-) -> bool:
-    """Apply a provider's delivery report to our outbound message. False if unknown to us."""
+) -> ChatMessage | None:
+    """Apply a provider's delivery report to our outbound message: the message, or None if
+    it is unknown to us."""
     message = db_session.scalar(
         select(ChatMessage).where(
             ChatMessage.channel == channel,
@@ -187,7 +188,7 @@ def record_delivery(
         )
     )
     if message is None:
-        return False
+        return None
     if status is MessageStatus.FAILED:
         message.status = MessageStatus.FAILED
         message.error_code = (error_code or "")[:40] or None
@@ -195,7 +196,7 @@ def record_delivery(
     elif _PROGRESS.get(status, -1) > _PROGRESS.get(message.status, 99):
         message.status = status
     db_session.flush()
-    return True
+    return message
 
 
 def set_state(*, db_session: Session, conversation: Conversation, state: ConversationState) -> None:
@@ -312,8 +313,10 @@ def record_notice(
     conversation: Conversation,
     notice_key: str,
     replies: Sequence[tuple[str, str, dict[str, Any]]],
+    outbox_id: int | None = None,
 ) -> list[ChatMessage]:
-    """Record messages the bot sends on its own (not in answer to a message) as pending.
+    """Record messages the bot sends on its own (not in answer to a message) as pending; an
+    alert's name the alert (`outbox_id`), so its status callbacks reach the alert.
 
     Each gets the idempotency key '<notice_key>:<n>', so a notice is queued once however often
     it is recorded; recorded before, the rows not yet sent are returned instead.
@@ -330,6 +333,7 @@ def record_notice(
             channel=conversation.channel,
             direction=Direction.OUTBOUND,
             idempotency_key=key,
+            outbox_id=outbox_id,
             kind=kind,
             text=text,
             payload=payload,

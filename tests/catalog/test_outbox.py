@@ -28,7 +28,7 @@ def messages(sessions: sessionmaker[Session]) -> list[OutboxMessage]:
 
 def alerts_of(sessions: sessionmaker[Session], lot: int) -> list[tuple[object, ...]]:
     with sessions() as db_session:
-        return [(a.kind, a.key, a.buyer_id, a.dealer_id, a.payload, a.delivered_at is not None)
+        return [(a.kind, a.key, a.buyer_id, a.dealer_id, a.payload, a.sent_at is not None)
                 for a in events.of_auction(db_session=db_session, auction_id=lot)]  # fmt: skip
 
 
@@ -64,7 +64,7 @@ def test_adding_a_key_recorded_already_changes_nothing_and_raises_nothing(
     assert (lost.kind, lost.subject_type, lost.subject_id) == ("auction.lost", "auction", 7)
 
 
-def test_pending_is_oldest_first_and_leaves_what_was_delivered_or_given_up(
+def test_pending_is_oldest_first_and_leaves_what_was_sent_or_given_up(
     sessions: sessionmaker[Session],
 ) -> None:
     buyer = a_buyer(sessions)
@@ -73,7 +73,7 @@ def test_pending_is_oldest_first_and_leaves_what_was_delivered_or_given_up(
                                               for n in range(4)])  # fmt: skip
     with transaction(sessions) as db_session:
         first, second, third, _ = outbox.pending(db_session=db_session)
-        outbox.mark_delivered(db_session=db_session, message_ids=[first.id])
+        outbox.mark_sent(db_session=db_session, message_ids=[first.id])
         outbox.mark_failed(db_session=db_session, message_id=second.id, error="429 from Graph")
         outbox.mark_failed(db_session=db_session, message_id=third.id, error="blocked",
                            give_up=True)  # fmt: skip
@@ -86,24 +86,26 @@ def test_pending_is_oldest_first_and_leaves_what_was_delivered_or_given_up(
     assert given_up.failed_at is not None and given_up.last_error == "blocked"
 
 
-def test_delivered_stays_delivered_once(sessions: sessionmaker[Session]) -> None:
+def test_sent_stays_sent_once(sessions: sessionmaker[Session]) -> None:
     buyer = a_buyer(sessions)
     with transaction(sessions) as db_session:
         outbox.add(db_session, "auction", 1, [outbox.Entry("auction.outbid", "k", buyer)])
     first = utcnow() - timedelta(minutes=5)
     with transaction(sessions) as db_session:
         [message] = outbox.pending(db_session=db_session)
-        outbox.mark_delivered(db_session=db_session, message_ids=[message.id], now=first)
-        outbox.mark_delivered(db_session=db_session, message_ids=[message.id])
+        outbox.mark_sent(db_session=db_session, message_ids=[message.id], now=first)
+        outbox.mark_sent(db_session=db_session, message_ids=[message.id])
         outbox.mark_failed(db_session=db_session, message_id=message.id, error="late retry")
 
     [message] = messages(sessions)
-    assert message.delivered_at == first and message.attempts == 0
+    assert message.sent_at == first and message.attempts == 0
 
 
 def test_an_alert_goes_to_exactly_one_recipient(sessions: sessionmaker[Session]) -> None:
     with pytest.raises(ValueError, match="exactly one"):
         outbox.Entry("auction.won", "k")
+    with pytest.raises(ValueError, match="exactly one"):
+        outbox.Entry("handoff.requested", "k", buyer_id=1, to_staff=True)
     buyer = a_buyer(sessions)
     with transaction(sessions) as db_session:
         dealer = make_dealer(db_session).id
@@ -131,7 +133,7 @@ def test_the_migration_keeps_every_auction_alert_both_ways(engine: Engine) -> No
         ])  # fmt: skip
     with transaction(sessions) as db_session:
         outbid = events.of_auction(db_session=db_session, auction_id=lot)[0]
-        events.mark_delivered(db_session=db_session, event_ids=[outbid.id])
+        events.mark_sent(db_session=db_session, event_ids=[outbid.id])
     before = alerts_of(sessions, lot)
 
     downgrade(engine, "0006")

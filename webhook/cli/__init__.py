@@ -7,7 +7,7 @@ import os
 
 import typer
 
-from webhook.cli import auctions, catalog, dialogs, handoffs, processes, telegram
+from webhook.cli import alerts, auctions, catalog, dialogs, handoffs, processes, telegram
 
 app = typer.Typer(
     help="Nzila: messaging-first vehicle export bot.",
@@ -23,6 +23,9 @@ app.add_typer(
     auctions.app,
     name="auctions",
     help="Staff: schedule, list, show and cancel auctions; record deposits and limits.",
+)
+app.add_typer(
+    alerts.app, name="alerts", help="Alert delivery: the worker, the funnel, the dead letters."
 )
 app.add_typer(handoffs.app, name="handoffs", help="Staff: buyers' requests for a person.")
 app.add_typer(telegram.app, name="telegram", help="Telegram bot set-up (webhook registration).")
