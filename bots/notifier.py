@@ -60,7 +60,9 @@ class ChannelNotifier:
         pending = self._record(delivery, parts)
         sent: list[str] = []
         for row_id, part in pending:
-            claim = f"{SENDING_PREFIX}:{row_id}"
+            claim = (
+                f"{SENDING_PREFIX}:{delivery.key or delivery.alert_id}:{delivery.route}:{row_id}"
+            )
             if not await self._redis.set(claim, uuid.uuid4().hex, nx=True, px=self._lease_ms):
                 raise NotSent("another worker is sending this alert", retryable=True,
                               code="in_flight")  # fmt: skip

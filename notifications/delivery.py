@@ -268,7 +268,8 @@ def plan_delivery(
     rendered = kind.render(db_session, message, recipient.language)
     forced = bool((message.payload.get("_route") or {}).get("template"))
     if recipient.channel not in WHATSAPP_CHANNELS or (route.window_open(now) and not forced):
-        delivery = Delivery(message.id, f"{recipient.channel.value}:free", recipient, rendered)
+        delivery = Delivery(message.id, _route_name(message, recipient.channel, "free"),
+                            recipient, rendered, key=message.key)  # fmt: skip
         return Send(delivery, kind, None)
     # Outside the window (or the window closed on us): an approved template, or nothing.
     waits = _template_refused(found, message, kind, recipient.address, now)
@@ -282,8 +283,8 @@ def plan_delivery(
     if template.name in message.payload.get("_unusable_templates", []):
         return Hold(now + TEMPLATE_RETRY, f"template {template.name} is paused or disabled",
                     "template_unusable")  # fmt: skip
-    delivery = Delivery(message.id, f"{recipient.channel.value}:template", recipient, rendered,
-                        template)  # fmt: skip
+    delivery = Delivery(message.id, _route_name(message, recipient.channel, "template"),
+                        recipient, rendered, template, key=message.key)  # fmt: skip
     return Send(delivery, kind, kind.urgent)
 
 
@@ -308,6 +309,12 @@ def _whom(
     if sleeping_until is not None and not waking:
         return Hold(sleeping_until, "the recipient's quiet hours", "quiet_hours")
     return kind, found, route
+
+
+def _route_name(message: OutboxMessage, channel: Channel, form: str) -> str:
+    """ "whatsapp:template"; a replayed alert's rounds are told apart ("whatsapp:free:r1")."""
+    replays = int(message.payload.get("_replays", 0))
+    return f"{channel.value}:{form}" + (f":r{replays}" if replays else "")
 
 
 def _refused(found: Audience, message: OutboxMessage, kind: Kind) -> Skip | None:
@@ -495,11 +502,12 @@ def _bury(message: OutboxMessage, detail: str, code: str, now: datetime) -> None
 
 
 def _back_to_pending(message: OutboxMessage) -> None:
-    """An alert reported failed after it was sent is pending again, to be decided anew."""
+    """An alert is pending again, to be decided anew (also one reported failed after it was
+    sent), and free for the next pass to claim."""
+    message.claimed_until = None
     if message.status is not AlertStatus.PENDING:
         message.status = AlertStatus.PENDING
         message.sent_at = message.delivered_at = message.read_at = None
-        message.claimed_until = None
 
 
 def _tell_staff_about_template(

@@ -65,6 +65,7 @@ class Delivery:
     recipient: Recipient
     message: AlertMessage
     template: Template | None = None
+    key: str = ""  # the alert's dedupe key (the outbox key: one alert, one recipient)
 
 
 class NotificationError(Exception):

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     case,
     column,
+    false,
     func,
     literal,
     or_,
@@ -94,11 +95,12 @@ def insert_from_json(
         .render_derived(with_types=True)
     )  # fmt: skip
     names = ("kind", "subject_type", "subject_id", "buyer_id", "dealer_id", "payload", "key",
-             "created_at", "attempts")  # fmt: skip
+             "created_at", "attempts", "to_staff", "status")  # fmt: skip
     new = recordset.c
     rows_of = select(new.kind, literal(subject_type, String), subject_id, new.buyer_id,
                      new.dealer_id, new.payload, new.key, created_at,
-                     literal(0, Integer))  # fmt: skip
+                     literal(0, Integer), false(),
+                     literal(AlertStatus.PENDING.value, String))  # fmt: skip
     statement = postgresql.insert(cast(Table, OutboxMessage.__table__)).from_select(names, rows_of)
     return statement.on_conflict_do_nothing(index_elements=["key"])
 
@@ -313,19 +315,24 @@ def dead_letters(*, db_session: Session, limit: int = 100) -> list[OutboxMessage
     return list(db_session.scalars(query.order_by(OutboxMessage.id.desc()).limit(limit)))
 
 
+REROUTE_KEYS: Final = ("_route", "_routes_tried", "_unreachable_channels", "_unusable_templates")
+
+
 def replay(*, db_session: Session, message_ids: Sequence[int] | None = None) -> int:
-    """Dead-lettered alerts (these, or all) go back to `pending` with fresh attempts; how many.
-    Their recorded sends are kept, so a part the provider accepted is not sent again."""
-    query = (
-        update(OutboxMessage)
-        .where(OutboxMessage.status == AlertStatus.DEAD)
-        .values(status=AlertStatus.PENDING, attempts=0, failed_at=None, next_attempt_at=None,
-                claimed_until=None)
-        .execution_options(synchronize_session=False)
-    )  # fmt: skip
+    """Dead-lettered alerts (these, or all) go back to `pending` with fresh attempts, every
+    way of sending them open again; how many. Each replay is a new round (`_replays`): what an
+    earlier round sent stays recorded, and this one sends afresh."""
+    query = select(OutboxMessage).where(OutboxMessage.status == AlertStatus.DEAD)
     if message_ids is not None:
         query = query.where(OutboxMessage.id.in_(message_ids))
-    return int(getattr(db_session.execute(query), "rowcount", 0) or 0)
+    rows = list(db_session.scalars(query.with_for_update()))
+    for row in rows:
+        payload = {k: v for k, v in row.payload.items() if k not in REROUTE_KEYS}
+        row.payload = payload | {"_replays": int(row.payload.get("_replays", 0)) + 1}
+        row.status, row.attempts, row.failed_at = AlertStatus.PENDING, 0, None
+        row.next_attempt_at = row.claimed_until = None
+    db_session.flush()
+    return len(rows)
 
 
 def counts(*, db_session: Session) -> list[tuple[str, str, str, int]]:
