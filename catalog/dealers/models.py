@@ -40,9 +40,7 @@ class DealerLinkToken(Base):
     __tablename__ = "dealer_link_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    dealer_id: Mapped[int] = mapped_column(
-        ForeignKey("dealers.id", ondelete="CASCADE"), index=True
-    )
+    dealer_id: Mapped[int] = mapped_column(ForeignKey("dealers.id", ondelete="CASCADE"), index=True)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
