@@ -7,7 +7,7 @@ import os
 
 import typer
 
-from webhook.cli import auctions, catalog, dialogs, handoffs, processes, telegram
+from webhook.cli import auctions, catalog, dealers, dialogs, handoffs, processes, telegram
 
 app = typer.Typer(
     help="Nzila: messaging-first vehicle export bot.",
@@ -24,6 +24,7 @@ app.add_typer(
     name="auctions",
     help="Staff: schedule, list, show and cancel auctions; record deposits and limits.",
 )
+app.add_typer(dealers.app, name="dealers", help="Staff: dealers' Telegram links and their leads.")
 app.add_typer(handoffs.app, name="handoffs", help="Staff: buyers' requests for a person.")
 app.add_typer(telegram.app, name="telegram", help="Telegram bot set-up (webhook registration).")
 

@@ -26,6 +26,9 @@ STATUSES = {
     ("post", "/api/staff/auctions/{auction_id}/cancel"): {"200", "401", "404", "409", "422"},
     ("put", "/api/staff/bidders/{buyer_id}/deposit"): {"200", "401", "404", "422"},
     ("put", "/api/staff/bidders/{buyer_id}/limit"): {"200", "401", "404", "422"},
+    ("post", "/api/staff/dealers/{dealer_id}/telegram-link"): {"201", "401", "404", "422"},
+    ("delete", "/api/staff/dealers/{dealer_id}/telegram-link"): {"204", "401", "404", "422"},
+    ("get", "/api/staff/dealers/{dealer_id}/leads"): {"200", "401", "404", "422"},
 }
 BODIES: dict[str, type[BaseModel]] = {"Problem": Problem, "ValidationProblem": ValidationProblem}
 
