@@ -94,7 +94,7 @@ def test_a_422_is_documented_as_a_sentence_only_where_the_catalog_refuses_input(
 def test_a_request_without_the_token_gets_the_documented_401(staff: TestClient) -> None:
     anonymous = TestClient(staff.app)
     for method, route in STATUSES:
-        path = route.format(auction_id=1, buyer_id=1)
+        path = route.format(auction_id=1, buyer_id=1, dealer_id=1)
         response = anonymous.request(method, path, json={})
         assert response.status_code == 401, (method, path)
         assert assert_documented(staff, method, route, response) == "Problem"
