@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalog.database import Base, UTCDateTime, utcnow
@@ -13,6 +13,9 @@ from catalog.database import Base, UTCDateTime, utcnow
 
 class Dealer(Base):
     __tablename__ = "dealers"
+    # A unique index, not a constraint: SQLite adds it without rebuilding the table (which the
+    # vehicles' foreign keys would refuse).
+    __table_args__ = (Index("ix_dealers_telegram_user_id", "telegram_user_id", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -27,7 +30,7 @@ class Dealer(Base):
     telegram_link: Mapped[str | None] = mapped_column(String(200))
     # The Telegram account linked by a one-time link (`link_tokens`): its messages are the
     # dealer's, never a buyer's. One account is one dealer's.
-    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger)
     language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
     alerts_paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # /pause, /resume
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

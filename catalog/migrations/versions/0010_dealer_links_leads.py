@@ -20,15 +20,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("dealers", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("telegram_user_id", sa.BigInteger(), nullable=True))
-        batch_op.add_column(
-            sa.Column("language", sa.String(length=2), server_default="en", nullable=False)
-        )
-        batch_op.add_column(sa.Column("alerts_paused_at", UTCDateTime(), nullable=True))
-        batch_op.create_unique_constraint(
-            batch_op.f("uq_dealers_telegram_user_id"), ["telegram_user_id"]
-        )
+    # Plain ALTERs, no batch: rebuilding `dealers` on SQLite would break the vehicles' keys.
+    op.add_column("dealers", sa.Column("telegram_user_id", sa.BigInteger(), nullable=True))
+    op.add_column(
+        "dealers", sa.Column("language", sa.String(length=2), server_default="en", nullable=False)
+    )
+    op.add_column("dealers", sa.Column("alerts_paused_at", UTCDateTime(), nullable=True))
+    op.create_index("ix_dealers_telegram_user_id", "dealers", ["telegram_user_id"], unique=True)
     op.create_table(
         "dealer_link_tokens",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -103,8 +101,7 @@ def downgrade() -> None:
     with op.batch_alter_table("dealer_link_tokens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_dealer_link_tokens_dealer_id"))
     op.drop_table("dealer_link_tokens")
-    with op.batch_alter_table("dealers", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("uq_dealers_telegram_user_id"), type_="unique")
-        batch_op.drop_column("alerts_paused_at")
-        batch_op.drop_column("language")
-        batch_op.drop_column("telegram_user_id")
+    op.drop_index("ix_dealers_telegram_user_id", table_name="dealers")
+    op.drop_column("dealers", "alerts_paused_at")  # SQLite >= 3.35 drops a column in place
+    op.drop_column("dealers", "language")
+    op.drop_column("dealers", "telegram_user_id")
