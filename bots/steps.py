@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import redis.asyncio as aioredis
 from sqlalchemy.orm import Session, sessionmaker
 
-from bots import metrics, turns
+from bots import dealers, metrics, turns
 from bots.adapters import ChannelAdapter
 from bots.control import BACK_TO_BOT, ConversationControl, asks_for_the_bot
 from bots.language import SWITCH_QUESTION
@@ -100,6 +100,36 @@ class Step(Protocol):
     async def handle(self, turn: Turn) -> bool:
         """Do this step's part; False ends the turn here."""
         ...
+
+
+class DealerTurn:
+    """A dealer's message (a link's ``/start``, or from a linked Telegram account) is answered
+    by the dealer commands (`bots/dealers.py`) and the turn ends: it never reaches the buyer
+    flow, and is not recorded as a buyer's. A retried message runs its command again; every
+    command is idempotent but the digest, which a retry shows empty."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def check(self, turn: Turn) -> bool:
+        return dealers.may_be_a_dealers(turn.message)
+
+    async def handle(self, turn: Turn) -> bool:
+        message, adapter = turn.message, turn.adapter
+        if not await asyncio.to_thread(dealers.recognise, self._sessions, message):
+            return True
+        await adapter.acknowledge(message)
+        said = await adapter.engine_text(message) if message.kind is InboundKind.BUTTON else ""
+        text = said or message.text
+        replies = await asyncio.to_thread(dealers.answer, self._sessions, message, text)
+        parts = await adapter.prepare(replies, conversation=message.conversation_key,
+                                      chat_id=message.chat_id)  # fmt: skip
+        for part in parts:
+            try:
+                await adapter.sender.send(part)
+            except PermanentSendError as error:
+                logger.warning("dealer reply failed", extra={"code": error.code})
+        return False
 
 
 class RecordInbound:

@@ -45,8 +45,9 @@ def turn_steps(
     engine_memory: EngineMemory | None = None,
     typing_delay_seconds: float = TYPING_DELAY_SECONDS,
 ) -> list[Step]:
-    """A buyer's turn, step by step, in order."""
+    """A turn, step by step, in order: a dealer's message ends at the first step."""
     return [
+        steps.DealerTurn(sessions),
         steps.RecordInbound(sessions),
         steps.OptOutKeyword(sessions),
         steps.HandoffCheck(redis, control),

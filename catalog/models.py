@@ -4,7 +4,8 @@ from catalog.auctions.models import Auction, AuctionBid, Bidder
 from catalog.buyers.models import Buyer
 from catalog.conversations.models import ChatMessage, Conversation
 from catalog.database import Base
-from catalog.dealers.models import Dealer
+from catalog.dealers.models import Dealer, DealerLinkToken, DealerMutedVehicle
+from catalog.leads.models import Lead
 from catalog.media.models import VehicleMedia
 from catalog.outbox.models import OutboxMessage
 from catalog.preferences.models import AlertPreferences
@@ -22,6 +23,9 @@ __all__ = [
     "ChatMessage",
     "Conversation",
     "Dealer",
+    "DealerLinkToken",
+    "DealerMutedVehicle",
+    "Lead",
     "OutboxMessage",
     "PrivacyAuditEntry",
     "SavedSearch",

@@ -83,6 +83,7 @@ KINDS: Final[dict[str, Kind]] = {
         Kind("handoff.requested", Category.SERVICE, staff_alerts.handoff_requested, urgent=True),
         Kind("alerts.template_problem", Category.SERVICE, staff_alerts.template_problem),
         Kind("lead.hot", Category.SERVICE, staff_alerts.hot_lead, urgent=True),
+        Kind("lead.digest", Category.SERVICE, staff_alerts.lead_digest),
     ]
 }
 

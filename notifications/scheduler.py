@@ -1,5 +1,6 @@
-"""The auction scheduler: closes auctions whose end has passed, expires unanswered approvals and
-records ending-soon reminders, once a second.
+"""The scheduler: closes auctions whose end has passed, expires unanswered approvals, records
+ending-soon reminders, once a second; and once a day (from DIGEST_HOUR_UTC) records each
+dealer's digest of the leads that did not become hot.
 
 Every fact it needs is in the database, so a restarted scheduler carries on where the last one
 stopped, and several may run at once: closing takes the auction's lock and happens once, and
@@ -22,8 +23,11 @@ from catalog.auctions import service as auction_service
 from catalog.auctions.engine import Outcome
 from catalog.auctions.fees import AuctionSettings, get_auction_settings
 from catalog.database import transaction, utcnow
+from catalog.leads import service as lead_service
 
 logger = logging.getLogger(__name__)
+
+DIGEST_HOUR_UTC = 13  # 8:00 in New York, 5:00 in Los Angeles: the dealers' morning
 
 
 @dataclass
@@ -34,6 +38,7 @@ class TickReport:
     closed: dict[int, Outcome] = field(default_factory=dict)
     expired: list[int] = field(default_factory=list)
     announced: int = 0
+    digests: int = 0  # dealers' daily lead digests recorded
     failed: list[int] = field(default_factory=list)  # auctions whose close raised
     errors: list[str] = field(default_factory=list)  # the steps that raised
 
@@ -60,6 +65,9 @@ def tick(
         with transaction(sessions) as db_session:
             announced = auction_service.announce_ending_soon(db_session=db_session, now=now)
         report.announced = announced
+    if now.hour >= DIGEST_HOUR_UTC:  # keyed per dealer and day: recorded once a day
+        with _step("record lead digests", report), transaction(sessions) as db_session:
+            report.digests = lead_service.record_digests(db_session, now=now)
     return report
 
 

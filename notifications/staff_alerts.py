@@ -1,16 +1,14 @@
 """Alerts to staff and dealers (in English, on Telegram): a buyer asked for a person, a
-template stopped working, a hot lead."""
+template stopped working, a hot lead, the dealer's daily digest."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.orm import Session
 
+from catalog.leads.schemas import LeadView
 from catalog.outbox.models import OutboxMessage
-from catalog.vehicles.models import Vehicle
-from chat.payloads import build_payload
 from chat.replies import Button
+from notifications import auction_alerts, lead_alerts
 from notifications.notifier import AlertMessage
 
 
@@ -33,23 +31,16 @@ def template_problem(db_session: Session, message: OutboxMessage, _language: str
 
 
 def hot_lead(db_session: Session, message: OutboxMessage, _language: str) -> AlertMessage:
-    """A hot lead, for the vehicle's dealer: who (country and language only, never a name or a
-    number unless the buyer agreed), what they did, the vehicle, and what the dealer can do."""
-    payload: dict[str, Any] = message.payload
-    vehicle_id = payload.get("vehicle_id")
-    vehicle = db_session.get(Vehicle, int(vehicle_id)) if vehicle_id is not None else None
-    title = payload.get("title") or (
-        f"{vehicle.year} {vehicle.make} {vehicle.model}" if vehicle else f"vehicle {vehicle_id}"
-    )
-    reasons = payload.get("reasons") or []
-    did = "; ".join(str(reason) for reason in reasons) or "engaged with it"
-    who = (
-        f"a buyer in {payload.get('buyer_country') or '?'} ({payload.get('buyer_language') or '?'})"
-    )
-    text = f"🔥 Hot lead (score {payload.get('score', '?')}) on {title}: {who}. {did}."
-    lead = payload.get("lead_id", message.subject_id)
-    buttons = [Button(title="Claim", payload=build_payload("lead_claim", lead=lead))]
-    if vehicle_id is not None:
-        buttons.append(Button(title="Mute this vehicle",
-                              payload=build_payload("lead_mute", vehicle=vehicle_id)))  # fmt: skip
-    return AlertMessage(text, buttons, [str(title), who, did])
+    """A hot lead, for the vehicle's dealer (notifications/lead_alerts.py writes it)."""
+    return _of(lead_alerts.hot_lead(message.payload))
+
+
+def lead_digest(db_session: Session, message: OutboxMessage, _language: str) -> AlertMessage:
+    """The dealer's daily digest of the leads that did not become hot."""
+    views = [LeadView.model_validate(view) for view in message.payload.get("leads", [])]
+    return AlertMessage(lead_alerts.digest_text(views))
+
+
+def _of(rendered: auction_alerts.AlertMessage) -> AlertMessage:
+    return AlertMessage(rendered.text, [Button(title=t, payload=p) for t, p in rendered.buttons],
+                        list(rendered.params))  # fmt: skip

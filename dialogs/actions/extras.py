@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from catalog.buyers.models import Buyer
 from catalog.database import transaction
 from catalog.errors import InvalidVin
+from catalog.leads.scoring import LeadAction
 from catalog.media import service as media_service
 from catalog.media.schemas import media_url
 from catalog.money import get_exchange_rates
@@ -44,6 +45,7 @@ from catalog.vehicles.vocabulary import vocabulary_cache
 from catalog.watchlist import service as watchlist_service
 from catalog.watchlist.schemas import SavedSearchIn
 from chat.payloads import build_payload, is_payload
+from dialogs.actions import leads
 from dialogs.actions.choice import current_vehicle, listed
 from dialogs.actions.extras_wording import (
     history_text,
@@ -132,6 +134,7 @@ class _PhotosAction(OffLoopAction, metaclass=ABCMeta):
         urls = [public_url(media_url(photo.content_hash, "web")) for photo in page]
         end = start + len(page)
         dispatcher.utter_message(json_message={"gallery": urls})
+        leads.note_apart(buyer_id(tracker), vehicle.id, LeadAction.GALLERY)
         dispatcher.utter_message(response="utter_photos" if end < total else "utter_photos_last",
                                  first=start + 1, last=end, total=total, **words)  # fmt: skip
         return [SlotSet(PHOTOS_SLOT, {"vehicle_id": str(vehicle.id), "shown": end}),
@@ -317,6 +320,7 @@ class ActionWatchVehicle(_BuyersAction):
                 )
                 return [SlotSet(VEHICLE_SLOT, str(vehicle.id))]
             watchlist_service.watch(db_session=db_session, buyer_id=buyer, vehicle_id=vehicle.id)
+            leads.note(db_session, buyer, vehicle.id, LeadAction.WATCH)
             response = "utter_watching_alerts_on" if said_yes else "utter_watching"
             dispatcher.utter_message(response=response, **_vehicle_words(vehicle))
             return [SlotSet(VEHICLE_SLOT, str(vehicle.id))]

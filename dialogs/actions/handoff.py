@@ -19,9 +19,11 @@ from rasa_sdk.types import DomainDict
 
 from catalog.conversations import service as conversation_service
 from catalog.database import transaction
+from catalog.leads.scoring import LeadAction
 from chat.payloads import build_payload
+from dialogs.actions import leads
 from dialogs.actions.account import talking_conversation
-from dialogs.actions.support import OffLoopAction, catalog_sessions
+from dialogs.actions.support import VEHICLE_SLOT, OffLoopAction, buyer_id, catalog_sessions
 
 CALLBACK_SLOT: Final = "callback_contact"
 # The yes of a call-back offer: a handoff that keeps the contact the offer named.
@@ -77,6 +79,9 @@ class ActionHumanHandoff(OffLoopAction):
                 conversation_service.request_handoff(
                     db_session=db_session, conversation=conversation, contact=contact
                 )
+                vehicle = _vehicle_in_view(tracker)
+                if vehicle is not None:
+                    leads.note(db_session, buyer_id(tracker), vehicle, LeadAction.HANDOFF)
         if conversation is None:  # no inbox would see it: keep the bot answering
             dispatcher.utter_message(response="utter_handoff_unavailable")
             return []
@@ -87,3 +92,9 @@ class ActionHumanHandoff(OffLoopAction):
         # Listening once paused, as after any turn: when the bot is resumed, the buyer's next
         # message ("back to the bot") starts a turn that the rules recognise.
         return [SlotSet(CALLBACK_SLOT, None), ConversationPaused(), ActionExecuted("action_listen")]
+
+
+def _vehicle_in_view(tracker: Tracker) -> int | None:
+    """The vehicle the buyer was looking at when they asked for a person, if any."""
+    value = str(tracker.get_slot(VEHICLE_SLOT) or "")
+    return int(value) if value.isdigit() and len(value) <= 12 else None

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from catalog.buyers import service as buyer_service
 from catalog.errors import InvalidFilter, NotFound
+from catalog.leads.scoring import LeadAction
 from catalog.money import ExchangeRates, get_exchange_rates
 from catalog.text import name_key, words
 from catalog.vehicles.models import Vehicle
@@ -40,6 +41,7 @@ from chat.money import format_money as money
 from chat.money import grouped
 from chat.payloads import build_payload, is_payload
 from chat.translations import attribute_word
+from dialogs.actions import leads
 from dialogs.actions.auctions import details_line as auction_line
 from dialogs.actions.choice import current_vehicle, listed
 from dialogs.actions.extras_wording import search_text
@@ -520,7 +522,9 @@ class ActionVehicleDetails(OffLoopAction):
             if auction is not None:
                 text += "\n🔨 " + auction
             dispatcher.utter_message(text=text, buttons=details_buttons(vehicle.id, lang))
-            return [SlotSet(VEHICLE_SLOT, str(vehicle.id))]
+            shown = vehicle.id
+        leads.note_apart(buyer_id(tracker), shown, LeadAction.DETAILS)
+        return [SlotSet(VEHICLE_SLOT, str(shown))]
 
 
 class ActionSimilarVehicles(OffLoopAction):

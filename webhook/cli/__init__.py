@@ -7,7 +7,16 @@ import os
 
 import typer
 
-from webhook.cli import alerts, auctions, catalog, dialogs, handoffs, processes, telegram
+from webhook.cli import (
+    alerts,
+    auctions,
+    catalog,
+    dealers,
+    dialogs,
+    handoffs,
+    processes,
+    telegram,
+)
 
 app = typer.Typer(
     help="Nzila: messaging-first vehicle export bot.",
@@ -27,6 +36,7 @@ app.add_typer(
 app.add_typer(
     alerts.app, name="alerts", help="Alert delivery: the worker, the funnel, the dead letters."
 )
+app.add_typer(dealers.app, name="dealers", help="Staff: dealers' Telegram links and their leads.")
 app.add_typer(handoffs.app, name="handoffs", help="Staff: buyers' requests for a person.")
 app.add_typer(telegram.app, name="telegram", help="Telegram bot set-up (webhook registration).")
 

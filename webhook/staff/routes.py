@@ -1,5 +1,6 @@
 """The staff API: schedule, list, show and cancel auctions; record a buyer's deposit and
-bidding limit. Money is integer cents, times ISO-8601 with an offset.
+bidding limit; make or revoke a dealer's one-time Telegram link, and list the dealer's leads.
+Money is integer cents, times ISO-8601 with an offset.
 
 Every route needs `Authorization: Bearer <STAFF_API_TOKEN>` (401 without it). The catalog's
 refusals become statuses in one handler (`webhook.staff.errors`): 404 for an unknown id, 409
@@ -18,7 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.auctions import service as auction_service
 from catalog.database import transaction, utcnow
+from catalog.dealers import service as dealer_service
 from catalog.errors import NotFound
+from catalog.leads import service as lead_service
 from webhook.staff.auth import require_staff
 from webhook.staff.errors import documented
 from webhook.staff.schemas import (
@@ -29,7 +32,9 @@ from webhook.staff.schemas import (
     BidderOut,
     CancelIn,
     DepositIn,
+    LeadOut,
     LimitIn,
+    TelegramLinkOut,
 )
 
 
@@ -41,6 +46,7 @@ def get_sessions(request: Request) -> sessionmaker[Session]:
 SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
 AuctionId = Annotated[int, Path(description="The auction's id.")]
 BuyerId = Annotated[int, Path(description="The buyer's id.")]
+DealerId = Annotated[int, Path(description="The dealer's id.")]
 
 router = APIRouter(
     prefix="/api/staff",
@@ -135,6 +141,52 @@ def set_limit(buyer_id: BuyerId, body: LimitIn, sessions: SessionsDep) -> Bidder
         bidder = auction_service.set_limit(db_session=db_session, buyer_id=buyer_id,
                                       limit_cents=body.limit_cents, by=body.by)  # fmt: skip
     return BidderOut.of(bidder)
+
+
+@router.post(
+    "/dealers/{dealer_id}/telegram-link",
+    status_code=status.HTTP_201_CREATED,
+    responses=documented(status.HTTP_404_NOT_FOUND),
+)
+def make_telegram_link(
+    dealer_id: DealerId, request: Request, sessions: SessionsDep
+) -> TelegramLinkOut:
+    """A one-time deep link (t.me/<bot>?start=<token>) that links the Telegram account opening
+    it to the dealer; it expires in 24 hours. Only the token's hash is stored."""
+    _known(dealer_id, "dealer")
+    now = utcnow()
+    with transaction(sessions) as db_session:
+        token = dealer_service.issue_link(db_session, dealer_id, now=now)
+    bot = request.app.state.channel_settings.telegram_bot_username
+    return TelegramLinkOut(url=dealer_service.link_url(bot, token),
+                           expires_at=now + dealer_service.DEFAULT_LINK_TTL)  # fmt: skip
+
+
+@router.delete(
+    "/dealers/{dealer_id}/telegram-link",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=documented(status.HTTP_404_NOT_FOUND),
+)
+def unlink_telegram(dealer_id: DealerId, sessions: SessionsDep) -> None:
+    """Unlink the dealer's Telegram account (its messages are a buyer's again); links not used
+    yet stop working."""
+    _known(dealer_id, "dealer")
+    with transaction(sessions) as db_session:
+        dealer_service.unlink(db_session, dealer_id)
+
+
+@router.get("/dealers/{dealer_id}/leads", responses=documented(status.HTTP_404_NOT_FOUND))
+def list_leads(
+    dealer_id: DealerId,
+    sessions: SessionsDep,
+    limit: Annotated[int, Query(ge=1, le=200, description="The most recently active.")] = 50,
+) -> list[LeadOut]:
+    """The dealer's own leads, warmest first, with the score and its reasons."""
+    _known(dealer_id, "dealer")
+    with sessions() as db_session:
+        dealer_service.get(db_session=db_session, dealer_id=dealer_id)
+        views = lead_service.leads_for_dealer(db_session, dealer_id, limit=limit)
+    return [LeadOut(**view.model_dump()) for view in views]
 
 
 def _known(row_id: int, what: str) -> None:

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
 
 from catalog.auctions import service as auction_service
 from catalog.auctions.schemas import AuctionDetail, AuctionView, BidderView, BidView
+from catalog.leads.schemas import LeadView
 
 MAX_ID: Final = 2**31 - 1  # ids are 32-bit integers in the database
 
@@ -85,3 +86,15 @@ class BidderOut(BidderView):
     @classmethod
     def of(cls, bidder: BidderView) -> BidderOut:
         return cls(**bidder.model_dump())
+
+
+class TelegramLinkOut(BaseModel):
+    """A dealer's one-time Telegram link: give it to the dealer; it works once, until then."""
+
+    url: str = Field(examples=["https://t.me/NzilaBot?start=dl_Q2hhbmdlIG1lIQ"])
+    expires_at: AwareDatetime
+
+
+class LeadOut(LeadView):
+    """One of the dealer's leads: the vehicle, the buyer's country and language (never their
+    name or number), what they did, the score now and why."""

@@ -19,8 +19,10 @@ from catalog.auctions.fees import AuctionSettings, get_auction_settings
 from catalog.auctions.models import Auction, AuctionResult
 from catalog.database import transaction, utcnow
 from catalog.errors import NotFound
+from catalog.leads.scoring import LeadAction
 from catalog.vehicles.models import Vehicle
 from chat.dates import format_moment
+from dialogs.actions import leads
 from dialogs.actions.auctions.lots import LOT_SLOT, FoundLot, say_no_auction, title_of
 from dialogs.actions.auctions.parsing import bid_request, entity
 from dialogs.actions.auctions.refusals import refusal_buttons, refusal_text
@@ -81,6 +83,8 @@ class _ConfirmAction(OffLoopAction, metaclass=ABCMeta):
                                     settings=settings)  # fmt: skip
                 if result.repeated:
                     text = words(lang)["already"] + "\n" + text
+                else:
+                    leads.note(db_session, buyer, vehicle.id, LeadAction.BID)
                 state = result.decision.state
                 buttons = [] if state.leader_id == buyer else bid_buttons(auction, state, lang)
                 dispatcher.utter_message(text=text, buttons=buttons)

@@ -26,6 +26,9 @@ STATUSES = {
     ("post", "/api/staff/auctions/{auction_id}/cancel"): {"200", "401", "404", "409", "422"},
     ("put", "/api/staff/bidders/{buyer_id}/deposit"): {"200", "401", "404", "422"},
     ("put", "/api/staff/bidders/{buyer_id}/limit"): {"200", "401", "404", "422"},
+    ("post", "/api/staff/dealers/{dealer_id}/telegram-link"): {"201", "401", "404", "422"},
+    ("delete", "/api/staff/dealers/{dealer_id}/telegram-link"): {"204", "401", "404", "422"},
+    ("get", "/api/staff/dealers/{dealer_id}/leads"): {"200", "401", "404", "422"},
 }
 BODIES: dict[str, type[BaseModel]] = {"Problem": Problem, "ValidationProblem": ValidationProblem}
 
@@ -91,7 +94,7 @@ def test_a_422_is_documented_as_a_sentence_only_where_the_catalog_refuses_input(
 def test_a_request_without_the_token_gets_the_documented_401(staff: TestClient) -> None:
     anonymous = TestClient(staff.app)
     for method, route in STATUSES:
-        path = route.format(auction_id=1, buyer_id=1)
+        path = route.format(auction_id=1, buyer_id=1, dealer_id=1)
         response = anonymous.request(method, path, json={})
         assert response.status_code == 401, (method, path)
         assert assert_documented(staff, method, route, response) == "Problem"
