@@ -46,6 +46,7 @@ from sqlalchemy.orm import Session
 
 from catalog.buyers.models import Buyer
 from catalog.outbox import service as outbox
+from catalog.outbox.models import OutboxMessage
 from catalog.text import fold, name_key
 from catalog.vehicles.changes import PriceDrop, VehicleChanges
 from catalog.vehicles.models import ListingStatus, Vehicle
@@ -100,14 +101,25 @@ def alert_changes(*, db_session: Session, changes: VehicleChanges) -> Alerted:
 
 
 def alert_matches(*, db_session: Session, vehicle_ids: Collection[int]) -> int:
-    """Add a "search.match" entry per (saved search, vehicle) matching; returns how many."""
+    """Add a "search.match" entry per (saved search, vehicle) matching that is not recorded
+    already (a re-import reads the keys, writes nothing); returns how many matched."""
     matches = find_matches(db_session=db_session, vehicle_ids=vehicle_ids)
-    by_vehicle: dict[int, list[outbox.Entry]] = defaultdict(list)
-    for match in matches:
-        by_vehicle[match.vehicle_id].append(match.entry())
-    for vehicle_id, entries in by_vehicle.items():
-        outbox.add(db_session, SUBJECT, vehicle_id, entries)
+    recorded = _recorded_keys(db_session, SEARCH_MATCH, {match.vehicle_id for match in matches})
+    entries = [(match.vehicle_id, entry) for match in matches
+               if (entry := match.entry()).key not in recorded]  # fmt: skip
+    outbox.add_about_many(db_session, SUBJECT, entries)
     return len(matches)
+
+
+def _recorded_keys(db_session: Session, kind: str, vehicle_ids: set[int]) -> set[str]:
+    keys: set[str] = set()
+    for ids in _chunks(vehicle_ids):
+        keys.update(db_session.scalars(
+            select(OutboxMessage.key).where(OutboxMessage.subject_type == SUBJECT,
+                                            OutboxMessage.subject_id.in_(ids),
+                                            OutboxMessage.kind == kind)
+        ))  # fmt: skip
+    return keys
 
 
 def alert_price_drops(*, db_session: Session, drops: Sequence[PriceDrop]) -> int:
