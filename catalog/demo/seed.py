@@ -28,6 +28,7 @@ from catalog.media.images import ProcessedImage, process_image
 from catalog.media.models import VehicleMedia
 from catalog.media.storage import MediaStore
 from catalog.vehicles import service as vehicle_service
+from catalog.vehicles.changes import VehicleChanges
 from catalog.vehicles.models import BodyType, Vehicle
 from catalog.vehicles.service import Upserted
 
@@ -70,13 +71,15 @@ def seed_demo(
         ]
         report.dealers = len(dealer_ids)
         vehicle_ids = []
+        changes = VehicleChanges()  # their alerts: none on a first seed, nobody saved a search
         for vehicle_in in demo_vehicles(dealer_ids, vehicle_count):
             vehicle, outcome = vehicle_service.upsert_by_vin(
-                db_session=db_session, vehicle_in=vehicle_in
+                db_session=db_session, vehicle_in=vehicle_in, changes=changes
             )
             vehicle_ids.append(vehicle.id)
             report.vehicles_created += outcome is Upserted.CREATED
             report.vehicles_updated += outcome is Upserted.UPDATED
+        vehicle_service.alert(db_session=db_session, changes=changes)
     refresh_statistics(sessions)
     progress(f"{report.dealers} dealers, {vehicle_count} vehicles in the catalog")
     if auctions:

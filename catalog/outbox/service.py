@@ -70,6 +70,22 @@ def add(db_session: Session, subject_type: str, subject_id: int, entries: Iterab
     add_rows(db_session, subject_type, subject_id, rows(entries))
 
 
+def add_about_many(
+    db_session: Session, subject_type: str, entries: Iterable[tuple[int, Entry]]
+) -> None:
+    """`add` for entries about many subjects of one type ((subject_id, entry) pairs), as one
+    statement of many rows: an import's 100,000 saved-search matches in seconds. A Core insert,
+    not the ORM's bulk path, which costs more than the database for so many rows."""
+    created_at = utcnow()
+    new = [{"kind": entry.kind, "buyer_id": entry.buyer_id, "dealer_id": entry.dealer_id,
+            "payload": entry.payload, "key": entry.key, "subject_type": subject_type,
+            "subject_id": subject_id, "created_at": created_at}
+           for subject_id, entry in entries]  # fmt: skip
+    if new:
+        statement = _INSERT_NEW[db_session.get_bind().dialect.name]
+        db_session.connection().execute(statement, new)
+
+
 def add_rows(
     db_session: Session, subject_type: str, subject_id: int, new: list[dict[str, Any]]
 ) -> None:

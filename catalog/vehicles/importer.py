@@ -1,6 +1,7 @@
 """Dealers' inventory from CSV: each row validated, good rows upserted by VIN, bad rows reported.
 
-The whole file is written in one transaction, so an interruption leaves nothing half-imported.
+The whole file is written in one transaction, so an interruption leaves nothing half-imported;
+the alerts it causes (saved searches matched, price drops) are written in it too, once for the file.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from catalog.dealers import service as dealer_service
 from catalog.errors import InvalidInput
 from catalog.vehicles import service as vehicle_service
+from catalog.vehicles.changes import VehicleChanges
 from catalog.vehicles.schemas import VehicleIn
 from catalog.vehicles.service import Upserted
 from catalog.vehicles.vin import normalise_vin
@@ -51,6 +53,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    search_matches: int = 0  # alerts offered to the outbox
+    price_drops: int = 0
 
     @property
     def imported(self) -> int:
@@ -68,6 +72,7 @@ def import_vehicles_csv(
     reader = csv.DictReader(io.StringIO(content, newline=""))
     _check_header(reader.fieldnames, has_default_dealer=default_dealer is not None)
     report = ImportReport()
+    changes = VehicleChanges()
     seen: dict[str, int] = {}
     for line, row in _rows(reader):
         vin = normalise_vin(row.get("vin") or "")
@@ -80,10 +85,13 @@ def import_vehicles_csv(
             report.errors.append(RowError(line, vin, _reason(error)))
             continue
         seen[vin] = line
-        _, outcome = vehicle_service.upsert_by_vin(db_session=db_session, vehicle_in=vehicle_in)
+        _, outcome = vehicle_service.upsert_by_vin(db_session=db_session, vehicle_in=vehicle_in,
+                                                   changes=changes)  # fmt: skip
         report.created += outcome is Upserted.CREATED
         report.updated += outcome is Upserted.UPDATED
         report.unchanged += outcome is Upserted.UNCHANGED
+    alerted = vehicle_service.alert(db_session=db_session, changes=changes)
+    report.search_matches, report.price_drops = alerted.search_matches, alerted.price_drops
     return report
 
 

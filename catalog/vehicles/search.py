@@ -169,7 +169,7 @@ def _text_conditions(
     for column, value in attributes.values():
         conditions.append(column == value)
     if rest:
-        conditions.append(_full_text(db_session, rest))
+        conditions.append(full_text(db_session, rest))
     return conditions
 
 
@@ -214,8 +214,9 @@ def _equality_conditions(filters: VehicleFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _full_text(db_session: Session, phrases: list[str]) -> ColumnElement[bool]:
-    """Every phrase must appear; the last word of each may be a prefix ('coro' finds Corolla)."""
+def full_text(db_session: Session, phrases: list[str]) -> ColumnElement[bool]:
+    """Every phrase must appear; the last word of each may be a prefix ('coro' finds Corolla).
+    Saved-search matching asks it one phrase at a time (catalog/watchlist/matching.py)."""
     tokenised = [words(phrase) for phrase in phrases]
     tokenised = [tokens for tokens in tokenised if tokens]
     if db_session.get_bind().dialect.name == "sqlite":

@@ -1,23 +1,33 @@
-"""Watchlists and saved searches."""
+"""Watchlists and saved searches, and the alerts they get when vehicles arrive or change
+(matching.py: saved searches matched, price drops told to watchers)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from catalog.errors import NotFound
-from catalog.vehicles import service as vehicle_service
+from catalog.vehicles.changes import VehicleChanges
 from catalog.vehicles.models import Vehicle
 from catalog.vehicles.schemas import VehicleFilters
+from catalog.watchlist import matching
+from catalog.watchlist.matching import Alerted, Match
 from catalog.watchlist.models import SavedSearch, WatchlistEntry
 from catalog.watchlist.schemas import SavedSearchIn
+
+__all__ = [
+    "Alerted", "Match", "alert_vehicle_changes", "cancel_saved_search", "find_matches",
+    "get_saved_searches", "get_watched_vehicles", "save_search", "saved_filters", "unwatch",
+    "watch",
+]  # fmt: skip
 
 
 def watch(*, db_session: Session, buyer_id: int, vehicle_id: int) -> WatchlistEntry:
     """Add the vehicle to the buyer's watchlist; watching twice keeps one entry."""
-    vehicle_service.get(db_session=db_session, vehicle_id=vehicle_id)
+    if db_session.get(Vehicle, vehicle_id) is None:  # not vehicles.service: it calls us
+        raise NotFound(f"no vehicle {vehicle_id}")
     entry = db_session.scalar(
         select(WatchlistEntry).where(
             WatchlistEntry.buyer_id == buyer_id, WatchlistEntry.vehicle_id == vehicle_id
@@ -79,3 +89,15 @@ def cancel_saved_search(*, db_session: Session, buyer_id: int, saved_search_id: 
         raise NotFound(f"no saved search {saved_search_id}")
     saved.active = False
     db_session.flush()
+
+
+def alert_vehicle_changes(*, db_session: Session, changes: VehicleChanges) -> Alerted:
+    """Write the alerts of vehicles added or changed in this transaction to the outbox: one per
+    (saved search, vehicle) it now matches, one per watcher of a price drop; each written once
+    however often the vehicle is written again. vehicles.service calls it on every write."""
+    return matching.alert_changes(db_session=db_session, changes=changes)
+
+
+def find_matches(*, db_session: Session, vehicle_ids: Collection[int]) -> list[Match]:
+    """The (saved search, vehicle) pairs that would alert on these vehicles; writes nothing."""
+    return matching.find_matches(db_session=db_session, vehicle_ids=vehicle_ids)
