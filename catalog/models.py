@@ -11,7 +11,7 @@ from catalog.outbox.models import OutboxMessage
 from catalog.preferences.models import AlertPreferences
 from catalog.privacy.models import PrivacyAuditEntry
 from catalog.vehicles.models import Vehicle
-from catalog.watchlist.models import SavedSearch, WatchlistEntry
+from catalog.watchlist.models import SavedSearch, SavedSearchHit, WatchlistEntry
 
 __all__ = [
     "AlertPreferences",
@@ -29,6 +29,7 @@ __all__ = [
     "OutboxMessage",
     "PrivacyAuditEntry",
     "SavedSearch",
+    "SavedSearchHit",
     "Vehicle",
     "VehicleMedia",
     "WatchlistEntry",

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalog.outbox.models import OutboxMessage
-from catalog.vehicles.models import Vehicle
+from catalog.vehicles.models import ListingStatus, Vehicle
 from chat.languages import language_or_default
 from chat.money import format_money
 from chat.payloads import build_payload
@@ -22,6 +23,8 @@ _TEXTS: Final[dict[str, Mapping[str, str]]] = {
         "match": "🔔 New for your search “{label}”: {title}, {price}, in {place}.",
         "drop": "📉 Price drop on {title} you watch: now {price} (was {old}).",
         "see": "See it",
+        "matches": "🔔 {count} new for your search “{label}”:",
+        "more": "…and {more} more: search again to see them all.",
         "gone": "A vehicle for your search “{label}” came in and went again before we could "
         "tell you.",
     },
@@ -29,6 +32,8 @@ _TEXTS: Final[dict[str, Mapping[str, str]]] = {
         "match": "🔔 Nouveau pour votre recherche « {label} » : {title}, {price}, à {place}.",
         "drop": "📉 Baisse de prix sur {title} que vous suivez : {price} (au lieu de {old}).",
         "see": "Voir",
+        "matches": "🔔 {count} nouveautés pour votre recherche « {label} » :",
+        "more": "…et {more} autres : relancez la recherche pour tout voir.",
         "gone": "Un véhicule pour votre recherche « {label} » est arrivé puis reparti avant que "
         "nous puissions vous prévenir.",
     },
@@ -36,6 +41,8 @@ _TEXTS: Final[dict[str, Mapping[str, str]]] = {
         "match": "🔔 Novidade para a sua pesquisa “{label}”: {title}, {price}, em {place}.",
         "drop": "📉 Baixa de preço no {title} que segue: agora {price} (antes {old}).",
         "see": "Ver",
+        "matches": "🔔 {count} novidades para a sua pesquisa “{label}”:",
+        "more": "…e mais {more}: pesquise de novo para ver todos.",
         "gone": "Um veículo para a sua pesquisa “{label}” chegou e saiu antes de o podermos "
         "avisar.",
     },
@@ -51,18 +58,38 @@ def _vehicle(db_session: Session, message: OutboxMessage) -> Vehicle | None:
     return db_session.get(Vehicle, int(vehicle_id))
 
 
+SHOWN: Final = 3  # vehicles named in one alert (a button each); the rest are counted
+
+
 def search_match(db_session: Session, message: OutboxMessage, language: str) -> AlertMessage:
-    text, vehicle = _texts(language), _vehicle(db_session, message)
+    """A saved search's new vehicles: one named with its price and place, or the first few
+    and how many more, each a button to its details."""
+    text, lang = _texts(language), language_or_default(language)
     label = str(message.payload.get("label") or "")
-    if vehicle is None:
+    ids = [int(i) for i in message.payload.get("vehicle_ids") or [message.payload["vehicle_id"]]]
+    found = {v.id: v for v in db_session.scalars(select(Vehicle).where(Vehicle.id.in_(ids)))}
+    vehicles = [found[i] for i in ids if i in found and found[i].status is ListingStatus.AVAILABLE]
+    if not vehicles:
         return AlertMessage(text["gone"].format(label=label))
-    price = format_money(vehicle.price_cents, vehicle.currency, language_or_default(language))
-    title = f"{vehicle.year} {vehicle.make} {vehicle.model}"
-    place = vehicle.yard_city
-    see = Button(title=text["see"], payload=build_payload("vehicle_details", vehicle_id=vehicle.id))
-    return AlertMessage(text["match"].format(label=label or title, title=title, price=price,
-                                             place=place),
-                        [see], [label or title, title, price, place])  # fmt: skip
+    shown = vehicles[:SHOWN]
+    buttons = [Button(title=f"{v.year} {v.make} {v.model}"[:60],
+                      payload=build_payload("vehicle_details", vehicle_id=v.id))
+               for v in shown]  # fmt: skip
+    first = shown[0]
+    price = format_money(first.price_cents, first.currency, lang)
+    title = f"{first.year} {first.make} {first.model}"
+    if len(vehicles) == 1:
+        body = text["match"].format(label=label or title, title=title, price=price,
+                                    place=first.yard_city)  # fmt: skip
+        return AlertMessage(body, [Button(title=text["see"], payload=buttons[0].payload)],
+                            [label or title, title, price, first.yard_city])  # fmt: skip
+    lines = [f"• {v.year} {v.make} {v.model}, {format_money(v.price_cents, v.currency, lang)}"
+             for v in shown]  # fmt: skip
+    more = len(vehicles) - len(shown)
+    body = text["matches"].format(count=len(vehicles), label=label) + "\n" + "\n".join(lines)
+    if more:
+        body += "\n" + text["more"].format(more=more)
+    return AlertMessage(body, buttons, [label, str(len(vehicles)), title, price])
 
 
 def price_drop(db_session: Session, message: OutboxMessage, language: str) -> AlertMessage:

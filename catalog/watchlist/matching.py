@@ -3,8 +3,12 @@ and a price drop told to the vehicle's watchers; outbox entries in the caller's 
 
 A saved search alerts on a vehicle that arrives or changes after it was saved (a vehicle
 re-priced into its price range is such a change), once per (search, vehicle) whatever happens
-later: the entry's key says so. Only available vehicles, only active searches, only buyers who
-may be alerted (consent given, alerts not stopped, data not erased).
+later: the pair is recorded in `saved_search_hits`, and only the pairs a change adds there are
+told. A change's new pairs become one alert per saved search, listing its vehicles: an import of
+25 Toyotas is one message to the buyer who saved "Toyota", not 25 (which WhatsApp would count
+against the buyer's marketing limit, and the buyer against us). Only available vehicles, only
+active searches, only buyers who may be alerted (consent given, alerts not stopped, data not
+erased).
 
 A match means exactly what the catalog search means for the same filters
 (`catalog/vehicles/search.py`, `_conditions`), so a buyer told of a vehicle finds it by running
@@ -30,6 +34,7 @@ predicates in Python.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from bisect import bisect_left, bisect_right
@@ -42,22 +47,24 @@ from typing import Any, Final
 
 from pydantic import ValidationError
 from sqlalchemy import ColumnElement, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from catalog.buyers.models import Buyer
+from catalog.database import utcnow
 from catalog.outbox import service as outbox
-from catalog.outbox.models import OutboxMessage
 from catalog.text import fold, name_key
 from catalog.vehicles.changes import PriceDrop, VehicleChanges
 from catalog.vehicles.models import ListingStatus, Vehicle
 from catalog.vehicles.schemas import VehicleFilters
 from catalog.vehicles.search import ATTRIBUTE_WORDS, full_text
 from catalog.vehicles.vocabulary import Vocabulary
-from catalog.watchlist.models import SavedSearch, WatchlistEntry
+from catalog.watchlist.models import SavedSearch, SavedSearchHit, WatchlistEntry
 
 logger = logging.getLogger(__name__)
 
 SUBJECT: Final = "vehicle"
+SEARCH_SUBJECT: Final = "saved_search"
 SEARCH_MATCH: Final = "search.match"
 PRICE_DROP: Final = "watch.price_drop"
 _IDS_PER_QUERY: Final = 500  # ids in one IN list
@@ -74,13 +81,18 @@ class Match:
     buyer_id: int
     label: str
 
-    def entry(self) -> outbox.Entry:
-        return outbox.Entry(
-            kind=SEARCH_MATCH, key=f"{SEARCH_MATCH}:{self.saved_search_id}:{self.vehicle_id}",
-            buyer_id=self.buyer_id,
-            payload={"saved_search_id": self.saved_search_id, "vehicle_id": self.vehicle_id,
-                     "label": self.label},
-        )  # fmt: skip
+
+def _entry(matches: Sequence[Match]) -> outbox.Entry:
+    """One saved search's new vehicles, as one alert: its key names the search and the set."""
+    first = matches[0]
+    vehicles = sorted({match.vehicle_id for match in matches})
+    digest = hashlib.sha1(",".join(map(str, vehicles)).encode(), usedforsecurity=False)
+    return outbox.Entry(
+        kind=SEARCH_MATCH, key=f"{SEARCH_MATCH}:{first.saved_search_id}:{digest.hexdigest()[:20]}",
+        buyer_id=first.buyer_id,
+        payload={"saved_search_id": first.saved_search_id, "label": first.label,
+                 "vehicle_ids": vehicles},
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -101,25 +113,38 @@ def alert_changes(*, db_session: Session, changes: VehicleChanges) -> Alerted:
 
 
 def alert_matches(*, db_session: Session, vehicle_ids: Collection[int]) -> int:
-    """Add a "search.match" entry per (saved search, vehicle) matching that is not recorded
-    already (a re-import reads the keys, writes nothing); returns how many matched."""
+    """Record the (saved search, vehicle) pairs that match and are new, and add one
+    "search.match" entry per saved search listing its new vehicles (a re-import adds no pair,
+    so writes nothing); returns how many pairs matched."""
     matches = find_matches(db_session=db_session, vehicle_ids=vehicle_ids)
-    recorded = _recorded_keys(db_session, SEARCH_MATCH, {match.vehicle_id for match in matches})
-    entries = [(match.vehicle_id, entry) for match in matches
-               if (entry := match.entry()).key not in recorded]  # fmt: skip
-    outbox.add_about_many(db_session, SUBJECT, entries)
+    fresh = _new_hits(db_session, matches)
+    by_search: dict[int, list[Match]] = defaultdict(list)
+    for match in matches:
+        if (match.saved_search_id, match.vehicle_id) in fresh:
+            by_search[match.saved_search_id].append(match)
+    entries = [(search, _entry(found)) for search, found in by_search.items()]
+    outbox.add_about_many(db_session, SEARCH_SUBJECT, entries)
     return len(matches)
 
 
-def _recorded_keys(db_session: Session, kind: str, vehicle_ids: set[int]) -> set[str]:
-    keys: set[str] = set()
-    for ids in _chunks(vehicle_ids):
-        keys.update(db_session.scalars(
-            select(OutboxMessage.key).where(OutboxMessage.subject_type == SUBJECT,
-                                            OutboxMessage.subject_id.in_(ids),
-                                            OutboxMessage.kind == kind)
-        ))  # fmt: skip
-    return keys
+def _new_hits(db_session: Session, matches: Sequence[Match]) -> set[tuple[int, int]]:
+    """Record the pairs in `saved_search_hits`; those that were not there before."""
+    if not matches:
+        return set()
+    now = utcnow()
+    rows = [{"saved_search_id": m.saved_search_id, "vehicle_id": m.vehicle_id, "created_at": now}
+            for m in matches]  # fmt: skip
+    statement = _INSERT_HITS[db_session.get_bind().dialect.name]
+    inserted = db_session.connection().execute(statement, rows)
+    return {(row[0], row[1]) for row in inserted}
+
+
+_INSERT_HITS: Final = {
+    name: insert(SavedSearchHit)
+    .on_conflict_do_nothing(index_elements=["saved_search_id", "vehicle_id"])
+    .returning(SavedSearchHit.saved_search_id, SavedSearchHit.vehicle_id)
+    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
 
 
 def alert_price_drops(*, db_session: Session, drops: Sequence[PriceDrop]) -> int:

@@ -35,3 +35,18 @@ class SavedSearch(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SavedSearchHit(Base):
+    """A vehicle a saved search's buyer was told about (once per pair, ever): an import's new
+    matches are the pairs it adds here, sent as one alert per search."""
+
+    __tablename__ = "saved_search_hits"
+
+    saved_search_id: Mapped[int] = mapped_column(
+        ForeignKey("saved_searches.id", ondelete="CASCADE"), primary_key=True
+    )
+    vehicle_id: Mapped[int] = mapped_column(
+        ForeignKey("vehicles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -51,8 +51,9 @@ def outbox_rows(db_session: Session, kind: str) -> list[OutboxMessage]:
 
 
 def matched(db_session: Session, saved: SavedSearch) -> list[int]:
-    return sorted(message.subject_id for message in outbox_rows(db_session, "search.match")
-                  if message.payload["saved_search_id"] == saved.id)  # fmt: skip
+    return sorted(vehicle for message in outbox_rows(db_session, "search.match")
+                  if message.payload["saved_search_id"] == saved.id
+                  for vehicle in message.payload["vehicle_ids"])  # fmt: skip
 
 
 def import_batch(db_session: Session, wanted: dict[str, tuple[Dealer, dict[str, Any]]]) -> dict[
@@ -154,18 +155,34 @@ def test_each_filter_matches_what_the_search_finds(
     assert sorted(names[item.id] for item in page.items) == expected
 
 
-def test_an_entry_names_the_search_the_vehicle_and_the_buyer(db_session: Session) -> None:
+def test_an_entry_names_the_search_its_new_vehicles_and_the_buyer(db_session: Session) -> None:
     buyer = alerted_buyer(db_session)
     saved = save(db_session, buyer, make="Honda")
     crv = import_batch(db_session, {"crv": yard(db_session)["crv"]})["crv"]
     db_session.commit()
 
     [message] = outbox_rows(db_session, "search.match")
-    assert (message.subject_type, message.subject_id, message.buyer_id, message.key) == (
-        "vehicle", crv.id, buyer.id, f"search.match:{saved.id}:{crv.id}",
-    )  # fmt: skip
-    assert message.payload == {"saved_search_id": saved.id, "vehicle_id": crv.id,
+    assert (message.subject_type, message.subject_id, message.buyer_id) == (
+        "saved_search", saved.id, buyer.id)  # fmt: skip
+    assert message.key.startswith(f"search.match:{saved.id}:")
+    assert message.payload == {"saved_search_id": saved.id, "vehicle_ids": [crv.id],
                                "label": "my search"}  # fmt: skip
+
+
+def test_an_import_of_several_matches_is_one_alert_per_search_and_no_pair_twice(
+    db_session: Session,
+) -> None:
+    buyer = alerted_buyer(db_session)
+    toyotas = save(db_session, buyer, make="Toyota")
+    stock = yard(db_session)
+    first = import_batch(db_session, {name: stock[name] for name in ("corolla", "hilux")})
+    second = import_batch(db_session, {"land_cruiser": stock["land_cruiser"]})
+    db_session.commit()
+
+    alerts = outbox_rows(db_session, "search.match")
+    assert [sorted(m.payload["vehicle_ids"]) for m in alerts] == [
+        sorted(v.id for v in first.values()), [second["land_cruiser"].id]]  # fmt: skip
+    assert all(m.payload["saved_search_id"] == toyotas.id for m in alerts)
 
 
 def test_filtering_by_dealer(db_session: Session) -> None:
@@ -263,8 +280,9 @@ def test_matching_gives_exactly_the_pairs_the_search_finds(db_session: Session, 
     expected = {(saved.id, vehicle_id) for saved in searches
                 for vehicle_id in all_found(db_session, watchlist_service.saved_filters(saved))
                 & new_ids}  # fmt: skip
-    written = {(message.payload["saved_search_id"], message.subject_id)
-               for message in outbox_rows(db_session, "search.match")}  # fmt: skip
+    written = {(message.payload["saved_search_id"], vehicle)
+               for message in outbox_rows(db_session, "search.match")
+               for vehicle in message.payload["vehicle_ids"]}  # fmt: skip
     assert written == expected
     assert len(expected) > 20  # the random searches do match something
     assert not {vehicle_id for _, vehicle_id in written} & {v.id for v in earlier.values()}

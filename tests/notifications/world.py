@@ -117,8 +117,8 @@ class World:
 
     def match(self, person: Person, vehicle: int | None = None) -> int:
         vehicle = vehicle or self.vehicle()
-        payload = {"vehicle_id": vehicle, "label": "Toyota under $9,000", "saved_search_id": 1}
-        return self.alert("search.match", person, "vehicle", vehicle, payload)
+        payload = {"vehicle_ids": [vehicle], "label": "Toyota under $9,000", "saved_search_id": 1}
+        return self.alert("search.match", person, "saved_search", 1, payload)
 
     def alert(
         self, kind: str, person: Person | None, subject: str, subject_id: int,
