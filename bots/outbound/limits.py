@@ -123,6 +123,15 @@ redis.call('SET', KEYS[1], string.format('%d', until_), 'PX', ttl)
 return 1
 """
 
+# KEYS: the pause key. Returns the microseconds the pause still lasts (0: none).
+_PAUSED = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
+local paused = tonumber(redis.call('GET', KEYS[1]) or '0')
+if paused > now then return paused - now end
+return 0
+"""
+
 
 class RedisRateLimiter:
     """`RateLimiter` on Redis: GCRA buckets reserved atomically by a Lua script."""
@@ -135,11 +144,17 @@ class RedisRateLimiter:
         self._prefix = prefix
         self._reserve = redis.register_script(_RESERVE)
         self._pause = redis.register_script(_PAUSE)
+        self._paused = redis.register_script(_PAUSED)
 
     async def acquire(self, scope: SendScope) -> None:
         delay = await self.reserve(scope)
-        if delay > 0:
+        while delay > 0:
             await asyncio.sleep(delay)
+            # A pause asked for while this send waited holds it too: a new slot after the pause
+            # (the one it had is given up), never a burst when the pause ends.
+            if await self._paused(keys=[self._key(scope, "pause")]) <= 0:
+                return
+            delay = await self.reserve(scope)
 
     async def reserve(self, scope: SendScope) -> float:
         """Take the next slot for `scope` in every bucket; the seconds until that slot."""

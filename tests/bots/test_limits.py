@@ -176,6 +176,25 @@ def test_slowing_down_holds_every_chat_of_that_sender_only(
     assert waits[1] == pytest.approx(0.0, abs=0.03)
 
 
+def test_a_pause_also_holds_sends_that_reserved_their_slot_before_it(
+    backend: RedisUnderTest, prefix: str
+) -> None:
+    # Found by the alert benchmark: a 429's pause held only later reservations, so the sends
+    # already waiting for a slot (up to a second of them at the sender's rate) went out during
+    # it, into the provider that had just said "too fast".
+    async def scenario(limiter: RedisRateLimiter) -> float:
+        for n in range(5):
+            await limiter.reserve(to(f"c{n}"))  # the sender's next slot is now 0.5 s away
+        started = time.monotonic()
+        waiting = asyncio.create_task(limiter.acquire(to("late")))
+        await asyncio.sleep(0.1)
+        await limiter.slow_down(to("c0"), 1.0)  # a 429 while it waits for its slot
+        await waiting
+        return time.monotonic() - started
+
+    assert run(backend, prefix, scenario) >= 1.05  # after the pause, not at its 0.5 s slot
+
+
 def test_acquire_waits_for_the_reserved_slot(backend: RedisUnderTest, prefix: str) -> None:
     async def scenario(limiter: RedisRateLimiter) -> float:
         started = time.monotonic()
