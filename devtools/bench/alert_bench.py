@@ -552,6 +552,7 @@ def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
         "RASA_URL": f"http://127.0.0.1:{rasa_port}", "RASA_AUTH_TOKEN": RASA_TOKEN,
         "WORKER_METRICS_PORT": "0", "LOG_LEVEL": "WARNING",
     }  # fmt: skip
+    env |= dict(setting.split("=", 1) for setting in args.env or [])
     load = Load()
     log = FakeLog(fakes_url)
     rasa = stub_rasa(rasa_port)
@@ -824,6 +825,8 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     parser.add_argument("--whatsapp-rate", type=float, default=80.0)
     parser.add_argument("--twilio-rate", type=float, default=80.0)
     parser.add_argument("--timeout", type=float, default=600.0)
+    parser.add_argument("--env", action="append", metavar="NAME=VALUE",
+                        help="a setting for every process, e.g. ALERTS_BATCH_SIZE=100")  # fmt: skip
     parser.add_argument("--workdir", help="default: var/alert-bench, emptied")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
@@ -841,6 +844,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         f".venv/bin/python -m devtools.bench.alert_bench --alerts {args.alerts} "
         f"--bids {args.bids} --telegram-rate {args.telegram_rate:g} --whatsapp-rate "
         f"{args.whatsapp_rate:g} --twilio-rate {args.twilio_rate:g} {options}"
+        + "".join(f" --env {setting}" for setting in args.env or [])
     ).strip()
     cpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
     model = next((line.split(":", 1)[1].strip() for line in cpu.splitlines()
