@@ -605,6 +605,9 @@ def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
                 for name, seconds in children.cpu().items()}  # fmt: skip
         wall = time.time() - wall_before
         log.stop()
+    with (workdir / "requests.jsonl").open("w") as dump:  # for a closer look afterwards
+        for request in log.requests:
+            dump.write(json.dumps(request.__dict__) + "\n")
     rasa.shutdown()
     rasa.server_close()
     result = analyse(sessions, seeded, load, log.requests, rates,
