@@ -842,13 +842,14 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         print(sections[-1], "\n", flush=True)
     if args.no_write:
         return results
-    options = " ".join(f"--database-url {url}" for url in args.database_url or [])
-    command = (
-        f".venv/bin/python -m devtools.bench.alert_bench --alerts {args.alerts} "
-        f"--bids {args.bids} --telegram-rate {args.telegram_rate:g} --whatsapp-rate "
-        f"{args.whatsapp_rate:g} --twilio-rate {args.twilio_rate:g} {options}"
-        + "".join(f" --env {setting}" for setting in args.env or [])
-    ).strip()
+    listed = ("database_url", "env")
+    shown = [f"--{name.replace('_', '-')} {value:g}" if isinstance(value, float)
+             else f"--{name.replace('_', '-')} {value}"
+             for name, value in vars(args).items()
+             if value != parser.get_default(name) and name not in listed]  # fmt: skip
+    shown += [f"--database-url {url}" for url in args.database_url or []]
+    shown += [f"--env {setting}" for setting in args.env or []]
+    command = " ".join([".venv/bin/python -m devtools.bench.alert_bench", *shown])
     cpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
     model = next((line.split(":", 1)[1].strip() for line in cpu.splitlines()
                   if line.startswith("Model name")), platform.machine())  # fmt: skip
