@@ -122,6 +122,9 @@ _TEXTS: Final[dict[str, Mapping[str, str]]] = {
 _DEALER: Final[Mapping[str, str]] = {
     "approval_requested": "🔨 Lot {lot} · {title} ended at {price}, below your reserve of "
     "{reserve}. Approve, counter or reject by {deadline} (no answer: not sold).",
+    "approval_reminder": "⏰ Reminder: lot {lot} · {title} is waiting for your answer: the high "
+    "bid is {price}, below your reserve of {reserve}. Approve, counter or reject by {deadline} "
+    "(no answer: not sold).",
     "approve": "Approve {price}",
     "counter": "Counter {counter}",
     "reject": "Reject",
@@ -154,6 +157,7 @@ _DETAIL: Final = {
     AuctionEventKind.OUTBID: "minimum_cents", AuctionEventKind.EXTENDED: "ends",
     AuctionEventKind.ENDING_SOON: "ends", AuctionEventKind.WON: "due",
     AuctionEventKind.RESERVE_NOT_MET: "deadline", AuctionEventKind.APPROVAL_REQUESTED: "deadline",
+    AuctionEventKind.APPROVAL_REMINDER: "deadline",
     AuctionEventKind.DEALER_DECISION: "counter_cents", AuctionEventKind.COUNTER_ANSWERED:
     "counter_cents",
 }  # fmt: skip
@@ -216,10 +220,10 @@ def _for_dealer(event: AuctionAlert, fills: dict[str, Any], auction: Auction) ->
     fills = {**fills, **{name: _usd(fills[f"{name}_cents"], "en")
                          for name in ("price", "counter", "reserve")
                          if fills.get(f"{name}_cents") is not None}}  # fmt: skip
-    if event.kind is AuctionEventKind.APPROVAL_REQUESTED:
+    if event.kind in (AuctionEventKind.APPROVAL_REQUESTED, AuctionEventKind.APPROVAL_REMINDER):
         price, reserve = fills["price_cents"], fills.get("reserve_cents") or fills["price_cents"]
         counter = _counter_suggestion(price, reserve)
-        return AlertMessage(_DEALER["approval_requested"].format(**fills), (
+        return AlertMessage(_DEALER[event.kind.value].format(**fills), (
             (_DEALER["approve"].format(**fills), build_payload("dealer_approve", lot=auction.id)),
             (_DEALER["counter"].format(counter=_usd(counter, "en")),
              build_payload("dealer_counter", lot=auction.id, cents=counter)),

@@ -70,6 +70,7 @@ def _auction_kinds() -> list[Kind]:
         Kind("auction.dealer_decision", utility, _auction, urgent=True),
         Kind("auction.cancelled", utility, _auction),
         Kind("auction.approval_requested", service, _auction, urgent=True),
+        Kind("auction.approval_reminder", service, _auction, urgent=True),
         Kind("auction.counter_answered", service, _auction, urgent=True),
     ]
 

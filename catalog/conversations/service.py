@@ -12,6 +12,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from catalog.buyers.models import Buyer
 from catalog.conversations.models import (
     ChatMessage,
     Conversation,
@@ -25,6 +26,7 @@ from catalog.conversations.models import (
 )
 from catalog.database import utcnow
 from catalog.errors import NotFound
+from catalog.outbox import service as outbox
 
 # A delivery report only moves a message forward (a late "delivered" never undoes "read").
 _PROGRESS = {
@@ -205,12 +207,15 @@ def set_state(*, db_session: Session, conversation: Conversation, state: Convers
 
 
 def request_handoff(
-    *, db_session: Session, conversation: Conversation, contact: str | None = None
-) -> HandoffRequest:
+    *, db_session: Session, conversation: Conversation, contact: str | None = None,
+    alert_staff: bool = True,
+) -> HandoffRequest:  # fmt: skip
     """The buyer asked for a person: the bot pauses and the request waits for an agent (a
     request still waiting is reused, so asking twice waits once). `contact`: the phone or
-    e-mail the buyer asked to be called back on (kept on the request, the latest one wins)."""
+    e-mail the buyer asked to be called back on (kept on the request, the latest one wins).
+    A new request alerts staff (`handoff.requested`, in the same transaction)."""
     request = open_handoff(db_session=db_session, conversation_id=conversation.id)
+    new = request is None
     if request is None:
         request = HandoffRequest(conversation_id=conversation.id, status=HandoffStatus.OPEN)
         db_session.add(request)
@@ -218,7 +223,19 @@ def request_handoff(
         request.contact = contact
     conversation.state = ConversationState.WAITING_AGENT
     db_session.flush()
+    if new and alert_staff:
+        _alert_staff(db_session, conversation, request)
     return request
+
+
+def _alert_staff(db_session: Session, conversation: Conversation, request: HandoffRequest) -> None:
+    buyer = db_session.get(Buyer, conversation.buyer_id) if conversation.buyer_id else None
+    reason = "asked for a call-back" if request.contact else "asked for a person"
+    outbox.add(db_session, "handoff", request.id, [outbox.Entry(
+        "handoff.requested", f"handoff.requested:{request.id}", to_staff=True,
+        payload={"conversation_id": conversation.id, "channel": conversation.channel,
+                 "language": buyer.language if buyer else "?", "reason": reason},
+    )])  # fmt: skip
 
 
 def open_handoff(*, db_session: Session, conversation_id: int) -> HandoffRequest | None:
@@ -236,7 +253,7 @@ def open_handoff(*, db_session: Session, conversation_id: int) -> HandoffRequest
 
 def take_over(*, db_session: Session, conversation: Conversation) -> HandoffRequest:
     """An agent has the conversation: its request is taken (one is opened if none was)."""
-    request = request_handoff(db_session=db_session, conversation=conversation)
+    request = request_handoff(db_session=db_session, conversation=conversation, alert_staff=False)
     if request.status is HandoffStatus.OPEN:
         request.status = HandoffStatus.TAKEN
         request.taken_at = utcnow()
