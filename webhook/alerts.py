@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 import socket
+from datetime import timedelta
 
 import httpx
 from prometheus_client import start_http_server
@@ -52,7 +53,9 @@ async def run_alert_worker(
         adapters = build_adapters(channels, http, public_base_url, redis, limiter)
         worker = AlertWorker(
             sessions=sessions,
-            notifier=ChannelNotifier(adapters, sessions, redis),
+            notifier=ChannelNotifier(
+                adapters, sessions, redis, lease=timedelta(seconds=alerts.alerts_lease_seconds)
+            ),
             settings=alerts,
             tier=MessagingTier(
                 redis, alerts.whatsapp_messaging_tier, urgent_reserve=alerts.alerts_tier_reserve
