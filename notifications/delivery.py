@@ -29,6 +29,8 @@ from typing import Final
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.database import transaction, utcnow
+from catalog.leads import service as lead_service
+from catalog.leads.scoring import LeadAction
 from catalog.outbox import service as outbox
 from catalog.outbox.models import AlertStatus, OutboxMessage
 from catalog.preferences import service as preferences
@@ -209,6 +211,8 @@ class AlertWorker:
                              channel=channel, template=template)  # fmt: skip
             created = db_session.get(OutboxMessage, alert_id)
             lag = (now - created.created_at).total_seconds() if created else 0.0
+            if created is not None:
+                _leads_of(db_session, created, now)
         report.sent += 1
         metrics.ALERTS.labels(kind_name, channel, "sent").inc()
         metrics.ALERT_LAG_SECONDS.labels(kind_name, channel).observe(max(lag, 0.0))
@@ -245,6 +249,24 @@ class AlertWorker:
             _count(report, outcome)
         except Exception:  # the lease runs out and another pass takes it
             logger.exception("could not record an alert's failure", extra={"alert_id": alert_id})
+
+
+LEADS_PER_MATCH: Final = 10  # vehicles of one saved-search alert that make leads
+
+
+def _leads_of(db_session: Session, message: OutboxMessage, now: datetime) -> None:
+    """A saved-search alert the buyer was sent is a lead for each vehicle's dealer (the first
+    few of a large import): in a savepoint, so a failure never unsends the alert."""
+    if message.kind != "search.match" or message.buyer_id is None:
+        return
+    for vehicle_id in list(message.payload.get("vehicle_ids") or [])[:LEADS_PER_MATCH]:
+        try:
+            with db_session.begin_nested():
+                lead_service.record_engagement(db_session, message.buyer_id, int(vehicle_id),
+                                               LeadAction.SAVED_SEARCH_MATCH, now)  # fmt: skip
+        except Exception:  # the lead is a bonus; the alert is what the buyer is owed
+            logger.exception("lead of a saved-search match not recorded",
+                             extra={"alert_id": message.id, "vehicle_id": vehicle_id})  # fmt: skip
 
 
 def _count(report: PassReport, outcome: str) -> None:
@@ -305,7 +327,7 @@ def _whom(
     found = audience(db_session, message, settings)
     if isinstance(found, Unreachable):
         return Skip(found.reason, found.code)
-    refused = _refused(found, message, kind)
+    refused = _refused(found, message, kind) or _stale(db_session, message, kind, now)
     if refused is not None:
         return refused
     route = _route(found, message)
@@ -338,6 +360,12 @@ def _refused(found: Audience, message: OutboxMessage, kind: Kind) -> Skip | None
     stopped = prefs is not None and prefs.marketing_stopped_at is not None
     if kind.category is Category.MARKETING and stopped:
         return Skip("the buyer stopped marketing messages on WhatsApp", MARKETING_STOPPED)
+    return None
+
+
+def _stale(db_session: Session, message: OutboxMessage, kind: Kind, now: datetime) -> Skip | None:
+    if kind.stale is not None and kind.stale(db_session, message, now):
+        return Skip("what it was about is over (the lot has ended)", "stale")
     return None
 
 
