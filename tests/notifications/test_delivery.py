@@ -359,3 +359,26 @@ def test_a_saved_search_alert_that_was_sent_is_a_lead_for_the_vehicles_dealer(
         [lead] = db_session.scalars(select(Lead)).all()
     assert (lead.buyer_id, lead.vehicle_id) == (buyer.buyer_id, vehicle)
     assert "saved_search_match" in lead.counts
+
+
+def test_twilios_63016_in_a_status_callback_resends_the_alert_as_its_content_template(
+    world: World,
+) -> None:
+    buyer = world.buyer(Channel.TWILIO, wrote=timedelta(hours=2))
+    alert = world.outbid(buyer)
+    world.drain()
+    [part] = world.parts(alert)
+    assert part.provider_message_id
+
+    turns.apply_delivery(world.sessions, DeliveryStatus(
+        channel=Channel.TWILIO, message_id=part.provider_message_id, state=DeliveryState.FAILED,
+        recipient=buyer.address, error_code="63016",
+        error_detail="Failed to send freeform message because you are outside the allowed window.",
+    ), world.settings)  # fmt: skip
+    world.drain()
+
+    free, template = world.received(buyer.address)
+    assert "Body" in free["body"] and template["body"]["ContentSid"] == "HX" + "b" * 32
+    row = world.row(alert)
+    assert (row.status, row.error_code, row.template) == (AlertStatus.SENT, "63016",
+                                                          "HX" + "b" * 32)  # fmt: skip
