@@ -115,6 +115,21 @@ def test_below_the_reserve_the_dealer_is_asked_on_telegram_and_the_bidder_told(
     assert "below the seller's reserve" in text_of(told)
 
 
+def test_a_quebec_dealer_who_reads_french_is_asked_in_french(world: World) -> None:
+    dealer, dealer_chat = world.dealer(language="fr")
+    bidder = world.bidder(Channel.TELEGRAM)
+    lot = world.lot(ends_in=timedelta(minutes=30), dealer=dealer, reserve_cents=9_000_00)
+    world.bid(bidder, lot, 2_000_00)
+
+    scheduler.tick(world.sessions, utcnow() + timedelta(minutes=31))
+    world.drain()
+
+    [request] = world.received(dealer_chat)
+    assert "sous votre prix de réserve de 9\u202f000 $" in request["body"]["text"]
+    buttons = [b["text"] for row in request["body"]["reply_markup"]["inline_keyboard"] for b in row]
+    assert [title.split()[0] for title in buttons] == ["Accepter", "Proposer", "Refuser"]
+
+
 def test_a_dealer_counter_reaches_the_bidder_and_their_answer_the_dealer(world: World) -> None:
     dealer, dealer_chat = world.dealer()
     bidder = world.bidder(Channel.TELEGRAM)

@@ -83,12 +83,13 @@ class World:
                                       limit_cents=10_000_000_00, by="test")  # fmt: skip
         return person
 
-    def dealer(self, *, linked: bool = True) -> tuple[int, str]:
+    def dealer(self, *, linked: bool = True, language: str = "en") -> tuple[int, str]:
         """A dealer (and, linked, the Telegram chat they read)."""
         chat = 600_000_000 + uuid.uuid4().int % 10**8
         with transaction(self.sessions) as db_session:
             dealer = make_dealer(db_session, name=f"Yard {uuid.uuid4().hex[:8]}")
             dealer.telegram_chat_id = chat if linked else None
+            dealer.language = language
             return dealer.id, str(chat)
 
     def also_on(self, person: Person, channel: Channel) -> Person:
