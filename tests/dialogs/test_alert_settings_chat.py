@@ -14,6 +14,13 @@ from tests.dialogs.test_vehicles import agreed
 PRICE_DROPS_OFF = '/alert_settings_set{"group":"price_drops","on":"false"}'
 
 
+def speaking(buyer: Buyer, greeting: str, language: str) -> Buyer:
+    """A buyer whose conversation is in `language` (set on its first message) and who accepted
+    the privacy notice."""
+    buyer.say(greeting, language_hint=language)
+    return agreed(buyer)
+
+
 def stored(showroom: Showroom, buyer: Buyer) -> AlertPreferences | None:
     buyer_id = buyer_row(showroom, buyer).id
     with showroom.sessions() as db_session:
@@ -49,9 +56,9 @@ def test_typed_in_english_on_whatsapp_price_drops_off_then_quiet_hours(
 
 
 def test_tapped_in_french_on_telegram(chat: ChatFactory, showroom: Showroom) -> None:
-    buyer = agreed(chat(Channel.TELEGRAM))
+    buyer = speaking(chat(Channel.TELEGRAM), "bonjour", "fr")
 
-    [shown] = buyer.say("paramètres des alertes", language_hint="fr")
+    [shown] = buyer.say("paramètres des alertes")
     [muted] = buyer.tap(PRICE_DROPS_OFF, "Couper baisses de prix")
     [quiet] = buyer.tap('/alert_settings_quiet{"hours":"off"}', "Sans heures calmes")
 
@@ -67,9 +74,9 @@ def test_tapped_in_french_on_telegram(chat: ChatFactory, showroom: Showroom) -> 
 
 
 def test_typed_numbers_in_portuguese_on_twilio(chat: ChatFactory, showroom: Showroom) -> None:
-    buyer = agreed(chat(Channel.TWILIO))
+    buyer = speaking(chat(Channel.TWILIO), "olá bom dia", "pt")
 
-    [shown] = buyer.say("configurações de alertas", language_hint="pt")
+    [shown] = buyer.say("configurações de alertas")
     [muted] = buyer.say("3")  # the third option: price drops off
     [quiet] = buyer.say("5")  # the fifth: quiet hours 22:00-06:00
 
