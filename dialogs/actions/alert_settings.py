@@ -42,7 +42,7 @@ from chat.languages import Language
 from chat.payloads import build_payload
 from chat.timezones import zone_of
 from dialogs.actions.account import talking_buyer
-from dialogs.actions.alert_settings_wording import CHANNEL_NAMES, group_named, words
+from dialogs.actions.alert_settings_wording import CHANNEL_NAMES, asks_on, group_named, words
 from dialogs.actions.support import OffLoopAction, catalog_sessions, language
 
 UNAVAILABLE: Final = "utter_privacy_unavailable"
@@ -135,9 +135,10 @@ def _set_group(db_session: Session, buyer: Buyer, tracker: Tracker, said: Words)
 
 
 def _mute_in_words(db_session: Session, buyer: Buyer, tracker: Tracker, said: Words) -> str:
+    """ "stop price alerts": that group off ("turn price alerts back on": on again)."""
     text = str((tracker.latest_message or {}).get("text") or "")
     group = _entity(tracker, "group") or group_named(text)
-    return _switch(db_session, buyer, group, False, said) or said["which"]
+    return _switch(db_session, buyer, group, asks_on(text), said) or said["which"]
 
 
 def _switch(db_session: Session, buyer: Buyer, group: str | None, on: bool,

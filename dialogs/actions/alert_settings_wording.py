@@ -188,3 +188,18 @@ def group_named(text: str) -> str | None:
         if pattern.search(folded):
             return group
     return None
+
+
+# Words that ask for a group back on ("turn price alerts back on", "réactive les alertes de
+# prix", "liga os alertas de leilão"): mute_alerts is trained on turning off, but a buyer who
+# says "on" must never have the group turned off.
+_ON: Final = re.compile(
+    r"\b(?:turn (?:it |them )?on|switch (?:it |them )?on|back on|on again|resume|enable|"
+    r"activate|reactivate|restart|unmute|allow|activer?|activez|reactiver?|reactivez|remets?|"
+    r"remettez|remettre|rallume|ligar?|ligue|ativar?|reativar?|retoma|retomar|volta(?:r)? a)\b"
+)
+
+
+def asks_on(text: str) -> bool:
+    """Whether typed words ask for alerts on rather than off."""
+    return _ON.search(fold(text)) is not None

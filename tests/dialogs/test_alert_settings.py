@@ -26,7 +26,7 @@ from catalog.privacy import service as privacy_service
 from chat.payloads import parse_payload
 from dialogs.actions import alert_settings
 from dialogs.actions.alert_settings import GROUPS, ActionAlertSettings
-from dialogs.actions.alert_settings_wording import WORDS, group_named
+from dialogs.actions.alert_settings_wording import WORDS, asks_on, group_named
 from dialogs.nlu_eval import read_examples
 from notifications.kinds import KINDS, Category
 from tests.factories import make_buyer
@@ -234,6 +234,37 @@ def test_a_group_turned_off_in_words_is_muted(
 
     assert said["text"].startswith(confirmation)
     assert (talk.prefs() or AlertPreferences()).muted_kinds == muted
+
+
+def test_words_that_ask_for_a_group_back_on_never_turn_it_off(
+    sessions: sessionmaker[Session],
+) -> None:
+    talk = Talk(sessions)
+    talk.say("stop price alerts", "mute_alerts")
+
+    said = talk.say("turn price alerts back on", "mute_alerts")
+
+    assert said["text"].startswith("✅ Price drops on my watchlist: on ✅.")
+    assert (talk.prefs() or AlertPreferences()).muted_kinds == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["turn price alerts back on", "switch on auction alerts", "réactive les alertes de prix",
+     "remets les alertes d'enchères", "liga os alertas de leilão",
+     "volta a mandar alertas de preço",
+     "ativa os alertas de carros novos"],
+)  # fmt: skip
+def test_words_for_on_are_read(text: str) -> None:
+    assert asks_on(text)
+
+
+def test_no_example_of_turning_a_group_off_reads_as_on() -> None:
+    files = [*(ROOT / "nlu").glob("*/alert_settings.yml"), *(ROOT / "tests" / "nlu").glob("*.yml")]
+    examples = [example for path in files
+                for example in read_examples(path).get("mute_alerts", [])]  # fmt: skip
+
+    assert not [example for example in examples if asks_on(example)]
 
 
 def test_words_that_name_no_group_ask_which_and_change_nothing(
