@@ -29,7 +29,9 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "off": "off 🔕",
         "channel": "Alerts go to: {channel}",
         "channel_last": "Alerts go to: {channel} (where you last wrote)",
-        "quiet": "Quiet hours: {hours}, your time ({zone}); urgent auction alerts still come",
+        "quiet": (
+            "Quiet hours: {hours}, your time ({zone}); only a lot ending within the hour wakes you"
+        ),
         "quiet_off": "Quiet hours: off (alerts come at any hour)",
         "marketing_stopped": (
             "⚠️ WhatsApp says you stopped offers from us: no new matches or price drops there."
@@ -73,8 +75,8 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "channel": "Les alertes arrivent sur : {channel}",
         "channel_last": "Les alertes arrivent sur : {channel} (là où vous avez écrit en dernier)",
         "quiet": (
-            "Heures calmes : {hours}, votre heure ({zone}) ; les alertes d'enchères urgentes "
-            "arrivent quand même"
+            "Heures calmes : {hours}, votre heure ({zone}) ; seule une enchère qui finit dans "
+            "l'heure vous réveille"
         ),
         "quiet_off": "Heures calmes : aucune (les alertes arrivent à toute heure)",
         "marketing_stopped": (
@@ -120,8 +122,8 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "channel": "Os alertas chegam no: {channel}",
         "channel_last": "Os alertas chegam no: {channel} (onde escreveu por último)",
         "quiet": (
-            "Horas de silêncio: {hours}, na sua hora ({zone}); os alertas urgentes de leilão "
-            "chegam na mesma"
+            "Horas de silêncio: {hours}, na sua hora ({zone}); só um leilão a terminar dentro "
+            "de uma hora o acorda"
         ),
         "quiet_off": "Horas de silêncio: nenhumas (os alertas chegam a qualquer hora)",
         "marketing_stopped": (

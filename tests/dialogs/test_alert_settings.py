@@ -112,7 +112,8 @@ def test_a_new_buyers_settings_are_every_group_on_and_the_default_quiet_hours(
         "• Auctions (outbid, ending soon, results): on ✅",
         "• New matches for my saved searches: on ✅",
         "• Price drops on my watchlist: on ✅",
-        "Quiet hours: 21:00-07:00, your time (Africa/Lagos); urgent auction alerts still come",
+        "Quiet hours: 21:00-07:00, your time (Africa/Lagos); only a lot ending within the hour"
+        " wakes you",
         "Tap an option to change it, or say its number.",
     ]
     assert titles(said) == ["Turn off auctions", "Turn off new matches", "Turn off price drops",

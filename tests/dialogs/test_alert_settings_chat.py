@@ -99,10 +99,16 @@ def test_pidgin_turns_a_group_off_in_words_on_telegram(
 
     [muted] = buyer.say("abeg stop dis price alert")
     [shown] = buyer.say("notif setting")
+    [auctions] = buyer.say("stop auction alerts")
 
     assert buyer.texts([muted])[0].startswith("✅ Price drops on my watchlist: off")
     assert buyer.texts([shown])[0].startswith("🔔 Your alert settings")
-    assert (stored(showroom, buyer) or AlertPreferences()).muted_kinds == ["watch.price_drop"]
+    assert "• Price drops on my watchlist: off 🔕" in buyer.texts([shown])[0]
+    assert buyer.texts([auctions])[0].startswith("✅ Auctions (outbid, ending soon, results): off")
+    muted_kinds = (stored(showroom, buyer) or AlertPreferences()).muted_kinds
+    assert "watch.price_drop" in muted_kinds and "auction.outbid" in muted_kinds
+    assert "search.match" not in muted_kinds
+    assert buyer_row(showroom, buyer).opted_out_at is None  # one group, never STOP
 
 
 def test_help_names_the_alert_settings(chat: ChatFactory) -> None:
