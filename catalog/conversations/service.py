@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,6 +46,28 @@ def get(*, db_session: Session, conversation_id: int) -> Conversation:
     if conversation is None:
         raise NotFound(f"no conversation {conversation_id}")
     return conversation
+
+
+def channels_of(*, db_session: Session, buyer_id: int) -> list[str]:
+    """The channels the buyer has a conversation on (erased ones left out), the one they last
+    wrote on first: where their alerts go unless they chose another."""
+    last_in = (
+        select(ChatMessage.conversation_id, func.max(ChatMessage.created_at).label("at"))
+        .where(ChatMessage.direction == Direction.INBOUND)
+        .group_by(ChatMessage.conversation_id)
+        .subquery()
+    )
+    rows = db_session.scalars(
+        select(Conversation)
+        .outerjoin(last_in, last_in.c.conversation_id == Conversation.id)
+        .where(Conversation.buyer_id == buyer_id)
+        .order_by(last_in.c.at.desc().nulls_last(), Conversation.id.desc())
+    )
+    channels: list[str] = []
+    for conversation in rows:
+        if not conversation.erased and conversation.channel not in channels:
+            channels.append(conversation.channel)
+    return channels
 
 
 def get_or_create(
