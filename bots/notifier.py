@@ -4,8 +4,9 @@ recipient's conversation like any message the bot sends.
 
 Each part is recorded before it is sent, keyed by the alert and its route ("alert:12:whatsapp:
 template:0"), and is sent only while it is pending; just before the provider call a Redis key
-per part (SET NX, for the claim's lease) makes sure two workers holding the same alert (one
-whose claim ran out while the provider was slow) never both send it. A worker that dies after
+per part (SET NX, for the claim's lease, taken after the rate limiter's wait) makes sure two
+workers holding the same alert (one whose claim ran out while the provider was slow) never
+both send it. A worker that dies after
 the provider accepted a part but before recording it leaves the one case this cannot decide:
 the part is sent again when the lease ends (a window of the provider's answer, milliseconds).
 """
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bots import turns
 from bots.adapters import ChannelAdapter
 from bots.outbound.parts import OutboundPart
-from bots.outbound.sender import PermanentSendError, RetryableSendError
+from bots.outbound.sender import PermanentSendError, RetryableSendError, Superseded
 from catalog.conversations import service as conversation_service
 from catalog.database import transaction
 from chat.replies import Reply
@@ -63,11 +64,16 @@ class ChannelNotifier:
             claim = (
                 f"{SENDING_PREFIX}:{delivery.key or delivery.alert_id}:{delivery.route}:{row_id}"
             )
-            if not await self._redis.set(claim, uuid.uuid4().hex, nx=True, px=self._lease_ms):
-                raise NotSent("another worker is sending this alert", retryable=True,
-                              code="in_flight")  # fmt: skip
+
+            async def first(claim: str = claim) -> bool:  # checked at the provider call
+                return bool(await self._redis.set(claim, uuid.uuid4().hex, nx=True,
+                                                  px=self._lease_ms))  # fmt: skip
+
             try:
-                message_id = await adapter.sender.send(part)
+                message_id = await adapter.sender.send(part, before_call=first)
+            except Superseded as error:
+                raise NotSent("another worker is sending this alert", retryable=True,
+                              code="in_flight") from error  # fmt: skip
             except RetryableSendError as error:
                 await self._redis.delete(claim)
                 raise NotSent(f"{error.status}: {error.detail}", retryable=True,

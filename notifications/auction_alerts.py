@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from catalog.auctions.models import Auction, AuctionEventKind
 from catalog.auctions.service import AuctionAlert
 from catalog.buyers.models import Buyer
+from catalog.dealers.models import Dealer
 from catalog.vehicles.models import Vehicle
 from chat.dates import format_moment
 from chat.languages import language_or_default
@@ -119,9 +120,12 @@ _TEXTS: Final[dict[str, Mapping[str, str]]] = {
     },
 }
 
-_DEALER: Final[Mapping[str, str]] = {
+_DEALER_EN: Final[Mapping[str, str]] = {
     "approval_requested": "🔨 Lot {lot} · {title} ended at {price}, below your reserve of "
     "{reserve}. Approve, counter or reject by {deadline} (no answer: not sold).",
+    "approval_reminder": "⏰ Reminder: lot {lot} · {title} is waiting for your answer: the high "
+    "bid is {price}, below your reserve of {reserve}. Approve, counter or reject by {deadline} "
+    "(no answer: not sold).",
     "approve": "Approve {price}",
     "counter": "Counter {counter}",
     "reject": "Reject",
@@ -132,6 +136,42 @@ _DEALER: Final[Mapping[str, str]] = {
     "decision_expired": "Lot {lot} · {title}: the approval deadline passed, so it is not sold.",
 }
 
+_DEALER_FR: Final[Mapping[str, str]] = {
+    "approval_requested": "🔨 Le lot {lot} · {title} s'est terminé à {price}, sous votre prix de "
+    "réserve de {reserve}. Acceptez, contre-proposez ou refusez avant le {deadline} (sans "
+    "réponse : non vendu).",
+    "approval_reminder": "⏰ Rappel : le lot {lot} · {title} attend votre réponse : la meilleure "
+    "enchère est de {price}, sous votre réserve de {reserve}. Acceptez, contre-proposez ou "
+    "refusez avant le {deadline} (sans réponse : non vendu).",
+    "approve": "Accepter {price}",
+    "counter": "Proposer {counter}",
+    "reject": "Refuser",
+    "counter_accepted": "✅ L'acheteur accepte votre contre-proposition de {counter} pour le lot "
+    "{lot} · {title} : vendu.",
+    "counter_declined": "L'acheteur refuse votre contre-proposition de {counter} pour le lot "
+    "{lot} · {title} : non vendu.",
+    "decision_expired": "Lot {lot} · {title} : le délai de réponse est passé, il n'est donc pas "
+    "vendu.",
+}
+_DEALER_PT: Final[Mapping[str, str]] = {
+    "approval_requested": "🔨 O lote {lot} · {title} terminou a {price}, abaixo da sua reserva "
+    "de {reserve}. Aprove, contraproponha ou recuse até {deadline} (sem resposta: não vendido).",
+    "approval_reminder": "⏰ Lembrete: o lote {lot} · {title} aguarda a sua resposta: o lance "
+    "mais alto é {price}, abaixo da sua reserva de {reserve}. Aprove, contraproponha ou recuse "
+    "até {deadline} (sem resposta: não vendido).",
+    "approve": "Aprovar {price}",
+    "counter": "Propor {counter}",
+    "reject": "Recusar",
+    "counter_accepted": "✅ O comprador aceitou a sua contraproposta de {counter} pelo lote "
+    "{lot} · {title}: vendido.",
+    "counter_declined": "O comprador recusou a sua contraproposta de {counter} pelo lote "
+    "{lot} · {title}: não vendido.",
+    "decision_expired": "Lote {lot} · {title}: o prazo de resposta passou, não foi vendido.",
+}
+# Dealers (in the US and Canada) read English unless their language is set (Quebec: French).
+_DEALER: Final[dict[str, Mapping[str, str]]] = {"en": _DEALER_EN, "fr": _DEALER_FR,
+                                                "pt": _DEALER_PT}  # fmt: skip
+
 
 def render(db_session: Session, event: AuctionAlert) -> AlertMessage:
     """The alert's words and buttons, for its recipient (a buyer, or the vehicle's dealer)."""
@@ -141,8 +181,9 @@ def render(db_session: Session, event: AuctionAlert) -> AlertMessage:
     assert vehicle is not None
     fills = _fills(event.payload, auction, vehicle)
     if event.dealer_id is not None:
-        message = _for_dealer(event, fills, auction)
-        lang = "en"
+        dealer = db_session.get(Dealer, event.dealer_id)
+        lang = dealer.language if dealer is not None and dealer.language in _DEALER else "en"
+        message = _for_dealer(event, fills, auction, lang)
     else:
         buyer = db_session.get(Buyer, event.buyer_id) if event.buyer_id is not None else None
         lang = buyer.language if buyer is not None and buyer.language in _TEXTS else "en"
@@ -154,6 +195,7 @@ _DETAIL: Final = {
     AuctionEventKind.OUTBID: "minimum_cents", AuctionEventKind.EXTENDED: "ends",
     AuctionEventKind.ENDING_SOON: "ends", AuctionEventKind.WON: "due",
     AuctionEventKind.RESERVE_NOT_MET: "deadline", AuctionEventKind.APPROVAL_REQUESTED: "deadline",
+    AuctionEventKind.APPROVAL_REMINDER: "deadline",
     AuctionEventKind.DEALER_DECISION: "counter_cents", AuctionEventKind.COUNTER_ANSWERED:
     "counter_cents",
 }  # fmt: skip
@@ -212,23 +254,26 @@ def _for_buyer(
     return AlertMessage(text[kind.value].format(**fills))
 
 
-def _for_dealer(event: AuctionAlert, fills: dict[str, Any], auction: Auction) -> AlertMessage:
-    fills = {**fills, **{name: _usd(fills[f"{name}_cents"], "en")
+def _for_dealer(
+    event: AuctionAlert, fills: dict[str, Any], auction: Auction, lang: str
+) -> AlertMessage:
+    text = _DEALER[lang]
+    fills = {**fills, **{name: _usd(fills[f"{name}_cents"], lang)
                          for name in ("price", "counter", "reserve")
                          if fills.get(f"{name}_cents") is not None}}  # fmt: skip
-    if event.kind is AuctionEventKind.APPROVAL_REQUESTED:
+    if event.kind in (AuctionEventKind.APPROVAL_REQUESTED, AuctionEventKind.APPROVAL_REMINDER):
         price, reserve = fills["price_cents"], fills.get("reserve_cents") or fills["price_cents"]
         counter = _counter_suggestion(price, reserve)
-        return AlertMessage(_DEALER["approval_requested"].format(**fills), (
-            (_DEALER["approve"].format(**fills), build_payload("dealer_approve", lot=auction.id)),
-            (_DEALER["counter"].format(counter=_usd(counter, "en")),
+        return AlertMessage(text[event.kind.value].format(**fills), (
+            (text["approve"].format(**fills), build_payload("dealer_approve", lot=auction.id)),
+            (text["counter"].format(counter=_usd(counter, lang)),
              build_payload("dealer_counter", lot=auction.id, cents=counter)),
-            (_DEALER["reject"], build_payload("dealer_reject", lot=auction.id)),
+            (text["reject"], build_payload("dealer_reject", lot=auction.id)),
         ))  # fmt: skip
     if event.kind is AuctionEventKind.COUNTER_ANSWERED:
         key = "counter_accepted" if event.payload.get("accepted") else "counter_declined"
-        return AlertMessage(_DEALER[key].format(**fills))
-    return AlertMessage(_DEALER["decision_expired"].format(**fills))
+        return AlertMessage(text[key].format(**fills))
+    return AlertMessage(text["decision_expired"].format(**fills))
 
 
 def _counter_suggestion(price_cents: int, reserve_cents: int) -> int:

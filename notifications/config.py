@@ -30,6 +30,11 @@ class AlertSettings(NzilaSettings):
     alerts_concurrency: int = Field(
         default=32, ge=1, description="Alerts a worker sends at once (different recipients)."
     )
+    alerts_rate_share: float = Field(
+        default=0.8, gt=0, le=1,
+        description="Share of each sending number's rate alerts may use; conversation replies "
+        "always have the rest, so a buyer who is talking is answered first.",
+    )  # fmt: skip
     whatsapp_messaging_tier: int | None = Field(
         default=250,
         description="Business-initiated conversations a rolling 24 h allows the business "

@@ -29,6 +29,8 @@ from typing import Final
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.database import transaction, utcnow
+from catalog.leads import service as lead_service
+from catalog.leads.scoring import LeadAction
 from catalog.outbox import service as outbox
 from catalog.outbox.models import AlertStatus, OutboxMessage
 from catalog.preferences import service as preferences
@@ -137,10 +139,17 @@ class AlertWorker:
                                    limit=self._settings.alerts_batch_size, lease=lease,
                                    now=self._clock(), first_kinds=URGENT_KINDS)  # fmt: skip
             lines: dict[str, list[int]] = defaultdict(list)
+            urgent: set[str] = set()
             for message in claimed:
                 lines[_recipient_key(message)].append(message.id)
+                if message.kind in URGENT_KINDS:
+                    urgent.add(_recipient_key(message))
         report = PassReport(claimed=len(claimed))
-        await asyncio.gather(*(self._line(ids, report) for ids in lines.values()))
+        # Urgent kinds go first (claimed first; their recipients' lines run before the others,
+        # so near the messaging tier's cap they take the last slots), but one recipient hears
+        # in the order things happened.
+        for group in (urgent, lines.keys() - urgent):
+            await asyncio.gather(*(self._line(sorted(lines[key]), report) for key in group))
         return report
 
     async def _line(self, alert_ids: list[int], report: PassReport) -> None:
@@ -202,6 +211,8 @@ class AlertWorker:
                              channel=channel, template=template)  # fmt: skip
             created = db_session.get(OutboxMessage, alert_id)
             lag = (now - created.created_at).total_seconds() if created else 0.0
+            if created is not None:
+                _leads_of(db_session, created, now)
         report.sent += 1
         metrics.ALERTS.labels(kind_name, channel, "sent").inc()
         metrics.ALERT_LAG_SECONDS.labels(kind_name, channel).observe(max(lag, 0.0))
@@ -240,6 +251,24 @@ class AlertWorker:
             logger.exception("could not record an alert's failure", extra={"alert_id": alert_id})
 
 
+LEADS_PER_MATCH: Final = 10  # vehicles of one saved-search alert that make leads
+
+
+def _leads_of(db_session: Session, message: OutboxMessage, now: datetime) -> None:
+    """A saved-search alert the buyer was sent is a lead for each vehicle's dealer (the first
+    few of a large import): in a savepoint, so a failure never unsends the alert."""
+    if message.kind != "search.match" or message.buyer_id is None:
+        return
+    for vehicle_id in list(message.payload.get("vehicle_ids") or [])[:LEADS_PER_MATCH]:
+        try:
+            with db_session.begin_nested():
+                lead_service.record_engagement(db_session, message.buyer_id, int(vehicle_id),
+                                               LeadAction.SAVED_SEARCH_MATCH, now)  # fmt: skip
+        except Exception:  # the lead is a bonus; the alert is what the buyer is owed
+            logger.exception("lead of a saved-search match not recorded",
+                             extra={"alert_id": message.id, "vehicle_id": vehicle_id})  # fmt: skip
+
+
 def _count(report: PassReport, outcome: str) -> None:
     field = {"retried": "retried", "rerouted": "rerouted", "held": "held", "skipped": "skipped",
              "dead": "dead"}.get(outcome)  # fmt: skip
@@ -269,7 +298,7 @@ def plan_delivery(
     forced = bool((message.payload.get("_route") or {}).get("template"))
     if recipient.channel not in WHATSAPP_CHANNELS or (route.window_open(now) and not forced):
         delivery = Delivery(message.id, _route_name(message, recipient.channel, "free"),
-                            recipient, rendered, key=message.key)  # fmt: skip
+                            recipient, rendered, key=_dedupe_key(message))  # fmt: skip
         return Send(delivery, kind, None)
     # Outside the window (or the window closed on us): an approved template, or nothing.
     waits = _template_refused(found, message, kind, recipient.address, now)
@@ -284,7 +313,7 @@ def plan_delivery(
         return Hold(now + TEMPLATE_RETRY, f"template {template.name} is paused or disabled",
                     "template_unusable")  # fmt: skip
     delivery = Delivery(message.id, _route_name(message, recipient.channel, "template"),
-                        recipient, rendered, template, key=message.key)  # fmt: skip
+                        recipient, rendered, template, key=_dedupe_key(message))  # fmt: skip
     return Send(delivery, kind, kind.urgent)
 
 
@@ -298,7 +327,7 @@ def _whom(
     found = audience(db_session, message, settings)
     if isinstance(found, Unreachable):
         return Skip(found.reason, found.code)
-    refused = _refused(found, message, kind)
+    refused = _refused(found, message, kind) or _stale(db_session, message, kind, now)
     if refused is not None:
         return refused
     route = _route(found, message)
@@ -309,6 +338,12 @@ def _whom(
     if sleeping_until is not None and not waking:
         return Hold(sleeping_until, "the recipient's quiet hours", "quiet_hours")
     return kind, found, route
+
+
+def _dedupe_key(message: OutboxMessage) -> str:
+    """The alert's key and when it was written: a database made again (a demo re-seeded) next to
+    the same Redis never mistakes a new alert for an old one's send."""
+    return f"{message.key}@{message.created_at.timestamp():.6f}"
 
 
 def _route_name(message: OutboxMessage, channel: Channel, form: str) -> str:
@@ -325,6 +360,12 @@ def _refused(found: Audience, message: OutboxMessage, kind: Kind) -> Skip | None
     stopped = prefs is not None and prefs.marketing_stopped_at is not None
     if kind.category is Category.MARKETING and stopped:
         return Skip("the buyer stopped marketing messages on WhatsApp", MARKETING_STOPPED)
+    return None
+
+
+def _stale(db_session: Session, message: OutboxMessage, kind: Kind, now: datetime) -> Skip | None:
+    if kind.stale is not None and kind.stale(db_session, message, now):
+        return Skip("what it was about is over (the lot has ended)", "stale")
     return None
 
 

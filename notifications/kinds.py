@@ -16,7 +16,7 @@ from typing import Final
 
 from sqlalchemy.orm import Session
 
-from catalog.auctions.models import Auction
+from catalog.auctions.models import Auction, AuctionResult
 from catalog.auctions.service import AuctionAlert
 from catalog.outbox.models import OutboxMessage
 from chat.replies import Button
@@ -43,6 +43,7 @@ class Kind:
     render: Renderer
     urgent: bool = False
     wakes: Wakes | None = None  # sent in the recipient's quiet hours when this says so
+    stale: Wakes | None = None  # no longer worth sending (the lot it is about has ended)
 
 
 def _auction(db_session: Session, message: OutboxMessage, _language: str) -> AlertMessage:
@@ -58,18 +59,32 @@ def _ends_within_the_hour(db_session: Session, message: OutboxMessage, now: date
     return auction is not None and auction.ends_at - now <= timedelta(hours=1)
 
 
+def _lot_over(db_session: Session, message: OutboxMessage, now: datetime) -> bool:
+    """An outbid, an extension or an ending-soon about a lot that has ended since it was written
+    (the alert waited for quiet hours, the tier, a retry): its rebid button would only fail."""
+    auction = db_session.get(Auction, message.subject_id)
+    return auction is None or auction.result is not AuctionResult.OPEN or (
+        auction.current_ends_at <= now)  # fmt: skip
+
+
 def _auction_kinds() -> list[Kind]:
     utility, service = Category.UTILITY, Category.SERVICE
+
+    def live(name: str) -> Kind:  # about a lot still running: urgent, and stale once it ends
+        return Kind(name, utility, _auction, urgent=True, wakes=_ends_within_the_hour,
+                    stale=_lot_over)  # fmt: skip
+
     return [
-        Kind("auction.outbid", utility, _auction, urgent=True, wakes=_ends_within_the_hour),
-        Kind("auction.ending_soon", utility, _auction, urgent=True, wakes=_ends_within_the_hour),
-        Kind("auction.extended", utility, _auction, urgent=True, wakes=_ends_within_the_hour),
+        live("auction.outbid"),
+        live("auction.ending_soon"),
+        live("auction.extended"),
         Kind("auction.won", utility, _auction, urgent=True),
         Kind("auction.lost", utility, _auction),
         Kind("auction.reserve_not_met", utility, _auction),
         Kind("auction.dealer_decision", utility, _auction, urgent=True),
         Kind("auction.cancelled", utility, _auction),
         Kind("auction.approval_requested", service, _auction, urgent=True),
+        Kind("auction.approval_reminder", service, _auction, urgent=True),
         Kind("auction.counter_answered", service, _auction, urgent=True),
     ]
 

@@ -39,6 +39,7 @@ class TickReport:
     expired: list[int] = field(default_factory=list)
     announced: int = 0
     digests: int = 0  # dealers' daily lead digests recorded
+    reminded: list[int] = field(default_factory=list)  # approvals the dealer was reminded of
     failed: list[int] = field(default_factory=list)  # auctions whose close raised
     errors: list[str] = field(default_factory=list)  # the steps that raised
 
@@ -61,6 +62,8 @@ def tick(
         report.expired = expired
         for auction_id in expired:
             logger.info("approval expired", extra={"auction_id": auction_id})
+    with _step("remind approvals", report), transaction(sessions) as db_session:
+        report.reminded = auction_service.remind_approvals(db_session=db_session, now=now)
     with _step("announce ending soon", report):
         with transaction(sessions) as db_session:
             announced = auction_service.announce_ending_soon(db_session=db_session, now=now)

@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 import socket
+from datetime import timedelta
 
 import httpx
 from prometheus_client import start_http_server
@@ -48,11 +49,15 @@ async def run_alert_worker(
     sessions = make_session_factory(engine)
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
     async with httpx.AsyncClient(timeout=httpx.Timeout(15.0), limits=limits) as http:
-        limiter = RedisRateLimiter(redis, channel_limits(channels))
+        # Alerts take at most their share of each number's rate: replies keep the rest.
+        limiter = RedisRateLimiter(redis, channel_limits(channels),
+                                   share=alerts.alerts_rate_share)  # fmt: skip
         adapters = build_adapters(channels, http, public_base_url, redis, limiter)
         worker = AlertWorker(
             sessions=sessions,
-            notifier=ChannelNotifier(adapters, sessions, redis),
+            notifier=ChannelNotifier(
+                adapters, sessions, redis, lease=timedelta(seconds=alerts.alerts_lease_seconds)
+            ),
             settings=alerts,
             tier=MessagingTier(
                 redis, alerts.whatsapp_messaging_tier, urgent_reserve=alerts.alerts_tier_reserve

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from bots.config import ChannelSettings
 
 DEFAULT_PREFIX = "nzila:limits"
+YIELD_PATIENCE_US = 2_000  # a yielding limiter takes a slot at most this far ahead
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,9 @@ def channel_limits(settings: ChannelSettings) -> dict[str, ChannelLimits]:
 
 
 # KEYS: the pause key, then one key per bucket. ARGV: per bucket its interval and its burst
-# tolerance (microseconds). Returns the wait in microseconds before the reserved slot.
+# tolerance (microseconds), then the patience (microseconds; -1: any). Returns the wait in
+# microseconds before the reserved slot; or, when the slot is further away than the patience,
+# reserves nothing and returns minus the wait (the caller comes back then).
 # The slot is the earliest time every bucket allows (GCRA: tat - tolerance) and no pause forbids;
 # each bucket's tat then moves one interval past that slot. Time is Redis's own, so processes on
 # different machines share one clock.
@@ -101,6 +104,8 @@ for i = 2, #KEYS do
   local allowed = tat - tonumber(ARGV[2 * i - 2])
   if allowed > slot then slot = allowed end
 end
+local patience = tonumber(ARGV[#ARGV])
+if patience >= 0 and slot - now > patience then return now - slot end
 for i = 2, #KEYS do
   local interval = tonumber(ARGV[2 * i - 3])
   local tat = tats[i]
@@ -134,36 +139,53 @@ return 0
 
 
 class RedisRateLimiter:
-    """`RateLimiter` on Redis: GCRA buckets reserved atomically by a Lua script."""
+    """`RateLimiter` on Redis: GCRA buckets reserved atomically by a Lua script.
+
+    `share` < 1 makes this limiter's sends (the alert worker's) also take a slot in a bucket of
+    their own at that share of the number's rate: alerts never use the whole budget, so a buyer
+    who is talking is answered first, whatever the alert backlog."""
 
     def __init__(
-        self, redis: Any, limits: dict[str, ChannelLimits], *, prefix: str = DEFAULT_PREFIX
-    ) -> None:
+        self, redis: Any, limits: dict[str, ChannelLimits], *, prefix: str = DEFAULT_PREFIX,
+        share: float = 1.0, share_name: str = "alerts",
+    ) -> None:  # fmt: skip
+        if not 0 < share <= 1:
+            raise ValueError(f"a share of the rate is in (0, 1], not {share}")
         self._redis = redis
         self._limits = limits
         self._prefix = prefix
+        self._share = share
+        self._share_name = share_name
         self._reserve = redis.register_script(_RESERVE)
         self._pause = redis.register_script(_PAUSE)
         self._paused = redis.register_script(_PAUSED)
 
     async def acquire(self, scope: SendScope) -> None:
-        delay = await self.reserve(scope)
-        while delay > 0:
+        while True:
+            delay = await self.reserve(scope)
+            if delay < 0:
+                await asyncio.sleep(-delay)  # a yielding limiter holds no slot while it waits
+                continue
+            if delay == 0:
+                return
             await asyncio.sleep(delay)
             # A pause asked for while this send waited holds it too: a new slot after the pause
             # (the one it had is given up), never a burst when the pause ends.
             if await self._paused(keys=[self._key(scope, "pause")]) <= 0:
                 return
-            delay = await self.reserve(scope)
 
     async def reserve(self, scope: SendScope) -> float:
-        """Take the next slot for `scope` in every bucket; the seconds until that slot."""
+        """Take the next slot for `scope` in every bucket; the seconds until that slot. A
+        limiter with a share of the rate (alerts) takes only a slot that is free now: else it
+        reserves nothing, so replies are never queued behind alerts, and returns minus the
+        seconds to wait before asking again."""
         buckets = self._buckets(scope)
         keys = [self._key(scope, "pause")] + [key for key, _ in buckets]
         args: list[int] = []
         for _, rate in buckets:
             interval = 1_000_000 / rate.per_second
             args += [round(interval), round(interval * (rate.burst - 1))]
+        args.append(YIELD_PATIENCE_US if self._share < 1 else -1)
         waited: int = await self._reserve(keys=keys, args=args)
         return waited / 1_000_000
 
@@ -174,6 +196,9 @@ class RedisRateLimiter:
     def _buckets(self, scope: SendScope) -> list[tuple[str, Rate]]:
         limits = self._limits[scope.channel]
         buckets = [(self._key(scope, "all"), limits.sender)]
+        if self._share < 1:
+            shared = Rate(limits.sender.per_second * self._share, limits.sender.burst)
+            buckets.append((self._key(scope, self._share_name), shared))
         buckets.append((self._key(scope, f"chat:{scope.chat}"), limits.chat))
         if scope.group and limits.group is not None:
             buckets.append((self._key(scope, f"group:{scope.chat}"), limits.group))

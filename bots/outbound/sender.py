@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -48,6 +49,10 @@ class PermanentSendError(SendError):
 
     code: str
     detail: str
+
+
+class Superseded(SendError):
+    """The send's `before_call` check said no: someone else is sending this part."""
 
 
 class ProviderClient(Protocol):
@@ -93,11 +98,24 @@ class Sender:
         self._limiter = limiter
         self._max_attempts = max_attempts
 
-    async def send(self, part: OutboundPart) -> str | None:
+    async def send(
+        self, part: OutboundPart, *, before_call: Callable[[], Awaitable[bool]] | None = None
+    ) -> str | None:
         """Send `part`; returns the provider's message id. Raises PermanentSendError when the
-        provider refuses it, or after the last retry of a transient failure."""
+        provider refuses it, or after the last retry of a transient failure.
+
+        `before_call` is awaited once, after the rate limiter's wait and just before the first
+        provider call: False raises Superseded and nothing is sent (the alert worker's dedupe
+        check, made at the call, not before a wait a killed worker could leave it held in)."""
+        checked = before_call is None
         for attempt in range(1, self._max_attempts + 1):
             try:
+                await self._limiter.acquire(self._scope(part))
+                if not checked:
+                    assert before_call is not None
+                    if not await before_call():
+                        raise Superseded("another sender has this part")
+                    checked = True
                 return await self._attempt(part)
             except RetryableSendError as error:
                 if attempt == self._max_attempts:
@@ -115,7 +133,6 @@ class Sender:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _attempt(self, part: OutboundPart) -> str | None:
-        await self._limiter.acquire(self._scope(part))
         url, kwargs = self.client.request(part)
         try:
             response = await self._http.post(url, **kwargs)

@@ -488,6 +488,37 @@ def _awaiting(auction: Auction, now: datetime) -> bool:
     return auction.result is AuctionResult.ON_APPROVAL and deadline is not None and now < deadline
 
 
+APPROVAL_REMINDER_BEFORE = timedelta(hours=2)
+
+
+def remind_approvals(
+    *, db_session: Session, now: datetime, before: timedelta = APPROVAL_REMINDER_BEFORE,
+    limit: int = 100,
+) -> list[int]:  # fmt: skip
+    """Remind the dealer of an approval still unanswered `before` its deadline (once per
+    auction), with the same approve / counter / reject buttons. The auctions reminded."""
+    due = db_session.scalars(
+        select(Auction)
+        .where(Auction.result == AuctionResult.ON_APPROVAL, Auction.counter_cents.is_(None),
+               Auction.approval_deadline_at > now, Auction.approval_deadline_at <= now + before)
+        .order_by(Auction.approval_deadline_at)
+        .limit(limit)
+    )  # fmt: skip
+    reminded = []
+    for auction in list(due):
+        dealer = events.dealer_of(db_session, auction.vehicle_id)
+        if dealer is None:
+            continue
+        payload = {"price_cents": auction.current_price_cents,
+                   "reserve_cents": auction.reserve_cents,
+                   "deadline_at": _iso(auction.approval_deadline_at)}  # fmt: skip
+        events.record(db_session, auction.id, [
+            Alert(AuctionEventKind.APPROVAL_REMINDER, f"approval_reminder:{auction.id}",
+                  dealer_id=dealer, payload=payload)])  # fmt: skip
+        reminded.append(auction.id)
+    return reminded
+
+
 def expire_approvals(*, db_session: Session, now: datetime, limit: int = 100) -> list[int]:
     """Auctions on approval whose deadline passed unanswered become not sold (told to both)."""
     due = db_session.scalars(

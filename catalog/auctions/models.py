@@ -137,6 +137,7 @@ class AuctionEventKind(enum.StrEnum):
     LOST = "lost"  # to every other bidder when the auction is sold or closed
     RESERVE_NOT_MET = "reserve_not_met"  # to the high bidder: the dealer decides
     APPROVAL_REQUESTED = "approval_requested"  # to the dealer: approve, counter or reject
+    APPROVAL_REMINDER = "approval_reminder"  # to the dealer, before the deadline, if unanswered
     DEALER_DECISION = "dealer_decision"  # to the high bidder (and the dealer's own record)
     COUNTER_ANSWERED = "counter_answered"  # to the dealer: the buyer took or declined a counter
     CANCELLED = "cancelled"  # to bidders and watchers, with the reason

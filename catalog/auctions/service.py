@@ -44,6 +44,7 @@ from catalog.auctions.lifecycle import (
     get,
     place_bid,
     preview_bid,
+    remind_approvals,
     state_of,
     terms_of,
 )
@@ -73,7 +74,8 @@ __all__ = [
     "count_ending_between", "create", "decide", "due_for_closing", "ending_between",
     "expire_approvals", "find", "get",
     "has_accepted_terms", "latest_for_vehicle", "list_auctions", "open_auction_of",
-    "own_maximum", "place_bid", "preview_bid", "profile", "record_deposit", "schedule",
+    "own_maximum", "place_bid", "preview_bid", "profile", "record_deposit",
+    "remind_approvals", "schedule",
     "set_limit", "show", "state_of", "terms_of", "vehicle_of", "view",
 ]  # fmt: skip
 

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from catalog.buyers.models import Buyer
 from catalog.conversations.models import (
     ChatMessage,
     Conversation,
@@ -25,6 +26,7 @@ from catalog.conversations.models import (
 )
 from catalog.database import utcnow
 from catalog.errors import NotFound
+from catalog.outbox import service as outbox
 
 # A delivery report only moves a message forward (a late "delivered" never undoes "read").
 _PROGRESS = {
@@ -44,6 +46,28 @@ def get(*, db_session: Session, conversation_id: int) -> Conversation:
     if conversation is None:
         raise NotFound(f"no conversation {conversation_id}")
     return conversation
+
+
+def channels_of(*, db_session: Session, buyer_id: int) -> list[str]:
+    """The channels the buyer has a conversation on (erased ones left out), the one they last
+    wrote on first: where their alerts go unless they chose another."""
+    last_in = (
+        select(ChatMessage.conversation_id, func.max(ChatMessage.created_at).label("at"))
+        .where(ChatMessage.direction == Direction.INBOUND)
+        .group_by(ChatMessage.conversation_id)
+        .subquery()
+    )
+    rows = db_session.scalars(
+        select(Conversation)
+        .outerjoin(last_in, last_in.c.conversation_id == Conversation.id)
+        .where(Conversation.buyer_id == buyer_id)
+        .order_by(last_in.c.at.desc().nulls_last(), Conversation.id.desc())
+    )
+    channels: list[str] = []
+    for conversation in rows:
+        if not conversation.erased and conversation.channel not in channels:
+            channels.append(conversation.channel)
+    return channels
 
 
 def get_or_create(
@@ -205,12 +229,15 @@ def set_state(*, db_session: Session, conversation: Conversation, state: Convers
 
 
 def request_handoff(
-    *, db_session: Session, conversation: Conversation, contact: str | None = None
-) -> HandoffRequest:
+    *, db_session: Session, conversation: Conversation, contact: str | None = None,
+    alert_staff: bool = True,
+) -> HandoffRequest:  # fmt: skip
     """The buyer asked for a person: the bot pauses and the request waits for an agent (a
     request still waiting is reused, so asking twice waits once). `contact`: the phone or
-    e-mail the buyer asked to be called back on (kept on the request, the latest one wins)."""
+    e-mail the buyer asked to be called back on (kept on the request, the latest one wins).
+    A new request alerts staff (`handoff.requested`, in the same transaction)."""
     request = open_handoff(db_session=db_session, conversation_id=conversation.id)
+    new = request is None
     if request is None:
         request = HandoffRequest(conversation_id=conversation.id, status=HandoffStatus.OPEN)
         db_session.add(request)
@@ -218,7 +245,19 @@ def request_handoff(
         request.contact = contact
     conversation.state = ConversationState.WAITING_AGENT
     db_session.flush()
+    if new and alert_staff:
+        _alert_staff(db_session, conversation, request)
     return request
+
+
+def _alert_staff(db_session: Session, conversation: Conversation, request: HandoffRequest) -> None:
+    buyer = db_session.get(Buyer, conversation.buyer_id) if conversation.buyer_id else None
+    reason = "asked for a call-back" if request.contact else "asked for a person"
+    outbox.add(db_session, "handoff", request.id, [outbox.Entry(
+        "handoff.requested", f"handoff.requested:{request.id}", to_staff=True,
+        payload={"conversation_id": conversation.id, "channel": conversation.channel,
+                 "language": buyer.language if buyer else "?", "reason": reason},
+    )])  # fmt: skip
 
 
 def open_handoff(*, db_session: Session, conversation_id: int) -> HandoffRequest | None:
@@ -236,7 +275,7 @@ def open_handoff(*, db_session: Session, conversation_id: int) -> HandoffRequest
 
 def take_over(*, db_session: Session, conversation: Conversation) -> HandoffRequest:
     """An agent has the conversation: its request is taken (one is opened if none was)."""
-    request = request_handoff(db_session=db_session, conversation=conversation)
+    request = request_handoff(db_session=db_session, conversation=conversation, alert_staff=False)
     if request.status is HandoffStatus.OPEN:
         request.status = HandoffStatus.TAKEN
         request.taken_at = utcnow()

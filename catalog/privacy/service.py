@@ -25,6 +25,8 @@ from catalog.conversations.models import (
 )
 from catalog.database import utcnow
 from catalog.errors import InvalidInput
+from catalog.leads.models import Lead
+from catalog.preferences.models import AlertPreferences
 from catalog.privacy.models import PrivacyAction, PrivacyAuditEntry
 from catalog.privacy.schemas import DataSummary, ErasureReceipt, ErasureRequest
 from catalog.watchlist.models import SavedSearch, WatchlistEntry
@@ -189,8 +191,9 @@ def erase_buyer(*, db_session: Session, buyer_id: int, reason: str) -> ErasureRe
     the same person writing later is a new buyer. Their conversations lose the chat id and key;
     their messages, both ways, keep their rows and provider ids (a replayed provider message is
     still refused) but lose text, payload and error detail; their handoff requests lose the
-    call-back contact. Watchlist entries and saved searches are deleted. An `erased` audit
-    entry records `reason` (no personal data) and the counts.
+    call-back contact. Watchlist entries, saved searches, alert settings and the dealers' leads
+    about them are deleted; alerts still waiting are never sent (they name nobody). An `erased`
+    audit entry records `reason` (no personal data) and the counts.
 
     Erasing again is harmless: it blanks whatever was recorded since (a reply of a turn that
     was in flight) and keeps the first `erased_at`.
@@ -217,6 +220,8 @@ def erase_buyer(*, db_session: Session, buyer_id: int, reason: str) -> ErasureRe
     searches = _rowcount(
         db_session.execute(delete(SavedSearch).where(SavedSearch.buyer_id == buyer_id))
     )
+    db_session.execute(delete(AlertPreferences).where(AlertPreferences.buyer_id == buyer_id))
+    db_session.execute(delete(Lead).where(Lead.buyer_id == buyer_id))
     erased_at = _blank_buyer(buyer)
     db_session.flush()
     receipt = ErasureReceipt(

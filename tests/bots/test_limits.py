@@ -146,6 +146,35 @@ def test_every_chat_together_stays_within_the_senders_rate(
     assert waits[-1] == pytest.approx(1.9, abs=0.05)  # 20 sends at 10/s: the last after 1.9 s
 
 
+def test_alerts_use_only_their_share_and_replies_keep_the_rest(
+    backend: RedisUnderTest, prefix: str
+) -> None:
+    async def scenario(replies: RedisRateLimiter) -> tuple[list[float], list[float]]:
+        alerts = RedisRateLimiter(replies._redis, LIMITS, prefix=prefix, share=0.5)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        sent: list[float] = []
+
+        async def alert(n: int) -> None:
+            await alerts.acquire(to(f"alert-{n}"))
+            sent.append(loop.time() - started)
+
+        backlog = asyncio.gather(*(alert(n) for n in range(10)))
+        await asyncio.sleep(0.3)  # the alert backlog is being sent when the buyer writes
+        answered = loop.time()
+        await replies.acquire(to("talking"))
+        reply = loop.time() - answered
+        await backlog
+        return sorted(sent), [reply]
+
+    sent, [reply] = run(backend, prefix, scenario)
+
+    # 10 alerts at half the number's 10/s: one every 0.2 s, 1.8 s for the last; the buyer who
+    # is talking is answered in the number's next free slot, not after the alert backlog.
+    assert sent[-1] == pytest.approx(1.8, abs=0.15)
+    assert reply < 0.12
+
+
 def test_another_sender_has_a_budget_of_its_own(backend: RedisUnderTest, prefix: str) -> None:
     scopes = [to(f"c{n}") for n in range(10)] + [to("c0", sender="bot2")]
 

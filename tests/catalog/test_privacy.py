@@ -21,6 +21,7 @@ from catalog.conversations.models import (
 from catalog.database import utcnow
 from catalog.errors import InvalidInput, NotFound
 from catalog.migrate import downgrade, upgrade
+from catalog.preferences import service as preferences
 from catalog.privacy import service as privacy_service
 from catalog.privacy.models import PrivacyAction, PrivacyAuditEntry
 from catalog.vehicles.schemas import VehicleFilters
@@ -184,12 +185,16 @@ def test_erasure_wipes_every_personal_field_and_every_message_text(
 ) -> None:
     buyer = _buyer_with_history(db_session)
     privacy_service.give_consent(db_session=db_session, buyer_id=buyer.id)
+    preferences.set_quiet_hours(db_session=db_session, buyer_id=buyer.id, start_hour=22,
+                                end_hour=6)  # fmt: skip
     privacy_service.request_erasure(db_session=db_session, buyer_id=buyer.id)
 
     receipt = privacy_service.erase_buyer(
         db_session=db_session, buyer_id=buyer.id, reason="buyer request"
     )
     db_session.commit()
+
+    assert preferences.get(db_session=db_session, buyer_id=buyer.id) is None
 
     assert receipt.first_erasure
     assert (receipt.messages_blanked, receipt.conversations_anonymised) == (4, 1)

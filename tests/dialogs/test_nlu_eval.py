@@ -57,6 +57,8 @@ DESIGN_INTENTS = {
     "unwatch_vehicle", "save_search",
     # privacy
     "opt_out", "opt_in", "my_data", "delete_my_data",
+    # alert settings
+    "alert_settings", "mute_alerts",
     # handoff, language
     "human_handoff", "choose_language",
     # auctions

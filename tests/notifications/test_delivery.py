@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bots import turns
 from catalog.database import transaction, utcnow
+from catalog.leads.models import Lead
 from catalog.outbox import service as outbox
 from catalog.outbox.models import AlertStatus, OutboxMessage
 from catalog.preferences import service as preferences
@@ -332,3 +333,52 @@ def test_near_the_messaging_tier_urgent_alerts_go_and_the_rest_wait(world: World
     outcomes = sorted((world.row(a).status.value, world.row(a).error_code) for a in (first, held))
     assert outcomes == [("pending", "tier_limit"), ("sent", None)]  # one fills the share
     assert world.row(urgent).status is AlertStatus.SENT
+
+
+def test_an_outbid_held_past_the_end_of_its_lot_is_not_sent(world: World) -> None:
+    buyer = world.buyer(Channel.TELEGRAM)
+    alert = world.outbid(buyer, world.lot(ends_in=timedelta(minutes=5)))
+
+    world.drain(now=utcnow() + timedelta(minutes=6))  # held (a retry, the tier) past the end
+
+    assert (world.row(alert).status, world.row(alert).error_code) == (AlertStatus.SKIPPED,
+                                                                      "stale")  # fmt: skip
+    assert world.received(buyer.address) == []
+
+
+def test_a_saved_search_alert_that_was_sent_is_a_lead_for_the_vehicles_dealer(
+    world: World,
+) -> None:
+    buyer = world.buyer(Channel.TELEGRAM, country="CM")
+    vehicle = world.vehicle()
+    world.match(buyer, vehicle)
+
+    world.drain()
+
+    with world.sessions() as db_session:
+        [lead] = db_session.scalars(select(Lead)).all()
+    assert (lead.buyer_id, lead.vehicle_id) == (buyer.buyer_id, vehicle)
+    assert "saved_search_match" in lead.counts
+
+
+def test_twilios_63016_in_a_status_callback_resends_the_alert_as_its_content_template(
+    world: World,
+) -> None:
+    buyer = world.buyer(Channel.TWILIO, wrote=timedelta(hours=2))
+    alert = world.outbid(buyer)
+    world.drain()
+    [part] = world.parts(alert)
+    assert part.provider_message_id
+
+    turns.apply_delivery(world.sessions, DeliveryStatus(
+        channel=Channel.TWILIO, message_id=part.provider_message_id, state=DeliveryState.FAILED,
+        recipient=buyer.address, error_code="63016",
+        error_detail="Failed to send freeform message because you are outside the allowed window.",
+    ), world.settings)  # fmt: skip
+    world.drain()
+
+    free, template = world.received(buyer.address)
+    assert "Body" in free["body"] and template["body"]["ContentSid"] == "HX" + "b" * 32
+    row = world.row(alert)
+    assert (row.status, row.error_code, row.template) == (AlertStatus.SENT, "63016",
+                                                          "HX" + "b" * 32)  # fmt: skip

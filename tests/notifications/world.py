@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bots.adapters import build_adapters
 from bots.notifier import ChannelNotifier
 from bots.outbound.limits import RedisRateLimiter, channel_limits
+from catalog.auctions import bidders
 from catalog.auctions import service as auction_service
 from catalog.buyers.models import Buyer
 from catalog.conversations import service as conversation_service
 from catalog.conversations.models import ChatMessage
 from catalog.database import transaction, utcnow
+from catalog.dealers.models import Dealer
 from catalog.outbox import service as outbox
 from catalog.outbox.models import OutboxMessage
 from chat.messages import Channel
@@ -72,6 +74,24 @@ class World:
             self._wrote(db_session, buyer, channel, address, utcnow() - wrote)
         return Person(buyer.id, channel, address)
 
+    def bidder(self, channel: Channel = Channel.TELEGRAM, **options: Any) -> Person:
+        """A buyer who accepted the bidding terms, with a limit no test bid reaches."""
+        person = self.buyer(channel, **options)
+        with transaction(self.sessions) as db_session:
+            bidders.accept_terms(db_session=db_session, buyer_id=person.buyer_id)
+            auction_service.set_limit(db_session=db_session, buyer_id=person.buyer_id,
+                                      limit_cents=10_000_000_00, by="test")  # fmt: skip
+        return person
+
+    def dealer(self, *, linked: bool = True, language: str = "en") -> tuple[int, str]:
+        """A dealer (and, linked, the Telegram chat they read)."""
+        chat = 600_000_000 + uuid.uuid4().int % 10**8
+        with transaction(self.sessions) as db_session:
+            dealer = make_dealer(db_session, name=f"Yard {uuid.uuid4().hex[:8]}")
+            dealer.telegram_chat_id = chat if linked else None
+            dealer.language = language
+            return dealer.id, str(chat)
+
     def also_on(self, person: Person, channel: Channel) -> Person:
         """The same buyer, with a conversation on another channel too (written to earlier)."""
         with transaction(self.sessions) as db_session:
@@ -98,13 +118,24 @@ class World:
         db_session.flush()
         message.created_at = at
 
-    def lot(self, *, ends_in: timedelta = timedelta(days=1)) -> int:
+    def lot(
+        self, *, ends_in: timedelta = timedelta(days=1), dealer: int | None = None,
+        reserve_cents: int | None = None,
+    ) -> int:  # fmt: skip
         with transaction(self.sessions) as db_session:
-            vehicle = make_vehicle(db_session, make_dealer(db_session))
+            owner = db_session.get(Dealer, dealer) if dealer else make_dealer(db_session)
+            assert owner is not None
+            vehicle = make_vehicle(db_session, owner)
             return auction_service.create(
                 db_session=db_session, vehicle_id=vehicle.id, starts_at=utcnow(),
                 ends_at=utcnow() + ends_in, starting_bid_cents=1_000_00,
+                reserve_cents=reserve_cents,
             ).id  # fmt: skip
+
+    def bid(self, person: Person, lot: int, cents: int) -> None:
+        with transaction(self.sessions) as db_session:
+            auction_service.place_bid(db_session=db_session, auction_id=lot,
+                                      buyer_id=person.buyer_id, amount_cents=cents)  # fmt: skip
 
     def vehicle(self) -> int:
         with transaction(self.sessions) as db_session:
