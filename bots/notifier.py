@@ -13,6 +13,7 @@ the part is sent again when the lease ends (a window of the provider's answer, m
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
@@ -58,7 +59,7 @@ class ChannelNotifier:
             raise NotSent(f"{recipient.channel.value} is not served", retryable=False,
                           code="channel_not_served")  # fmt: skip
         parts = await self._parts(adapter, delivery)
-        pending = self._record(delivery, parts)
+        pending = await asyncio.to_thread(self._record, delivery, parts)  # off the loop
         sent: list[str] = []
         for row_id, part in pending:
             claim = (
@@ -83,10 +84,11 @@ class ChannelNotifier:
                 if error.code in _TRANSIENT_CODES:  # retried to the end: later, not never
                     raise NotSent(f"{error.code}: {error.detail}", retryable=True,
                                   code=error.code) from error  # fmt: skip
-                turns.mark_failed(self._sessions, row_id, error.code, error.detail)
+                await asyncio.to_thread(turns.mark_failed, self._sessions, row_id, error.code,
+                                        error.detail)  # fmt: skip
                 raise NotSent(f"{error.code}: {error.detail}", retryable=False,
                               code=error.code) from error  # fmt: skip
-            turns.mark_sent(self._sessions, row_id, message_id)
+            await asyncio.to_thread(turns.mark_sent, self._sessions, row_id, message_id)
             if message_id:
                 sent.append(message_id)
         return sent

@@ -116,62 +116,90 @@ class AlertWorker:
         self._worker = worker_id
         self._clock = clock
         self._slots = asyncio.Semaphore(settings.alerts_concurrency)
+        self._locks: dict[str, asyncio.Lock] = {}  # per recipient: they hear in order
+        self._queued: defaultdict[str, int] = defaultdict(int)  # alerts holding or awaiting it
+        self._urgent: set[int] = set()  # claimed alerts of urgent kinds
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Deliver until `stop` is set; the current batch is finished first."""
+        """Deliver until `stop` is set, then finish what is in flight.
+
+        A pipeline, not batches: whenever fewer than `alerts_concurrency` alerts are in flight,
+        more are claimed, so a slow channel (Telegram's 1 a second per chat) never holds the
+        others back, and an outbid written now is claimed within a poll, not after a batch."""
         logger.info("alert worker started", extra={"worker": self._worker})
+        in_flight: set[asyncio.Task[None]] = set()
+        report = PassReport()
         while not stop.is_set():
-            try:
-                report = await self.drain_once()
-            except Exception:  # a lost database connection: the next pass tries again
-                logger.exception("alert pass failed")
-                report = PassReport()
-            if report.claimed == 0:
+            room = self._settings.alerts_concurrency * 2 - len(in_flight)
+            claimed: list[tuple[int, str]] = []
+            if room > 0:
+                try:
+                    claimed = await asyncio.to_thread(
+                        self._claim, min(room, self._settings.alerts_batch_size)
+                    )
+                except Exception:  # a lost database connection: the next poll tries again
+                    logger.exception("claiming alerts failed")
+            for alert_id, recipient in claimed:
+                task = asyncio.create_task(self._in_order(recipient, alert_id, report))
+                in_flight.add(task)
+                task.add_done_callback(in_flight.discard)
+            if not claimed or room <= 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self._settings.alerts_poll_seconds)
+        if in_flight:
+            await asyncio.gather(*in_flight, return_exceptions=True)
         logger.info("alert worker stopped", extra={"worker": self._worker})
 
     async def drain_once(self) -> PassReport:
-        """One pass: claim a batch, deliver it, write every outcome back."""
-        lease = timedelta(seconds=self._settings.alerts_lease_seconds)
-        with transaction(self._sessions) as db_session:
-            claimed = outbox.claim(db_session=db_session, worker=self._worker,
-                                   limit=self._settings.alerts_batch_size, lease=lease,
-                                   now=self._clock(), first_kinds=URGENT_KINDS)  # fmt: skip
-            lines: dict[str, list[int]] = defaultdict(list)
-            urgent: set[str] = set()
-            for message in claimed:
-                lines[_recipient_key(message)].append(message.id)
-                if message.kind in URGENT_KINDS:
-                    urgent.add(_recipient_key(message))
+        """One pass: claim a batch, deliver it, write every outcome back (urgent recipients
+        first: near the messaging tier's cap they take the last slots)."""
+        claimed = await asyncio.to_thread(self._claim, self._settings.alerts_batch_size)
         report = PassReport(claimed=len(claimed))
-        # Urgent kinds go first (claimed first; their recipients' lines run before the others,
-        # so near the messaging tier's cap they take the last slots), but one recipient hears
-        # in the order things happened.
-        for group in (urgent, lines.keys() - urgent):
-            await asyncio.gather(*(self._line(sorted(lines[key]), report) for key in group))
+        urgent = {recipient for alert_id, recipient in claimed if alert_id in self._urgent}
+        for first in (True, False):
+            await asyncio.gather(*(self._in_order(recipient, alert_id, report)
+                                   for alert_id, recipient in claimed
+                                   if (recipient in urgent) is first))  # fmt: skip
         return report
 
-    async def _line(self, alert_ids: list[int], report: PassReport) -> None:
-        """One recipient's alerts, in the order they were recorded."""
-        for alert_id in alert_ids:
-            async with self._slots:
+    def _claim(self, limit: int) -> list[tuple[int, str]]:
+        """Claim up to `limit` due alerts (urgent kinds first): (alert id, recipient), in the
+        order each recipient must hear them."""
+        lease = timedelta(seconds=self._settings.alerts_lease_seconds)
+        with transaction(self._sessions) as db_session:
+            claimed = outbox.claim(db_session=db_session, worker=self._worker, limit=limit,
+                                   lease=lease, now=self._clock(),
+                                   first_kinds=URGENT_KINDS)  # fmt: skip
+            self._urgent |= {m.id for m in claimed if m.kind in URGENT_KINDS}
+            return [(m.id, _recipient_key(m)) for m in sorted(claimed, key=lambda m: m.id)]
+
+    async def _in_order(self, recipient: str, alert_id: int, report: PassReport) -> None:
+        """One alert, after the alerts of its recipient claimed before it (a lock per
+        recipient; asyncio's locks are first come, first served)."""
+        lock = self._locks.setdefault(recipient, asyncio.Lock())
+        self._queued[recipient] += 1
+        try:
+            async with lock, self._slots:
                 try:
                     await self.deliver(alert_id, report)
                 except Exception as error:  # one alert's bug never stops the others
                     logger.exception("alert delivery raised", extra={"alert_id": alert_id})
-                    self._retry_or_bury(alert_id, f"internal: {error!r}", "internal", report)
+                    await asyncio.to_thread(self._retry_or_bury, alert_id,
+                                            f"internal: {error!r}", "internal", report)  # fmt: skip
+        finally:
+            self._urgent.discard(alert_id)
+            self._queued[recipient] -= 1
+            if not self._queued[recipient]:  # nobody else waits: forget the recipient
+                del self._queued[recipient], self._locks[recipient]
 
     async def deliver(self, alert_id: int, report: PassReport | None = None) -> Plan | None:
         """Plan one claimed alert and carry the plan out; what was done."""
         report = report or PassReport()
         now = self._clock()
-        with self._sessions() as db_session:
-            message = db_session.get(OutboxMessage, alert_id)
-            if message is None or message.status is not AlertStatus.PENDING:
-                return None
-            plan = plan_delivery(db_session, message, self._settings, now)
-            kind_name = message.kind
+        planned = await asyncio.to_thread(self._plan, alert_id, now)
+        if planned is None:
+            return None
+        plan, kind_name = planned
         if isinstance(plan, Send) and plan.urgent_business_initiated is not None:
             admission = await self._tier.admit(
                 plan.delivery.recipient.address, urgent=plan.urgent_business_initiated,
@@ -183,8 +211,15 @@ class AlertWorker:
         if isinstance(plan, Send):
             await self._send(alert_id, kind_name, plan, report)
         else:
-            self._record_plan(alert_id, kind_name, plan, report)
+            await asyncio.to_thread(self._record_plan, alert_id, kind_name, plan, report)
         return plan
+
+    def _plan(self, alert_id: int, now: datetime) -> tuple[Plan, str] | None:
+        with self._sessions() as db_session:
+            message = db_session.get(OutboxMessage, alert_id)
+            if message is None or message.status is not AlertStatus.PENDING:
+                return None
+            return plan_delivery(db_session, message, self._settings, now), message.kind
 
     async def _send(self, alert_id: int, kind_name: str, plan: Send, report: PassReport) -> None:
         delivery = plan.delivery
@@ -192,30 +227,41 @@ class AlertWorker:
         try:
             await self._notifier.deliver(delivery)
         except NotSent as error:
-            with transaction(self._sessions) as db_session:
-                outcome = handle_failure(
-                    db_session, alert_id, code=error.code, detail=error.reason,
-                    retryable=error.retryable, settings=self._settings, now=self._clock(),
-                    channel=channel, template=delivery.template,
-                )  # fmt: skip
+            outcome = await asyncio.to_thread(self._failed, alert_id, error, channel,
+                                              delivery.template)  # fmt: skip
             _count(report, outcome)
             metrics.ALERTS.labels(kind_name, channel, outcome).inc()
             logger.warning("alert not sent", extra={"alert_id": alert_id, "kind": kind_name,
                                                     "channel": channel, "code": error.code,
                                                     "outcome": outcome})  # fmt: skip
             return
-        now = self._clock()
-        with transaction(self._sessions) as db_session:
-            template = delivery.template.name if delivery.template else None
-            outbox.mark_sent(db_session=db_session, message_ids=[alert_id], now=now,
-                             channel=channel, template=template)  # fmt: skip
-            created = db_session.get(OutboxMessage, alert_id)
-            lag = (now - created.created_at).total_seconds() if created else 0.0
-            if created is not None:
-                _leads_of(db_session, created, now)
+        lag = await asyncio.to_thread(self._sent, alert_id, channel, delivery.template)
         report.sent += 1
         metrics.ALERTS.labels(kind_name, channel, "sent").inc()
         metrics.ALERT_LAG_SECONDS.labels(kind_name, channel).observe(max(lag, 0.0))
+
+    def _failed(
+        self, alert_id: int, error: NotSent, channel: str, template: Template | None
+    ) -> str:
+        with transaction(self._sessions) as db_session:
+            return handle_failure(
+                db_session, alert_id, code=error.code, detail=error.reason,
+                retryable=error.retryable, settings=self._settings, now=self._clock(),
+                channel=channel, template=template,
+            )  # fmt: skip
+
+    def _sent(self, alert_id: int, channel: str, template: Template | None) -> float:
+        """Mark it sent; the seconds from its writing to now."""
+        now = self._clock()
+        with transaction(self._sessions) as db_session:
+            outbox.mark_sent(db_session=db_session, message_ids=[alert_id], now=now,
+                             channel=channel,
+                             template=template.name if template else None)  # fmt: skip
+            created = db_session.get(OutboxMessage, alert_id)
+            if created is None:
+                return 0.0
+            _leads_of(db_session, created, now)
+            return (now - created.created_at).total_seconds()
 
     def _record_plan(self, alert_id: int, kind_name: str, plan: Plan, report: PassReport) -> None:
         with transaction(self._sessions) as db_session:

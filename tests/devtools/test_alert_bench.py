@@ -17,7 +17,8 @@ def test_a_tiny_fan_out_loses_nothing_and_sends_nothing_twice(tmp_path: Path) ->
     with redis_server("embedded", tmp_path) as (redis_url, _):  # a server of its own
         [result] = alert_bench.main([
             "--alerts", "60", "--bids", "6", "--bids-per-lot", "3", "--chatters", "6",
-            "--inbound", "10", "--inject-every", "3", "--timeout", "60", "--no-write", "--redis-url", redis_url,
+            "--inbound", "10", "--inject-every", "3", "--timeout", "60", "--no-write",
+            "--redis-url", redis_url,
             "--workdir", str(tmp_path / "run"),
             "--database-url", f"sqlite:///{tmp_path / 'catalog.sqlite3'}",
         ])  # fmt: skip
