@@ -9,7 +9,7 @@ message on that conversation is less than 24 hours old (Telegram has none: alway
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -90,18 +90,21 @@ def _buyer(db_session: Session, buyer_id: int) -> Audience | Unreachable:
         return Unreachable("the buyer's data was erased", "erased")
     if buyer.opted_out_at is not None:
         return Unreachable("the buyer said STOP", "opted_out")
+    # Per conversation of this buyer only (the index on conversation_id serves it): never a
+    # scan of every message, which grows with the business.
     last_in = (
-        select(ChatMessage.conversation_id, func.max(ChatMessage.created_at).label("at"))
-        .where(ChatMessage.direction == Direction.INBOUND)
-        .group_by(ChatMessage.conversation_id)
-        .subquery()
-    )
-    rows = db_session.execute(
-        select(Conversation, last_in.c.at)
-        .outerjoin(last_in, last_in.c.conversation_id == Conversation.id)
-        .where(Conversation.buyer_id == buyer_id)
-        .order_by(last_in.c.at.desc().nulls_last(), Conversation.id.desc())
+        select(func.max(ChatMessage.created_at))
+        .where(ChatMessage.conversation_id == Conversation.id,
+               ChatMessage.direction == Direction.INBOUND)
+        .correlate(Conversation)
+        .scalar_subquery()
+        .label("at")
+    )  # fmt: skip
+    found = db_session.execute(
+        select(Conversation, last_in).where(Conversation.buyer_id == buyer_id)
     ).all()
+    latest = datetime.min.replace(tzinfo=UTC)
+    rows = sorted(found, key=lambda row: (row[1] or latest, row[0].id), reverse=True)
     routes = [
         Route(Recipient(Channel(conversation.channel), conversation.chat_id,
                         language_or_default(buyer.language), buyer.id), at)
