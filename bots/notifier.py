@@ -71,7 +71,9 @@ class ChannelNotifier:
                                                   px=self._lease_ms))  # fmt: skip
 
             try:
-                message_id = await adapter.sender.send(part, before_call=first)
+                message_id = await adapter.sender.send(
+                    part, before_call=first, urgent=delivery.urgent
+                )
             except Superseded as error:
                 raise NotSent("another worker is sending this alert", retryable=True,
                               code="in_flight") from error  # fmt: skip

@@ -31,9 +31,10 @@ class AlertSettings(NzilaSettings):
         default=32, ge=1, description="Alerts a worker sends at once (different recipients)."
     )
     alerts_rate_share: float = Field(
-        default=0.8, gt=0, le=1,
-        description="Share of each sending number's rate alerts may use; conversation replies "
-        "always have the rest, so a buyer who is talking is answered first.",
+        default=1.0, gt=0, le=1,
+        description="Share of each sending number's rate alerts may use. Alerts take only "
+        "slots free now, so a buyer who is talking is answered first whatever the share; "
+        "below 1 also keeps the rest of the rate for replies alone.",
     )  # fmt: skip
     whatsapp_messaging_tier: int | None = Field(
         default=250,

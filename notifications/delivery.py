@@ -175,11 +175,14 @@ class AlertWorker:
 
     async def _in_order(self, recipient: str, alert_id: int, report: PassReport) -> None:
         """One alert, after the alerts of its recipient claimed before it (a lock per
-        recipient; asyncio's locks are first come, first served)."""
+        recipient; asyncio's locks are first come, first served); urgent ones need no free
+        slot of the worker's concurrency, and go ahead at the rate limiter."""
         lock = self._locks.setdefault(recipient, asyncio.Lock())
         self._queued[recipient] += 1
+        # Urgent alerts are few and must not queue behind a fan-out for a slot of concurrency.
+        slot = contextlib.nullcontext() if alert_id in self._urgent else self._slots
         try:
-            async with lock, self._slots:
+            async with lock, slot:
                 try:
                     await self.deliver(alert_id, report)
                 except Exception as error:  # one alert's bug never stops the others
@@ -344,7 +347,8 @@ def plan_delivery(
     forced = bool((message.payload.get("_route") or {}).get("template"))
     if recipient.channel not in WHATSAPP_CHANNELS or (route.window_open(now) and not forced):
         delivery = Delivery(message.id, _route_name(message, recipient.channel, "free"),
-                            recipient, rendered, key=_dedupe_key(message))  # fmt: skip
+                            recipient, rendered, key=_dedupe_key(message),
+                            urgent=kind.urgent)  # fmt: skip
         return Send(delivery, kind, None)
     # Outside the window (or the window closed on us): an approved template, or nothing.
     waits = _template_refused(found, message, kind, recipient.address, now)
@@ -359,7 +363,8 @@ def plan_delivery(
         return Hold(now + TEMPLATE_RETRY, f"template {template.name} is paused or disabled",
                     "template_unusable")  # fmt: skip
     delivery = Delivery(message.id, _route_name(message, recipient.channel, "template"),
-                        recipient, rendered, template, key=_dedupe_key(message))  # fmt: skip
+                        recipient, rendered, template, key=_dedupe_key(message),
+                        urgent=kind.urgent)  # fmt: skip
     return Send(delivery, kind, kind.urgent)
 
 

@@ -66,6 +66,7 @@ class Delivery:
     message: AlertMessage
     template: Template | None = None
     key: str = ""  # the alert's dedupe key (the outbox key: one alert, one recipient)
+    urgent: bool = False  # its kind is urgent: sent ahead of the backlog at the rate limiter
 
 
 class NotificationError(Exception):

@@ -49,8 +49,9 @@ async def run_alert_worker(
     sessions = make_session_factory(engine)
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
     async with httpx.AsyncClient(timeout=httpx.Timeout(15.0), limits=limits) as http:
-        # Alerts take at most their share of each number's rate: replies keep the rest.
-        limiter = RedisRateLimiter(redis, channel_limits(channels),
+        # Alerts yield: they take only slots free now, so replies are never queued behind them,
+        # and urgent alerts go ahead of the backlog (at most their share of each number's rate).
+        limiter = RedisRateLimiter(redis, channel_limits(channels), yielding=True,
                                    share=alerts.alerts_rate_share)  # fmt: skip
         adapters = build_adapters(channels, http, public_base_url, redis, limiter)
         worker = AlertWorker(

@@ -99,18 +99,23 @@ class Sender:
         self._max_attempts = max_attempts
 
     async def send(
-        self, part: OutboundPart, *, before_call: Callable[[], Awaitable[bool]] | None = None
+        self,
+        part: OutboundPart,
+        *,
+        before_call: Callable[[], Awaitable[bool]] | None = None,
+        urgent: bool = False,
     ) -> str | None:
         """Send `part`; returns the provider's message id. Raises PermanentSendError when the
         provider refuses it, or after the last retry of a transient failure.
 
         `before_call` is awaited once, after the rate limiter's wait and just before the first
         provider call: False raises Superseded and nothing is sent (the alert worker's dedupe
-        check, made at the call, not before a wait a killed worker could leave it held in)."""
+        check, made at the call, not before a wait a killed worker could leave it held in).
+        `urgent` sends go ahead of this process's other waiting sends at the rate limiter."""
         checked = before_call is None
         for attempt in range(1, self._max_attempts + 1):
             try:
-                await self._limiter.acquire(self._scope(part))
+                await self._limiter.acquire(self._scope(part), urgent=urgent)
                 if not checked:
                     assert before_call is not None
                     if not await before_call():

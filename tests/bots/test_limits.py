@@ -175,6 +175,126 @@ def test_alerts_use_only_their_share_and_replies_keep_the_rest(
     assert reply < 0.12
 
 
+def _yielding(replies: RedisRateLimiter, prefix: str) -> RedisRateLimiter:
+    return RedisRateLimiter(replies._redis, LIMITS, prefix=prefix, yielding=True)
+
+
+def test_a_yielding_backlog_uses_the_whole_rate_yet_replies_are_answered_first(
+    backend: RedisUnderTest, prefix: str
+) -> None:
+    async def scenario(replies: RedisRateLimiter) -> tuple[list[float], float]:
+        alerts = _yielding(replies, prefix)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        sent: list[float] = []
+
+        async def alert(n: int) -> None:
+            await alerts.acquire(to(f"alert-{n}"))
+            sent.append(loop.time() - started)
+
+        backlog = asyncio.gather(*(alert(n) for n in range(20)))
+        await asyncio.sleep(0.5)
+        answered = loop.time()
+        await replies.acquire(to("talking"))
+        reply = loop.time() - answered
+        await backlog
+        return sorted(sent), reply
+
+    sent, reply = run(backend, prefix, scenario)
+
+    # 20 alerts and one reply at the number's 10/s: the last alert after about 2.0 s (the
+    # whole rate, less the reply's slot), and the reply in the number's next slot.
+    assert sent[-1] == pytest.approx(2.0, abs=0.2)
+    assert reply < 0.12
+
+
+def test_an_urgent_send_goes_ahead_of_the_waiting_backlog(
+    backend: RedisUnderTest, prefix: str
+) -> None:
+    async def scenario(replies: RedisRateLimiter) -> tuple[float, float]:
+        alerts = _yielding(replies, prefix)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        backlog = asyncio.gather(*(alerts.acquire(to(f"match-{n}")) for n in range(20)))
+        await asyncio.sleep(0.3)
+        outbid = loop.time()
+        await alerts.acquire(to("outbid"), urgent=True)
+        waited = loop.time() - outbid
+        await backlog
+        return waited, loop.time() - started
+
+    waited, backlog_done = run(backend, prefix, scenario)
+
+    assert waited < 0.15  # the slot being taken, then its own: not 1.7 s behind the backlog
+    assert backlog_done == pytest.approx(2.0, abs=0.2)
+
+
+def test_a_busy_chat_does_not_hold_back_the_sends_waiting_behind_it(
+    backend: RedisUnderTest, prefix: str
+) -> None:
+    async def scenario(replies: RedisRateLimiter) -> dict[str, float]:
+        alerts = _yielding(replies, prefix)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        for _ in range(3):
+            await replies.reserve(to("busy"))  # the chat's burst of 3 (2/s) is spent
+        done: dict[str, float] = {}
+
+        async def alert(chat: str) -> None:
+            await alerts.acquire(to(chat))
+            done[chat] = loop.time() - started
+
+        await asyncio.gather(alert("busy"), *(alert(f"other-{n}") for n in range(3)))
+        return done
+
+    done = run(backend, prefix, scenario)
+
+    # the busy chat's next slot is 0.5 s away; the three other chats go in the number's next
+    # slots (0.3, 0.4, 0.5 s) instead of waiting behind it
+    assert max(done[f"other-{n}"] for n in range(3)) < 0.65
+    assert done["busy"] >= 0.45
+
+
+def test_a_cancelled_waiting_send_does_not_stall_the_others(
+    backend: RedisUnderTest, prefix: str
+) -> None:
+    async def scenario(replies: RedisRateLimiter) -> float:
+        alerts = _yielding(replies, prefix)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        waiting = [asyncio.create_task(alerts.acquire(to(f"c{n}"))) for n in range(6)]
+        await asyncio.sleep(0.05)
+        for task in waiting[1:4]:
+            task.cancel()
+        await asyncio.gather(*waiting, return_exceptions=True)
+        return loop.time() - started
+
+    # three sends left at 10/s: done by about 0.2 s, not stuck behind the cancelled ones
+    assert run(backend, prefix, scenario) < 0.5
+
+
+def test_a_waiting_backlog_asks_redis_about_once_per_slot(
+    backend: RedisUnderTest, prefix: str
+) -> None:
+    async def scenario(replies: RedisRateLimiter) -> int:
+        alerts = _yielding(replies, prefix)
+        asks = 0
+        ask = alerts.try_reserve
+
+        async def counted(scope: SendScope) -> Any:
+            nonlocal asks
+            asks += 1
+            return await ask(scope)
+
+        alerts.try_reserve = counted  # type: ignore[method-assign]
+        await asyncio.gather(*(alerts.acquire(to(f"c{n}")) for n in range(10)))
+        return asks
+
+    # 10 sends waiting at once: about two asks each (one early, one at the slot), not one per
+    # waiting send at every slot (55)
+    assert run(backend, prefix, scenario) <= 25
+
+
 def test_another_sender_has_a_budget_of_its_own(backend: RedisUnderTest, prefix: str) -> None:
     scopes = [to(f"c{n}") for n in range(10)] + [to("c0", sender="bot2")]
 

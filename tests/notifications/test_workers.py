@@ -14,20 +14,13 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bots.adapters import build_adapters
-from bots.notifier import ChannelNotifier
-from bots.outbound.limits import RedisRateLimiter, channel_limits
 from catalog.outbox.models import AlertStatus
 from chat.messages import Channel
-from infra.redis import RedisSettings, connect_async_redis, connect_redis
-from notifications.delivery import AlertWorker
-from notifications.tiers import MessagingTier
+from infra.redis import RedisSettings, connect_redis
 from tests.notifications.world import World
-from tests.servers import channel_settings
 
 
 @pytest.fixture
@@ -41,24 +34,11 @@ def test_two_workers_draining_at_once_deliver_each_alert_once(world: World) -> N
     world.settings = world.settings.model_copy(update={"alerts_batch_size": 5})
 
     async def main() -> None:
-        connection = connect_async_redis(world.redis)
-        channels = channel_settings(world.fakes_url)
-        limiter = RedisRateLimiter(connection, channel_limits(channels), prefix=world.prefix)
-        async with httpx.AsyncClient(timeout=10) as http:
-            adapters = build_adapters(channels, http, "http://127.0.0.1:8000", connection,
-                                      limiter)  # fmt: skip
-            workers = [
-                AlertWorker(sessions=world.sessions,
-                            notifier=ChannelNotifier(adapters, world.sessions, connection),
-                            settings=world.settings, tier=MessagingTier(connection, None),
-                            worker_id=name)
-                for name in ("a", "b")
-            ]  # fmt: skip
+        async with world.alert_worker(worker="a") as a, world.alert_worker(worker="b") as b:
             for _ in range(20):
-                reports = await asyncio.gather(*(worker.drain_once() for worker in workers))
+                reports = await asyncio.gather(a.drain_once(), b.drain_once())
                 if not any(report.claimed for report in reports):
                     break
-        await connection.aclose()
 
     asyncio.run(main())
 

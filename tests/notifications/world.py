@@ -5,13 +5,15 @@ the real channel adapters to the fake providers, and what the fakes received."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bots.adapters import build_adapters
@@ -25,7 +27,7 @@ from catalog.conversations.models import ChatMessage
 from catalog.database import transaction, utcnow
 from catalog.dealers.models import Dealer
 from catalog.outbox import service as outbox
-from catalog.outbox.models import OutboxMessage
+from catalog.outbox.models import AlertStatus, OutboxMessage
 from chat.messages import Channel
 from infra.redis import RedisSettings, connect_async_redis
 from notifications.config import AlertSettings
@@ -177,6 +179,32 @@ class World:
             query = select(ChatMessage).where(ChatMessage.outbox_id == alert)
             return list(db_session.scalars(query.order_by(ChatMessage.id)))
 
+    @contextlib.asynccontextmanager
+    async def alert_worker(
+        self, *, now: datetime | None = None, tier: int | None = None, worker: str = "w1",
+        yielding: bool = False, **channel_overrides: Any,
+    ) -> AsyncIterator[AlertWorker]:  # fmt: skip
+        """An alert worker sending through the fakes, as `nzila alerts run` builds it."""
+        connection = connect_async_redis(self.redis)
+        channels = channel_settings(self.fakes_url, **channel_overrides)
+        limiter = RedisRateLimiter(connection, channel_limits(channels), prefix=self.prefix,
+                                   yielding=yielding)  # fmt: skip
+        try:
+            async with httpx.AsyncClient(timeout=10) as http:
+                adapters = build_adapters(channels, http, "http://127.0.0.1:8000",
+                                          connection, limiter)  # fmt: skip
+                yield AlertWorker(
+                    sessions=self.sessions,
+                    notifier=ChannelNotifier(adapters, self.sessions, connection),
+                    settings=self.settings,
+                    tier=MessagingTier(connection, tier, key=f"{self.prefix}:tier",
+                                       urgent_reserve=self.settings.alerts_tier_reserve),
+                    worker_id=worker,
+                    clock=(lambda: now) if now else utcnow,
+                )  # fmt: skip
+        finally:
+            await connection.aclose()
+
     def drain(
         self, *, now: datetime | None = None, passes: int = 1, tier: int | None = None,
         worker: str = "w1",
@@ -184,31 +212,35 @@ class World:
         """Run the alert worker's passes (at `now`, if given) through the fakes."""
 
         async def main() -> list[PassReport]:
-            connection = connect_async_redis(self.redis)
-            channels = channel_settings(self.fakes_url)
-            limiter = RedisRateLimiter(connection, channel_limits(channels), prefix=self.prefix)
-            try:
-                async with httpx.AsyncClient(timeout=10) as http:
-                    adapters = build_adapters(channels, http, "http://127.0.0.1:8000",
-                                              connection, limiter)  # fmt: skip
-                    alerts = AlertWorker(
-                        sessions=self.sessions,
-                        notifier=ChannelNotifier(adapters, self.sessions, connection),
-                        settings=self.settings,
-                        tier=MessagingTier(
-                            connection,
-                            tier,
-                            key=f"{self.prefix}:tier",
-                            urgent_reserve=self.settings.alerts_tier_reserve,
-                        ),
-                        worker_id=worker,
-                        clock=(lambda: now) if now else utcnow,
-                    )
-                    return [await alerts.drain_once() for _ in range(passes)]
-            finally:
-                await connection.aclose()
+            async with self.alert_worker(now=now, tier=tier, worker=worker) as alerts:
+                return [await alerts.drain_once() for _ in range(passes)]
 
         return asyncio.run(main())
+
+    def run(
+        self, during: Callable[[], Awaitable[None]], *, seconds: float,
+        **options: Any,
+    ) -> None:  # fmt: skip
+        """Run the alert worker as `nzila alerts run` does (its pipeline, a yielding limiter)
+        while `during` runs, then for up to `seconds` until nothing is pending."""
+
+        async def main() -> None:
+            async with self.alert_worker(yielding=True, **options) as alerts:
+                stop = asyncio.Event()
+                running = asyncio.create_task(alerts.run(stop))
+                await during()
+                deadline = asyncio.get_running_loop().time() + seconds
+                while asyncio.get_running_loop().time() < deadline and self._pending():
+                    await asyncio.sleep(0.05)
+                stop.set()
+                await running
+
+        asyncio.run(main())
+
+    def _pending(self) -> int:
+        with self.sessions() as db_session:
+            return db_session.scalar(select(func.count()).select_from(OutboxMessage).where(
+                OutboxMessage.status == AlertStatus.PENDING)) or 0  # fmt: skip
 
     def received(self, address: str) -> list[dict[str, Any]]:
         records: list[dict[str, Any]] = httpx.get(f"{self.fakes_url}/_fake/requests").json()
