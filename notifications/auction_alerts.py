@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
-from catalog.auctions.models import Auction, AuctionEventKind
+from catalog.auctions.models import Auction, AuctionEventKind, AuctionResult
 from catalog.auctions.service import AuctionAlert
 from catalog.buyers.models import Buyer
 from catalog.dealers.models import Dealer
@@ -47,6 +47,8 @@ _TEXTS: Final[dict[str, Mapping[str, str]]] = {
         "extended": "⏱ Lot {lot} · {title} was extended by a late bid: it now ends at {ends}. "
         "Current bid {price}.",
         "ending_soon": "⏳ Lot {lot} · {title} ends in {window} min ({ends}). Current bid {price}.",
+        "ending_soon_unbid": "⏳ Lot {lot} · {title} ends in {window} min ({ends}). No bids yet: "
+        "it opens at {opening}.",
         "see_lot": "See lot {lot}",
         "won": "🎉 You won lot {lot} · {title} for {price}. Pay by {due} (bank transfer; "
         "instructions follow from our team).",
@@ -73,6 +75,8 @@ _TEXTS: Final[dict[str, Mapping[str, str]]] = {
         "{ends}. Enchère actuelle {price}.",
         "ending_soon": "⏳ Le lot {lot} · {title} se termine dans {window} min ({ends}). "
         "Enchère actuelle {price}.",
+        "ending_soon_unbid": "⏳ Le lot {lot} · {title} se termine dans {window} min ({ends}). "
+        "Pas encore d'enchère : elle s'ouvre à {opening}.",
         "see_lot": "Voir le lot {lot}",
         "won": "🎉 Vous avez gagné le lot {lot} · {title} pour {price}. Paiement avant le {due} "
         "(virement ; notre équipe vous envoie les instructions).",
@@ -100,6 +104,8 @@ _TEXTS: Final[dict[str, Mapping[str, str]]] = {
         "{ends}. Lance atual {price}.",
         "ending_soon": "⏳ O lote {lot} · {title} termina em {window} min ({ends}). Lance atual "
         "{price}.",
+        "ending_soon_unbid": "⏳ O lote {lot} · {title} termina em {window} min ({ends}). Ainda "
+        "sem lances: abre em {opening}.",
         "see_lot": "Ver lote {lot}",
         "won": "🎉 Ganhou o lote {lot} · {title} por {price}. Pague até {due} (transferência; a "
         "nossa equipa envia as instruções).",
@@ -179,7 +185,7 @@ def render(db_session: Session, event: AuctionAlert) -> AlertMessage:
     assert auction is not None  # events cascade with their auction
     vehicle = db_session.get(Vehicle, auction.vehicle_id)
     assert vehicle is not None
-    fills = _fills(event.payload, auction, vehicle)
+    fills = _fills(event, auction, vehicle)
     if event.dealer_id is not None:
         dealer = db_session.get(Dealer, event.dealer_id)
         lang = dealer.language if dealer is not None and dealer.language in _DEALER else "en"
@@ -237,7 +243,10 @@ def _for_buyer(
         return AlertMessage(text["outbid"].format(**fills),
                             ((text["rebid"].format(**fills), rebid),))  # fmt: skip
     if kind in (AuctionEventKind.EXTENDED, AuctionEventKind.ENDING_SOON):
-        return AlertMessage(text[kind.value].format(**fills), (see,))
+        unbid = kind is AuctionEventKind.ENDING_SOON and "price" not in fills  # no bid yet
+        words = text["ending_soon_unbid" if unbid else kind.value]
+        return AlertMessage(words.format(**fills, opening=_usd(auction.starting_bid_cents, lang)),
+                            (see,))  # fmt: skip
     if kind is AuctionEventKind.DEALER_DECISION:
         decision = str(payload.get("decision"))
         message = text[f"decision_{decision}"].format(**fills)
@@ -283,16 +292,22 @@ def _counter_suggestion(price_cents: int, reserve_cents: int) -> int:
     return max(rounded, price_cents + 100)
 
 
-def _fills(payload: Mapping[str, Any], auction: Auction, vehicle: Vehicle) -> dict[str, Any]:
+def _fills(event: AuctionAlert, auction: Auction, vehicle: Vehicle) -> dict[str, Any]:
+    payload = event.payload
+    ends, price = payload.get("ends_at"), payload.get("price_cents")
+    if auction.result is AuctionResult.OPEN:  # a reminder says what holds when it is sent
+        ends = auction.current_ends_at.isoformat()
+        if event.kind is AuctionEventKind.ENDING_SOON:
+            price = auction.current_price_cents
     return {
         "lot": auction.id,
         "title": f"{vehicle.year} {vehicle.make} {vehicle.model}",
-        "price_cents": payload.get("price_cents"),
+        "price_cents": price,
         "minimum_cents": payload.get("minimum_next_bid_cents"),
         "counter_cents": payload.get("counter_cents"),
         "reserve_cents": payload.get("reserve_cents"),
         "window": payload.get("window_minutes"),
-        "ends": _when(payload.get("ends_at")),
+        "ends": _when(ends),
         "due": _when(payload.get("payment_due_at")),
         "deadline": _when(payload.get("deadline_at")),
     }

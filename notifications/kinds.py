@@ -56,7 +56,7 @@ def _ends_within_the_hour(db_session: Session, message: OutboxMessage, now: date
     """Outbid and ending soon wake a sleeping buyer only when the lot ends within the hour:
     by morning it would be too late."""
     auction = db_session.get(Auction, message.subject_id)
-    return auction is not None and auction.ends_at - now <= timedelta(hours=1)
+    return auction is not None and auction.current_ends_at - now <= timedelta(hours=1)
 
 
 def _lot_over(db_session: Session, message: OutboxMessage, now: datetime) -> bool:

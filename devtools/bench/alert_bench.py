@@ -51,18 +51,19 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import httpx
 from redis import Redis
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.auctions import service as auction_service
+from catalog.auctions.models import Auction
 from catalog.buyers import service as buyer_service
 from catalog.conversations import service as conversation_service
 from catalog.conversations.models import ChatMessage
@@ -75,6 +76,7 @@ from catalog.outbox.models import OutboxMessage
 from catalog.vehicles import service as vehicle_service
 from catalog.vehicles.schemas import VehicleIn
 from catalog.vehicles.vin import with_check_digit
+from catalog.watchlist import service as watchlist_service
 from chat.messages import Channel, InboundKind, InboundMessage
 from devtools.bench._common import (
     NZILA,
@@ -112,6 +114,7 @@ class Seeded:
     chatters: list[Person]
     lots: dict[str, list[tuple[int, Person, Person]]]  # phase -> (auction, bidder A, bidder B)
     vehicle_id: int
+    ending: list[tuple[int, int]] = field(default_factory=list)  # (auction, window minutes)
 
 
 def _address(channel: str, serial: int, number: str) -> str:
@@ -152,7 +155,7 @@ def seed(sessions: sessionmaker[Session], args: argparse.Namespace) -> Seeded:
             name="Bench Motors", country="US", city="Houston", region="TX"))  # fmt: skip
         vehicles = []
         lots_needed = 2 * max(1, -(-args.bids // args.bids_per_lot))
-        for number in range(lots_needed + 1):
+        for number in range(lots_needed + 1 + args.ending):
             vehicles.append(vehicle_service.create(db_session=db_session,
                                                    vehicle_in=VehicleIn.model_validate({
                 "dealer_id": dealer.id, "vin": with_check_digit(f"4T1BF1FK0FU{number:06d}"),
@@ -187,8 +190,20 @@ def seed(sessions: sessionmaker[Session], args: argparse.Namespace) -> Seeded:
                 pair.append(person)
             phase = "quiet" if number < lots_needed // 2 else "fanout"
             lots[phase].append((auction.id, pair[0], pair[1]))
+        ending = []
+        for number in range(args.ending):  # lots whose reminders fall due in the fan-out
+            auction = auction_service.create(
+                db_session=db_session, vehicle_id=vehicles[lots_needed + 1 + number].id,
+                starts_at=now - timedelta(hours=1), ends_at=now + timedelta(days=2),
+                starting_bid_cents=1_000_00,
+            )  # fmt: skip
+            watcher = _person(db_session, CHANNELS[number % 3], serial, recent)
+            serial += 1
+            watchlist_service.watch(db_session=db_session, buyer_id=watcher.buyer_id,
+                                    vehicle_id=auction.vehicle_id)  # fmt: skip
+            ending.append((auction.id, 60 if number % 2 == 0 else 10))
         vehicle_id = vehicles[0].id
-    return Seeded(fanout, chatters, lots, vehicle_id)
+    return Seeded(fanout, chatters, lots, vehicle_id, ending)
 
 
 def match_entry(person: Person, vehicle_id: int, tag: str) -> outbox.Entry:
@@ -329,6 +344,7 @@ class Bid:
 @dataclass
 class Load:
     bids: dict[str, list[Bid]] = field(default_factory=lambda: {"quiet": [], "fanout": []})
+    reminders_due: dict[tuple[int, int], float] = field(default_factory=dict)  # (lot, min): at
     inbound: list[tuple[str, float]] = field(default_factory=list)  # (chat, queued at)
     trickle: list[int] = field(default_factory=list)
     warmup: list[int] = field(default_factory=list)
@@ -423,6 +439,39 @@ def write_fanout(sessions: sessionmaker[Session], seeded: Seeded, load: Load) ->
                     select(OutboxMessage.id).where(OutboxMessage.key.in_(keys[start : start + 500]))
                 )
             )
+
+
+def schedule_endings(sessions: sessionmaker[Session], seeded: Seeded, load: Load,
+                     spread: float) -> None:  # fmt: skip
+    """Move the reminder lots' ends so that their 60- or 10-minute reminder falls due at even
+    steps over the next `spread` seconds (a 10-minute lot also gets its 60-minute reminder at
+    once: it is already within the hour)."""
+    now = time.time()
+    with transaction(sessions) as db_session:
+        for number, (auction_id, minutes) in enumerate(seeded.ending):
+            due = now + spread * (number + 1) / len(seeded.ending)
+            ends = datetime.fromtimestamp(due, UTC) + timedelta(minutes=minutes)
+            db_session.execute(update(Auction).where(Auction.id == auction_id).values(
+                ends_at=ends, current_ends_at=ends))  # fmt: skip
+            load.reminders_due[(auction_id, minutes)] = due
+
+
+def wait_for_reminders(sessions: sessionmaker[Session], load: Load, timeout: float) -> None:
+    """Until every reminder measured is written and none of them is pending."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        with sessions() as db_session:
+            rows = db_session.scalars(select(OutboxMessage).where(
+                OutboxMessage.kind == "auction.ending_soon")).all()  # fmt: skip
+        measured = [
+            row
+            for row in rows
+            if (row.subject_id, row.payload.get("window_minutes")) in load.reminders_due
+        ]
+        if len(measured) >= len(load.reminders_due) and all(
+                row.status.value != "pending" for row in rows):  # fmt: skip
+            return
+        time.sleep(0.5)
 
 
 def feed_inbound(redis_url: str, chatters: list[Person], count: int, seconds: float,
@@ -565,6 +614,8 @@ def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
         for name in ("C1", "C2"):
             children.start(f"worker-{name}", [*NZILA, "worker", "--consumer", name], env=env,
                            ready_url=None)  # fmt: skip
+        children.start("scheduler", [*NZILA, "scheduler", "--interval", "1"], env=env,
+                       ready_url=None)  # fmt: skip
         log.start()
         warm_up(sessions, seeded, load)
         cpu_before, wall_before = children.cpu(), time.time()
@@ -584,6 +635,8 @@ def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
         fanout_start = time.time()
         write_fanout(sessions, seeded, load)
         slowest = max(len(seeded.fanout) / 3 / min(rates.values()), 5.0)
+        if seeded.ending:
+            schedule_endings(sessions, seeded, load, min(slowest, 60.0))
         threads = [
             threading.Thread(target=place_bids, args=(sessions, seeded.lots["fanout"],
                              args.bids, args.bid_rate, load, "fanout")),
@@ -598,6 +651,7 @@ def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
             thread.join()
         fanout_ids = load.fanout + [b.outbid_alert for b in load.bids["fanout"] if b.outbid_alert]
         fanout_end = wait_for(sessions, fanout_ids, args.timeout)
+        wait_for_reminders(sessions, load, 120.0)
         stop_injecting.set()
         threads[2].join()
         replied(log, load, timeout=30.0)  # replies still being sent
@@ -652,6 +706,13 @@ def analyse(sessions: sessionmaker[Session], seeded: Seeded, load: Load,
                                          ChatMessage.provider_message_id)
                                   .where(ChatMessage.outbox_id.is_not(None))).all()  # fmt: skip
         alerts = {row.id: row for row in db_session.scalars(select(OutboxMessage))}
+    reminders = {
+        i: row
+        for i, row in alerts.items()
+        if row.kind == "auction.ending_soon"
+        and (row.subject_id, row.payload.get("window_minutes")) in load.reminders_due
+    }
+    alert_ids |= set(reminders)
     for outbox_id, channel, provider_id in rows:
         if outbox_id is not None:
             parts[outbox_id].append((channel, provider_id))
@@ -725,6 +786,13 @@ def analyse(sessions: sessionmaker[Session], seeded: Seeded, load: Load,
         later = [r.at for r in delivered if r.recipient == address and r.at >= queued]
         if later:
             reply_lags.append(min(later) - queued)
+    reminder_lags: dict[int, list[float]] = {60: [], 10: []}
+    for alert_id, row in reminders.items():
+        window = int(row.payload["window_minutes"])
+        if alert_id in first_seen:
+            due = load.reminders_due[(row.subject_id, window)]
+            reminder_lags[window].append(first_seen[alert_id] - due)
+    reminders_missing = len(load.reminders_due) - sum(len(v) for v in reminder_lags.values())
     by_channel = Counter(alerts[i].channel or "-" for i in load.fanout if i in alerts)
     templates = sum(1 for i in load.fanout if i in alerts and alerts[i].template)
     return {
@@ -742,6 +810,8 @@ def analyse(sessions: sessionmaker[Session], seeded: Seeded, load: Load,
         "fanout_lag": lags(fan_ids),
         "outbid": outbid,
         "outbid_missing": outbid_missing,
+        "reminder_lags": reminder_lags,
+        "reminders_missing": reminders_missing,
         "fanout_seconds": end - start,
         "quiet_seconds": windows["quiet"][1] - windows["quiet"][0],
         "inbound": len(load.inbound),
@@ -802,6 +872,17 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> str:
         f"({held(outbid_q <= 5.0)} p95 <= 5 s; {result['outbid_missing']['quiet']} not received)",
         f"- outbid, bid to the provider, during the fan-out: {_pcts(result['outbid']['fanout'])} "
         f"({held(outbid_f <= 5.0)} p95 <= 5 s; {result['outbid_missing']['fanout']} not received)",
+        *(
+            f"- ending soon, {window} min before the end, due to the provider during the fan-out: "
+            f"{_pcts(lags)} ({held(bool(lags) and max(lags) <= 30.0)} all within 30 s)"
+            for window, lags in result["reminder_lags"].items()
+            if args.ending
+        ),
+        *(
+            [f"- ending-soon reminders never received: {result['reminders_missing']}"]
+            if args.ending
+            else []
+        ),
         f"- conversation workers: {result['inbound']} buyer messages queued during the fan-out, "
         f"{result['replies']} replies delivered; first reply {_pcts(result['reply_lags'])}",
         f"- {result['cpu']}",
@@ -820,6 +901,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     parser.add_argument("--bids-per-lot", type=int, default=10)
     parser.add_argument("--bid-rate", type=float, default=5.0, help="bids a second")
     parser.add_argument("--chatters", type=int, default=60)
+    parser.add_argument("--ending", type=int, default=40, help="lots with a reminder due")
     parser.add_argument("--inbound", type=int, default=300, help="buyer messages, fan-out")
     parser.add_argument("--outside-window", type=float, default=0.1)
     parser.add_argument("--trickle", type=float, default=0.4, help="share of each limit")

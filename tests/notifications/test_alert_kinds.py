@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.auctions import service as auction_service
+from catalog.auctions.models import Auction
 from catalog.conversations import service as conversation_service
 from catalog.database import transaction, utcnow
 from catalog.dealers.models import Dealer
@@ -23,6 +24,7 @@ from catalog.vehicles.changes import VehicleChanges
 from catalog.vehicles.schemas import VehicleFilters
 from catalog.watchlist import service as watchlist_service
 from catalog.watchlist.schemas import SavedSearchIn
+from chat.dates import format_moment
 from chat.messages import Channel
 from infra.redis import RedisSettings
 from notifications import scheduler
@@ -94,6 +96,50 @@ def test_ending_soon_reaches_bidders_and_watchers_an_hour_before(world: World) -
     for person in (bidder, watcher):
         [alert] = world.received(person.address)
         assert "ends in 60 min" in text_of(alert)
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "No bids yet: it opens at $1,000"),
+    ("fr", "Pas encore d'enchère : elle s'ouvre à 1 000 $"),
+    ("pt", "Ainda sem lances: abre em US$ 1 000"),
+])  # fmt: skip
+def test_a_watcher_hears_a_lot_with_no_bids_is_ending_soon_and_its_opening_price(
+    world: World, language: str, said: str
+) -> None:
+    # Found by the alert benchmark: a lot nobody had bid on had no price, and its reminder to
+    # the watchers raised instead of going.
+    watcher = world.buyer(Channel.TELEGRAM, language=language)
+    lot = world.lot(ends_in=timedelta(minutes=50))
+    with transaction(world.sessions) as db_session:
+        vehicle = auction_service.get(db_session=db_session, auction_id=lot).vehicle_id
+        watchlist_service.watch(db_session=db_session, buyer_id=watcher.buyer_id,
+                                vehicle_id=vehicle)  # fmt: skip
+
+    scheduler.tick(world.sessions)
+    world.drain()
+
+    [alert] = world.received(watcher.address)
+    assert said in text_of(alert).replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_an_ending_soon_sent_after_a_late_bid_extended_the_lot_gives_the_new_end(
+    world: World,
+) -> None:
+    bidder, rival = world.bidder(Channel.TELEGRAM), world.bidder(Channel.TELEGRAM)
+    lot = world.lot(ends_in=timedelta(minutes=9))
+    world.bid(bidder, lot, 2_000_00)
+    scheduler.tick(world.sessions)  # the 10-minute reminder is written...
+    with transaction(world.sessions) as db_session:  # ...and the lot extended before it goes
+        auction = db_session.get(Auction, lot)
+        assert auction is not None
+        auction.current_ends_at += timedelta(minutes=4)
+        new_end = format_moment(auction.current_ends_at)
+    world.bid(rival, lot, 2_100_00)
+
+    world.drain()
+
+    reminders = [text_of(r) for r in world.received(bidder.address) if "ends in" in text_of(r)]
+    assert reminders and all(new_end in text for text in reminders), reminders
 
 
 def test_below_the_reserve_the_dealer_is_asked_on_telegram_and_the_bidder_told(
