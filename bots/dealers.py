@@ -209,40 +209,48 @@ def _digest(db_session: Session, dealer: Dealer, entities: Mapping[str, str],
     return [Reply(text=lead_alerts.digest_text(views))]
 
 
-def _claim(db_session: Session, dealer: Dealer, entities: Mapping[str, str],
-           now: datetime) -> list[Reply]:  # fmt: skip
-    lead = _number(entities, "lead")
-    try:
-        if lead is None:
-            raise NotFound("no lead")
-        view = lead_service.claim(db_session, dealer.id, lead, now)
-    except NotFound:
-        return [Reply(text=TEXTS["not_your_lead"].format(lead=lead or "?"))]
-    return [Reply(text=TEXTS["claimed"].format(lead=view.id, title=view.vehicle_title))]
+Fields = Mapping[str, object]
 
 
-def _open(db_session: Session, dealer: Dealer, entities: Mapping[str, str],
-          now: datetime) -> list[Reply]:  # fmt: skip
-    lead = _number(entities, "lead")
-    try:
-        if lead is None:
-            raise NotFound("no lead")
-        view = lead_service.get_for_dealer(db_session, dealer.id, lead, now)
-    except NotFound:
-        return [Reply(text=TEXTS["not_your_lead"].format(lead=lead or "?"))]
-    return [Reply(text=TEXTS["open"].format(lead=view.id, title=view.vehicle_title))]
+def _on_own(
+    entity: str, refused: str, act: Callable[[Session, int, int, datetime], Fields], done: str
+) -> Handler:
+    """A handler acting on one of the dealer's own leads or vehicles, named by `entity` in the
+    button's payload: `act` returns the fields of the `done` text; someone else's (or none)
+    gets the `refused` text."""
+
+    def handle(db_session: Session, dealer: Dealer, entities: Mapping[str, str],
+               now: datetime) -> list[Reply]:  # fmt: skip
+        number = _number(entities, entity)
+        try:
+            if number is None:
+                raise NotFound(f"no {entity}")
+            fields = act(db_session, dealer.id, number, now)
+        except NotFound:
+            return [Reply(text=TEXTS[refused].format(**{entity: number or "?"}))]
+        return [Reply(text=TEXTS[done].format(**fields))]
+
+    return handle
 
 
-def _mute(db_session: Session, dealer: Dealer, entities: Mapping[str, str],
-          now: datetime) -> list[Reply]:  # fmt: skip
-    vehicle = _number(entities, "vehicle")
-    try:
-        if vehicle is None:
-            raise NotFound("no vehicle")
-        lead_service.mute_vehicle(db_session, dealer.id, vehicle)
-    except NotFound:
-        return [Reply(text=TEXTS["not_your_vehicle"].format(vehicle=vehicle or "?"))]
-    return [Reply(text=TEXTS["muted"].format(vehicle=vehicle))]
+def _claimed(db_session: Session, dealer_id: int, lead: int, now: datetime) -> Fields:
+    view = lead_service.claim(db_session, dealer_id, lead, now)
+    return {"lead": view.id, "title": view.vehicle_title}
+
+
+def _opened(db_session: Session, dealer_id: int, lead: int, now: datetime) -> Fields:
+    view = lead_service.get_for_dealer(db_session, dealer_id, lead, now)
+    return {"lead": view.id, "title": view.vehicle_title}
+
+
+def _muted(db_session: Session, dealer_id: int, vehicle: int, _now: datetime) -> Fields:
+    lead_service.mute_vehicle(db_session, dealer_id, vehicle)
+    return {"vehicle": vehicle}
+
+
+_claim = _on_own("lead", "not_your_lead", _claimed, "claimed")
+_open = _on_own("lead", "not_your_lead", _opened, "open")
+_mute = _on_own("vehicle", "not_your_vehicle", _muted, "muted")
 
 
 def _decide(

@@ -12,7 +12,7 @@ Sending, rate limits and the WhatsApp 24-hour window belong to the alert worker,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Final
 
@@ -27,16 +27,17 @@ from chat.dates import format_moment
 from chat.languages import language_or_default
 from chat.money import format_money
 from chat.payloads import build_payload
+from chat.replies import Button
+from notifications.notifier import AlertMessage
+
+# A template's body variables, in order: {{1}} the lot, {{2}} the vehicle, {{3}} the price,
+# {{4}} what this kind adds (the minimum to lead, the end, the payment date, the deadline, the
+# counter-offer, the reason), for sends outside WhatsApp's 24-hour window.
 
 
-@dataclass(frozen=True)
-class AlertMessage:
-    text: str
-    buttons: tuple[tuple[str, str], ...] = ()  # (title, payload)
-    # A template's body variables, in order: {{1}} the lot, {{2}} the vehicle, {{3}} the price,
-    # {{4}} what this kind adds (the minimum to lead, the end, the payment date, the deadline,
-    # the counter-offer, the reason), for sends outside WhatsApp's 24-hour window.
-    params: tuple[str, ...] = ()
+def buttons(*pairs: tuple[str, str]) -> list[Button]:
+    """Buttons from (title, payload) pairs."""
+    return [Button(title=title, payload=payload) for title, payload in pairs]
 
 
 _TEXTS: Final[dict[str, Mapping[str, str]]] = {
@@ -207,8 +208,8 @@ _DETAIL: Final = {
 }  # fmt: skip
 
 
-def _params(event: AuctionAlert, fills: dict[str, Any], lang: str) -> tuple[str, ...]:
-    """The template variables: lot, vehicle, price, and the kind's detail (see AlertMessage)."""
+def _params(event: AuctionAlert, fills: dict[str, Any], lang: str) -> list[str]:
+    """The template variables: lot, vehicle, price, and the kind's detail (see above)."""
 
     def shown(name: str) -> str:
         value = fills.get(name)
@@ -226,7 +227,7 @@ def _params(event: AuctionAlert, fills: dict[str, Any], lang: str) -> tuple[str,
         extra = str(event.payload.get("decision") or "")
     else:
         extra = shown(detail) if detail else ""
-    return (str(fills["lot"]), str(fills["title"]), shown("price_cents"), extra or "-")
+    return [str(fills["lot"]), str(fills["title"]), shown("price_cents"), extra or "-"]
 
 
 def _for_buyer(
@@ -241,18 +242,18 @@ def _for_buyer(
     if kind is AuctionEventKind.OUTBID:
         rebid = build_payload("place_bid", lot=auction.id, cents=fills["minimum_cents"])
         return AlertMessage(text["outbid"].format(**fills),
-                            ((text["rebid"].format(**fills), rebid),))  # fmt: skip
+                            buttons((text["rebid"].format(**fills), rebid)))  # fmt: skip
     if kind in (AuctionEventKind.EXTENDED, AuctionEventKind.ENDING_SOON):
         unbid = kind is AuctionEventKind.ENDING_SOON and "price" not in fills  # no bid yet
         words = text["ending_soon_unbid" if unbid else kind.value]
         return AlertMessage(words.format(**fills, opening=_usd(auction.starting_bid_cents, lang)),
-                            (see,))  # fmt: skip
+                            buttons(see))  # fmt: skip
     if kind is AuctionEventKind.DEALER_DECISION:
         decision = str(payload.get("decision"))
         message = text[f"decision_{decision}"].format(**fills)
         if decision != "counter":
             return AlertMessage(message)
-        return AlertMessage(message, (
+        return AlertMessage(message, buttons(
             (text["accept_counter"].format(**fills),
              build_payload("accept_counter", lot=auction.id)),
             (text["decline_counter"], build_payload("decline_counter", lot=auction.id)),
@@ -273,7 +274,7 @@ def _for_dealer(
     if event.kind in (AuctionEventKind.APPROVAL_REQUESTED, AuctionEventKind.APPROVAL_REMINDER):
         price, reserve = fills["price_cents"], fills.get("reserve_cents") or fills["price_cents"]
         counter = _counter_suggestion(price, reserve)
-        return AlertMessage(text[event.kind.value].format(**fills), (
+        return AlertMessage(text[event.kind.value].format(**fills), buttons(
             (text["approve"].format(**fills), build_payload("dealer_approve", lot=auction.id)),
             (text["counter"].format(counter=_usd(counter, lang)),
              build_payload("dealer_counter", lot=auction.id, cents=counter)),

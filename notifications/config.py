@@ -28,7 +28,9 @@ class AlertSettings(NzilaSettings):
         default=0.2, gt=0, description="Pause between claims when nothing is due."
     )
     alerts_concurrency: int = Field(
-        default=32, ge=1, description="Alerts a worker sends at once (different recipients)."
+        default=32,
+        ge=1,
+        description="Alerts a worker sends at once per channel (different recipients).",
     )
     alerts_rate_share: float = Field(
         default=1.0, gt=0, le=1,

@@ -21,7 +21,7 @@ import contextlib
 import logging
 import random
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
@@ -52,6 +52,9 @@ MARKETING_STOPPED: Final = "131050"
 UNDELIVERABLE: Final = "131026"
 TEMPLATE_UNUSABLE: Final = frozenset({"132015", "132016"})
 TEMPLATE_RETRY: Final = timedelta(hours=1)
+# Planned alerts a worker keeps waiting for a busy channel (a fan-out's Telegram part, at 30 a
+# second), so that it claims on past them for the other channels; their leases are renewed.
+MAX_WAITING: Final = 5_000
 MARKETING_HOLD: Final = timedelta(hours=24)
 WHATSAPP_CHANNELS: Final = frozenset({Channel.WHATSAPP, Channel.TWILIO})
 
@@ -115,7 +118,9 @@ class AlertWorker:
         self._tier = tier
         self._worker = worker_id
         self._clock = clock
-        self._slots = asyncio.Semaphore(settings.alerts_concurrency)
+        self._slots: dict[str, asyncio.Semaphore] = {}  # per channel: sends at once
+        self._parked = 0  # planned alerts waiting for a slot of their channel
+        self._held: set[int] = set()  # claimed and not done: their leases are renewed
         self._locks: dict[str, asyncio.Lock] = {}  # per recipient: they hear in order
         self._queued: defaultdict[str, int] = defaultdict(int)  # alerts holding or awaiting it
         self._urgent: set[int] = set()  # claimed alerts of urgent kinds
@@ -123,14 +128,24 @@ class AlertWorker:
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set, then finish what is in flight.
 
-        A pipeline, not batches: whenever fewer than `alerts_concurrency` alerts are in flight,
-        more are claimed, so a slow channel (Telegram's 1 a second per chat) never holds the
-        others back, and an outbid written now is claimed within a poll, not after a batch."""
+        A pipeline, not batches: whenever fewer than twice `alerts_concurrency` alerts are being
+        planned or sent, more are claimed, so an outbid written now is claimed within a poll,
+        not after a batch. Each channel sends `alerts_concurrency` at once; the alerts waiting
+        for a busy channel (Telegram's 30 a second, behind a fan-out) do not count, up to
+        MAX_WAITING, so a slow channel never holds the others back."""
         logger.info("alert worker started", extra={"worker": self._worker})
         in_flight: set[asyncio.Task[None]] = set()
         report = PassReport()
+        loop = asyncio.get_running_loop()
+        renew_every = self._settings.alerts_lease_seconds / 3
+        renew_at = loop.time() + renew_every
         while not stop.is_set():
-            room = self._settings.alerts_concurrency * 2 - len(in_flight)
+            if loop.time() >= renew_at and self._held:
+                renew_at = loop.time() + renew_every
+                await asyncio.to_thread(self._renew, sorted(self._held))
+            room = self._settings.alerts_concurrency * 2 - (len(in_flight) - self._parked)
+            if self._parked >= MAX_WAITING:
+                room = 0
             claimed: list[tuple[int, str]] = []
             if room > 0:
                 try:
@@ -162,6 +177,17 @@ class AlertWorker:
                                    if (recipient in urgent) is first))  # fmt: skip
         return report
 
+    def _renew(self, alert_ids: list[int]) -> None:
+        """The leases of the alerts this worker still holds run on."""
+        until = self._clock() + timedelta(seconds=self._settings.alerts_lease_seconds)
+        try:
+            with transaction(self._sessions) as db_session:
+                outbox.extend_claims(db_session=db_session, worker=self._worker,
+                                     message_ids=alert_ids, until=until,
+                                     now=self._clock())  # fmt: skip
+        except Exception:  # the next renewal tries again; a lost lease is safe (dedupe keys)
+            logger.exception("renewing the alerts' leases failed")
+
     def _claim(self, limit: int) -> list[tuple[int, str]]:
         """Claim up to `limit` due alerts (urgent kinds first): (alert id, recipient), in the
         order each recipient must hear them."""
@@ -171,18 +197,16 @@ class AlertWorker:
                                    lease=lease, now=self._clock(),
                                    first_kinds=URGENT_KINDS)  # fmt: skip
             self._urgent |= {m.id for m in claimed if m.kind in URGENT_KINDS}
+            self._held |= {m.id for m in claimed}
             return [(m.id, _recipient_key(m)) for m in sorted(claimed, key=lambda m: m.id)]
 
     async def _in_order(self, recipient: str, alert_id: int, report: PassReport) -> None:
         """One alert, after the alerts of its recipient claimed before it (a lock per
-        recipient; asyncio's locks are first come, first served); urgent ones need no free
-        slot of the worker's concurrency, and go ahead at the rate limiter."""
+        recipient; asyncio's locks are first come, first served)."""
         lock = self._locks.setdefault(recipient, asyncio.Lock())
         self._queued[recipient] += 1
-        # Urgent alerts are few and must not queue behind a fan-out for a slot of concurrency.
-        slot = contextlib.nullcontext() if alert_id in self._urgent else self._slots
         try:
-            async with lock, slot:
+            async with lock:
                 try:
                     await self.deliver(alert_id, report)
                 except Exception as error:  # one alert's bug never stops the others
@@ -191,6 +215,7 @@ class AlertWorker:
                                             f"internal: {error!r}", "internal", report)  # fmt: skip
         finally:
             self._urgent.discard(alert_id)
+            self._held.discard(alert_id)
             self._queued[recipient] -= 1
             if not self._queued[recipient]:  # nobody else waits: forget the recipient
                 del self._queued[recipient], self._locks[recipient]
@@ -203,18 +228,48 @@ class AlertWorker:
         if planned is None:
             return None
         plan, kind_name = planned
-        if isinstance(plan, Send) and plan.urgent_business_initiated is not None:
+        if isinstance(plan, Send):
+            async with self._channel_slot(plan.delivery):
+                return await self._admit_and_send(alert_id, kind_name, plan, now, report)
+        await asyncio.to_thread(self._record_plan, alert_id, kind_name, plan, report)
+        return plan
+
+    @contextlib.asynccontextmanager
+    async def _channel_slot(self, delivery: Delivery) -> AsyncIterator[None]:
+        """One of the channel's `alerts_concurrency` slots; urgent alerts are few and need
+        none, so they never queue behind a fan-out (they go ahead at the rate limiter too)."""
+        if delivery.urgent:
+            yield
+            return
+        channel = delivery.recipient.channel.value
+        slots = self._slots.setdefault(
+            channel, asyncio.Semaphore(self._settings.alerts_concurrency)
+        )
+        self._parked += 1
+        try:
+            await slots.acquire()
+        finally:
+            self._parked -= 1
+        try:
+            yield
+        finally:
+            slots.release()
+
+    async def _admit_and_send(
+        self, alert_id: int, kind_name: str, plan: Send, now: datetime, report: PassReport
+    ) -> Plan:
+        """The messaging tier's admission, then the send (or the hold it says)."""
+        if plan.urgent_business_initiated is not None:
             admission = await self._tier.admit(
                 plan.delivery.recipient.address, urgent=plan.urgent_business_initiated,
                 now_ms=int(now.timestamp() * 1000),
             )  # fmt: skip
             if not admission.admitted:
                 until = now + timedelta(seconds=admission.retry_in_seconds)
-                plan = Hold(until, "the messaging tier's 24-hour limit is reached", "tier_limit")
-        if isinstance(plan, Send):
-            await self._send(alert_id, kind_name, plan, report)
-        else:
-            await asyncio.to_thread(self._record_plan, alert_id, kind_name, plan, report)
+                held = Hold(until, "the messaging tier's 24-hour limit is reached", "tier_limit")
+                await asyncio.to_thread(self._record_plan, alert_id, kind_name, held, report)
+                return held
+        await self._send(alert_id, kind_name, plan, report)
         return plan
 
     def _plan(self, alert_id: int, now: datetime) -> tuple[Plan, str] | None:
@@ -527,7 +582,7 @@ def _marketing_limit(db_session: Session, failure: Failure) -> str | None:
         return None
     until = failure.now + MARKETING_HOLD
     preferences.hold_marketing(db_session=db_session, buyer_id=message.buyer_id, until=until)
-    _back_to_pending(message)
+    outbox.reopen(message)
     outbox.hold(db_session=db_session, message_id=message.id, until=until,
                 reason=failure.detail, code=failure.code)  # fmt: skip
     return "held"
@@ -538,7 +593,7 @@ def _marketing_stopped(db_session: Session, failure: Failure) -> str | None:
     if message.buyer_id is None:
         return None
     preferences.stop_marketing(db_session=db_session, buyer_id=message.buyer_id, now=failure.now)
-    _back_to_pending(message)
+    outbox.reopen(message)
     outbox.skip(db_session=db_session, message_id=message.id, reason=failure.detail,
                 code=failure.code, now=failure.now)  # fmt: skip
     return "skipped"
@@ -553,10 +608,10 @@ def _undeliverable(db_session: Session, failure: Failure) -> str | None:
     found = audience(db_session, message, failure.settings)
     routes = [] if isinstance(found, Unreachable) else found.routes
     if any(route.recipient.channel.value not in lost for route in routes):
-        _back_to_pending(message)
+        outbox.reopen(message)
         db_session.flush()
         return "rerouted"
-    _bury(message, failure.detail, failure.code or UNDELIVERABLE, failure.now)
+    outbox.bury(message, error=failure.detail, code=failure.code or UNDELIVERABLE, now=failure.now)
     db_session.flush()
     return "dead"
 
@@ -584,22 +639,6 @@ _BY_CODE: Final[dict[str, Callable[[Session, Failure], str | None]]] = {
     UNDELIVERABLE: _undeliverable,
     **dict.fromkeys(TEMPLATE_UNUSABLE, _template_unusable),
 }
-
-
-def _bury(message: OutboxMessage, detail: str, code: str, now: datetime) -> None:
-    """Dead-lettered, whether or not a provider had accepted it first."""
-    message.status, message.failed_at = AlertStatus.DEAD, now
-    message.error_code, message.last_error = code[:40], detail[: outbox.ERROR_MAX]
-    message.claimed_until = None
-
-
-def _back_to_pending(message: OutboxMessage) -> None:
-    """An alert is pending again, to be decided anew (also one reported failed after it was
-    sent), and free for the next pass to claim."""
-    message.claimed_until = None
-    if message.status is not AlertStatus.PENDING:
-        message.status = AlertStatus.PENDING
-        message.sent_at = message.delivered_at = message.read_at = None
 
 
 def _tell_staff_about_template(

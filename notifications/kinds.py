@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from catalog.auctions.models import Auction, AuctionResult
 from catalog.auctions.service import AuctionAlert
 from catalog.outbox.models import OutboxMessage
-from chat.replies import Button
 from notifications import auction_alerts, catalog_alerts, staff_alerts
 from notifications.notifier import AlertMessage
 
@@ -47,9 +46,7 @@ class Kind:
 
 
 def _auction(db_session: Session, message: OutboxMessage, _language: str) -> AlertMessage:
-    rendered = auction_alerts.render(db_session, AuctionAlert.of(message))
-    return AlertMessage(rendered.text, [Button(title=t, payload=p) for t, p in rendered.buttons],
-                        list(rendered.params))  # fmt: skip
+    return auction_alerts.render(db_session, AuctionAlert.of(message))
 
 
 def _ends_within_the_hour(db_session: Session, message: OutboxMessage, now: datetime) -> bool:

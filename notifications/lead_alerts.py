@@ -14,7 +14,8 @@ from typing import Any, Final
 
 from catalog.leads.schemas import LeadView
 from chat.payloads import build_payload
-from notifications.auction_alerts import AlertMessage
+from chat.replies import Button
+from notifications.notifier import AlertMessage
 
 CLAIM: Final = "lead_claim"
 OPEN: Final = "lead_open"
@@ -47,12 +48,12 @@ def hot_lead(payload: Mapping[str, Any]) -> AlertMessage:
     return AlertMessage(text, buttons(lead, vehicle))
 
 
-def buttons(lead: int, vehicle: int) -> tuple[tuple[str, str], ...]:
-    return (
-        ("Claim", build_payload(CLAIM, lead=lead)),
-        ("Open in inbox", build_payload(OPEN, lead=lead)),
-        ("Mute this vehicle", build_payload(MUTE, vehicle=vehicle)),
-    )
+def buttons(lead: int, vehicle: int) -> list[Button]:
+    return [
+        Button(title="Claim", payload=build_payload(CLAIM, lead=lead)),
+        Button(title="Open in inbox", payload=build_payload(OPEN, lead=lead)),
+        Button(title="Mute this vehicle", payload=build_payload(MUTE, vehicle=vehicle)),
+    ]
 
 
 def lead_lines(view: LeadView) -> str:

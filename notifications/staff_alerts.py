@@ -7,8 +7,7 @@ from sqlalchemy.orm import Session
 
 from catalog.leads.schemas import LeadView
 from catalog.outbox.models import OutboxMessage
-from chat.replies import Button
-from notifications import auction_alerts, lead_alerts
+from notifications import lead_alerts
 from notifications.notifier import AlertMessage
 
 
@@ -32,15 +31,10 @@ def template_problem(db_session: Session, message: OutboxMessage, _language: str
 
 def hot_lead(db_session: Session, message: OutboxMessage, _language: str) -> AlertMessage:
     """A hot lead, for the vehicle's dealer (notifications/lead_alerts.py writes it)."""
-    return _of(lead_alerts.hot_lead(message.payload))
+    return lead_alerts.hot_lead(message.payload)
 
 
 def lead_digest(db_session: Session, message: OutboxMessage, _language: str) -> AlertMessage:
     """The dealer's daily digest of the leads that did not become hot."""
     views = [LeadView.model_validate(view) for view in message.payload.get("leads", [])]
     return AlertMessage(lead_alerts.digest_text(views))
-
-
-def _of(rendered: auction_alerts.AlertMessage) -> AlertMessage:
-    return AlertMessage(rendered.text, [Button(title=t, payload=p) for t, p in rendered.buttons],
-                        list(rendered.params))  # fmt: skip

@@ -181,6 +181,29 @@ def claim(
     return sorted(db_session.scalars(claimed), key=lambda row: ids.index(row.id))
 
 
+def extend_claims(
+    *, db_session: Session, worker: str, message_ids: Sequence[int], until: datetime,
+    now: datetime | None = None,
+) -> int:  # fmt: skip
+    """The worker still holds these alerts (they wait for a busy channel): their lease runs on
+    to `until`. Only claims it still holds are extended, not one that ran out and may have
+    been taken over; how many."""
+    now = now or utcnow()
+    extended = 0
+    for start in range(0, len(message_ids), 500):
+        result = db_session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(message_ids[start : start + 500]),
+                   OutboxMessage.claimed_by == worker,
+                   OutboxMessage.status == AlertStatus.PENDING,
+                   OutboxMessage.claimed_until >= now)
+            .values(claimed_until=until)
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+        extended += result.rowcount  # type: ignore[attr-defined]
+    return extended
+
+
 def _due(now: datetime) -> list[ColumnElement[bool]]:
     return [
         OutboxMessage.status == AlertStatus.PENDING,
@@ -273,6 +296,22 @@ def skip(
     )  # fmt: skip
 
 
+def reopen(message: OutboxMessage) -> None:
+    """Pending again, to be decided anew and free for the next pass to claim: what a provider
+    said of an earlier send (sent, delivered, read) no longer counts."""
+    message.status = AlertStatus.PENDING
+    message.sent_at = message.delivered_at = message.read_at = None
+    message.next_attempt_at = message.claimed_until = None
+
+
+def bury(message: OutboxMessage, *, error: str, code: str, now: datetime) -> None:
+    """Dead-lettered with its last error, whether or not a provider had accepted it first
+    (`mark_failed(give_up=True)` is for an alert never sent)."""
+    message.status, message.failed_at = AlertStatus.DEAD, now
+    message.error_code, message.last_error = code[:40], error[:ERROR_MAX]
+    message.claimed_until = None
+
+
 def retry_as(
     *, db_session: Session, message_id: int, reason: str, code: str | None,
     template: str | None = None, channel: str | None = None,
@@ -289,9 +328,7 @@ def retry_as(
         return False
     message.payload = {**message.payload, "_routes_tried": [*tried, route],
                        "_route": {"channel": channel, "template": bool(template)}}  # fmt: skip
-    message.status = AlertStatus.PENDING
-    message.sent_at = message.delivered_at = message.read_at = None
-    message.next_attempt_at = message.claimed_until = None
+    reopen(message)
     message.last_error, message.error_code = reason[:ERROR_MAX], (code or "")[:40] or None
     db_session.flush()
     return True
@@ -345,8 +382,8 @@ def replay(*, db_session: Session, message_ids: Sequence[int] | None = None) -> 
     for row in rows:
         payload = {k: v for k, v in row.payload.items() if k not in REROUTE_KEYS}
         row.payload = payload | {"_replays": int(row.payload.get("_replays", 0)) + 1}
-        row.status, row.attempts, row.failed_at = AlertStatus.PENDING, 0, None
-        row.next_attempt_at = row.claimed_until = None
+        reopen(row)
+        row.attempts, row.failed_at = 0, None
     db_session.flush()
     return len(rows)
 

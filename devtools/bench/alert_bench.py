@@ -676,6 +676,17 @@ def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
 # --- the numbers -----------------------------------------------------------------------------
 
 
+def _covered(spans: list[tuple[float, float]]) -> float:
+    """Seconds covered by the union of `spans`."""
+    total, reach = 0.0, float("-inf")
+    for begins, end in sorted(spans):
+        start = max(begins, reach)
+        if end > start:
+            total += end - start
+            reach = end
+    return total
+
+
 def max_window(times: list[float], width: float = 1.0) -> int:
     """The most of `times` in any window of `width` seconds."""
     ordered, best, low = sorted(times), 0, 0
@@ -706,13 +717,20 @@ def analyse(sessions: sessionmaker[Session], seeded: Seeded, load: Load,
                                          ChatMessage.provider_message_id)
                                   .where(ChatMessage.outbox_id.is_not(None))).all()  # fmt: skip
         alerts = {row.id: row for row in db_session.scalars(select(OutboxMessage))}
+    # Every reminder about the reminder lots is checked for loss and duplicates; those of the
+    # window each lot was set up for are timed (a 10-minute lot's 60-minute one goes at once).
+    reminder_lots = {lot for lot, _ in load.reminders_due}
+    alert_ids |= {
+        i
+        for i, row in alerts.items()
+        if row.kind == "auction.ending_soon" and row.subject_id in reminder_lots
+    }
     reminders = {
         i: row
         for i, row in alerts.items()
         if row.kind == "auction.ending_soon"
         and (row.subject_id, row.payload.get("window_minutes")) in load.reminders_due
     }
-    alert_ids |= set(reminders)
     for outbox_id, channel, provider_id in rows:
         if outbox_id is not None:
             parts[outbox_id].append((channel, provider_id))
@@ -757,11 +775,18 @@ def analyse(sessions: sessionmaker[Session], seeded: Seeded, load: Load,
         refused = [r for r in requests if (r.provider, r.sender) == (provider, sender)
                    and r.outcome == "injected_failure"]  # fmt: skip
         in_pause = 0
+        pauses = []
         for failure in refused:
             pause = failure.retry_after or (INJECTED_RETRY_AFTER if provider == "twilio" else 0)
             in_pause += sum(1 for at in times if failure.at + 0.05 < at < failure.at + pause)
+            if busy and pause and min(busy) <= failure.at <= max(busy):
+                pauses.append((failure.at, min(failure.at + pause, max(busy))))
+        paused = _covered(pauses)
+        sending = (max(busy) - min(busy)) - paused if len(busy) > 1 else 0.0
+        unpaused = (len(busy) - 1) / sending if sending > 0 else 0.0
         rate_rows.append({"provider": provider, "sender": sender, "limit": rates[provider],
-                          "sent": len(busy), "overall": overall, "max_1s": max_window(times),
+                          "sent": len(busy), "overall": overall, "unpaused": unpaused,
+                          "paused": paused, "max_1s": max_window(times),
                           "max_1s_fanout": max_window(busy), "injected": len(refused),
                           "in_pause": in_pause})  # fmt: skip
 
@@ -834,15 +859,18 @@ def _pcts(values: list[float]) -> str:
 
 def report(result: dict[str, Any], args: argparse.Namespace) -> str:
     rows = ["| channel | sending number | limit /s | sent in fan-out | overall /s | of limit | "
-            "busiest 1 s (whole run) | 429s injected | sent during a 429's pause |",
-            "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
-    rate_ok = True
+            "paused by 429s | /s outside the pauses | of limit | busiest 1 s (whole run) | "
+            "429s injected | sent during a 429's pause |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    rate_ok = raw_ok = True
     for row in result["rates"]:
-        share = row["overall"] / row["limit"]
-        rate_ok &= share >= 0.9 and row["max_1s"] <= row["limit"]
+        share, unpaused = row["overall"] / row["limit"], row["unpaused"] / row["limit"]
+        rate_ok &= unpaused >= 0.9 and row["max_1s"] <= row["limit"]
+        raw_ok &= share >= 0.9
         rows.append(f"| {row['provider']} | {row['sender']} | {row['limit']:g} | {row['sent']} | "
-                    f"{row['overall']:.1f} | {share:.0%} | {row['max_1s']} | {row['injected']} | "
-                    f"{row['in_pause']} |")  # fmt: skip
+                    f"{row['overall']:.1f} | {share:.0%} | {row['paused']:.1f} s | "
+                    f"{row['unpaused']:.1f} | {unpaused:.0%} | {row['max_1s']} | "
+                    f"{row['injected']} | {row['in_pause']} |")  # fmt: skip
     outbid_q = percentile(result["outbid"]["quiet"], 95)
     outbid_f = percentile(result["outbid"]["fanout"], 95)
     lost_ok = result["lost"] == 0 and set(result["statuses"]) <= {"sent", "delivered", "read"}
@@ -860,7 +888,8 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> str:
         "",
         *rows,
         "",
-        f"- rates: {held(rate_ok)} (overall >= 90% of the limit and no 1 s window above it)",
+        f"- rates: {held(rate_ok)} (outside the pauses the 429s asked for, >= 90% of the limit, "
+        f"and no 1 s window above it); counting the pauses, {held(raw_ok)} (>= 90% overall)",
         f"- lost: {result['lost']} ({held(lost_ok)}); final statuses of the alerts measured: "
         f"{dict(result['statuses'])}; other outbox rows: {dict(result['other_rows']) or 'none'}",
         f"- duplicated: {result['duplicated']} messages beyond the parts recorded per recipient, "

@@ -411,3 +411,27 @@ def test_an_outbid_during_a_fan_out_goes_ahead_of_the_fan_out(world: World) -> N
     matches_after = sum(at(buyer) > at(bidder) for buyer in fan_out)
     assert waited < 1.0, f"the outbid waited {waited:.2f} s behind the fan-out"
     assert matches_after >= 25  # most of the fan-out went after it
+
+
+def test_a_slow_channels_backlog_does_not_hold_back_the_other_channels(world: World) -> None:
+    # Found by the alert benchmark: Telegram's alerts, waiting for its 30 a second, filled the
+    # worker's concurrency, and WhatsApp (80 a second) went at Telegram's pace.
+    telegram = [world.buyer(Channel.TELEGRAM) for _ in range(40)]
+    whatsapp = [world.buyer(Channel.WHATSAPP) for _ in range(20)]
+    for buyer in telegram + whatsapp:
+        world.match(buyer)  # in the order a catalog import writes them: the channels mixed
+    world.settings = world.settings.model_copy(update={"alerts_concurrency": 4})
+    started = datetime.now(UTC)
+
+    async def nothing_more() -> None:
+        return None
+
+    world.run(nothing_more, seconds=20, telegram_messages_per_second=5)
+
+    def took(buyers: list[Person]) -> float:
+        last = max(datetime.fromisoformat(world.received(b.address)[0]["timestamp"])
+                   for b in buyers)  # fmt: skip
+        return (last - started).total_seconds()
+
+    assert took(telegram) > 7.0  # 40 at 5 a second
+    assert took(whatsapp) < 3.0, f"WhatsApp's alerts took {took(whatsapp):.1f} s"

@@ -113,3 +113,41 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     assert {world.row(alert).status for alert in alerts} == {AlertStatus.SENT}
     assert {world.row(alert).claimed_by for alert in alerts} >= {"second"}
     assert '"msg": "alert worker stopped"' in (tmp_path / "second.log").read_text()
+
+
+def test_alerts_waiting_for_a_busy_channel_keep_their_lease_and_no_other_worker_takes_them(
+    world: World,
+) -> None:
+    # 20 Telegram alerts at 4 a second wait up to 5 s for their slot, far past a 1 s lease:
+    # the worker holding them renews it, so the other worker never claims them again.
+    buyers = [world.buyer(Channel.TELEGRAM) for _ in range(20)]
+    alerts = [world.match(buyer) for buyer in buyers]
+    world.settings = world.settings.model_copy(
+        update={"alerts_lease_seconds": 1.0, "alerts_concurrency": 1}
+    )
+
+    async def main() -> None:
+        async with (
+            world.alert_worker(worker="a", yielding=True, telegram_messages_per_second=4) as a,
+            world.alert_worker(worker="b", yielding=True, telegram_messages_per_second=4) as b,
+        ):
+            stop = asyncio.Event()
+            running = [asyncio.create_task(a.run(stop))]
+            while not all(world.row(alert).claimed_by == "a" for alert in alerts):
+                await asyncio.sleep(0.02)  # a claims them all first
+            running.append(asyncio.create_task(b.run(stop)))
+            for _ in range(200):
+                if all(world.row(alert).status is AlertStatus.SENT for alert in alerts):
+                    break
+                await asyncio.sleep(0.05)
+            stop.set()
+            await asyncio.gather(*running)
+
+    asyncio.run(main())
+
+    for buyer in buyers:
+        assert len(world.received(buyer.address)) == 1
+    rows = [world.row(alert) for alert in alerts]
+    assert {row.status for row in rows} == {AlertStatus.SENT}
+    assert [row.error_code for row in rows if row.error_code] == []  # never "in_flight"
+    assert {row.claimed_by for row in rows} == {"a"}

@@ -360,7 +360,7 @@ def alert_buttons(showroom: Showroom, lot: int, kind: AuctionEventKind) -> dict[
     with showroom.sessions() as db_session:
         rows = [row for row in events.of_auction(db_session=db_session, auction_id=lot)
                 if row.kind is kind]  # fmt: skip
-        return dict(render(db_session, rows[-1]).buttons)
+        return {b.title: b.payload for b in render(db_session, rows[-1]).buttons}
 
 
 def test_the_buttons_of_the_alerts_work_in_chat(chat: ChatFactory, showroom: Showroom) -> None:
