@@ -6,6 +6,7 @@ on Telegram, WhatsApp Cloud and Twilio. Nothing here writes an outbox row by han
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -29,7 +30,7 @@ from chat.messages import Channel
 from infra.redis import RedisSettings
 from notifications import scheduler
 from tests.factories import make_dealer, valid_vin, vehicle_in
-from tests.notifications.world import World
+from tests.notifications.world import Person, World
 
 
 @pytest.fixture
@@ -142,48 +143,58 @@ def test_an_ending_soon_sent_after_a_late_bid_extended_the_lot_gives_the_new_end
     assert reminders and all(new_end in text for text in reminders), reminders
 
 
+@dataclass
+class BelowReserve:
+    lot: int
+    dealer: int
+    dealer_chat: str
+    bidder: Person
+
+
+def ended_below_reserve(
+    world: World, channel: Channel = Channel.TELEGRAM, dealer_language: str = "en"
+) -> BelowReserve:
+    """A lot with a $9,000 reserve, a $2,000 bid, and the scheduler past its end: the dealer is
+    asked to approve, counter or reject."""
+    dealer, dealer_chat = world.dealer(language=dealer_language)
+    bidder = world.bidder(channel)
+    lot = world.lot(ends_in=timedelta(minutes=30), dealer=dealer, reserve_cents=9_000_00)
+    world.bid(bidder, lot, 2_000_00)
+    scheduler.tick(world.sessions, utcnow() + timedelta(minutes=31))
+    return BelowReserve(lot, dealer, dealer_chat, bidder)
+
+
 def test_below_the_reserve_the_dealer_is_asked_on_telegram_and_the_bidder_told(
     world: World,
 ) -> None:
-    dealer, dealer_chat = world.dealer()
-    bidder = world.bidder(Channel.WHATSAPP)
-    lot = world.lot(ends_in=timedelta(minutes=30), dealer=dealer, reserve_cents=9_000_00)
-    world.bid(bidder, lot, 2_000_00)
+    ended = ended_below_reserve(world, Channel.WHATSAPP)
 
-    scheduler.tick(world.sessions, utcnow() + timedelta(minutes=31))
     world.drain()
 
-    [request] = world.received(dealer_chat)
+    [request] = world.received(ended.dealer_chat)
     assert "below your reserve" in request["body"]["text"]
     buttons = [b["text"] for row in request["body"]["reply_markup"]["inline_keyboard"] for b in row]
     assert [title.split()[0] for title in buttons] == ["Approve", "Counter", "Reject"]
-    [told] = world.received(bidder.address)
+    [told] = world.received(ended.bidder.address)
     assert "below the seller's reserve" in text_of(told)
 
 
 def test_a_quebec_dealer_who_reads_french_is_asked_in_french(world: World) -> None:
-    dealer, dealer_chat = world.dealer(language="fr")
-    bidder = world.bidder(Channel.TELEGRAM)
-    lot = world.lot(ends_in=timedelta(minutes=30), dealer=dealer, reserve_cents=9_000_00)
-    world.bid(bidder, lot, 2_000_00)
+    ended = ended_below_reserve(world, dealer_language="fr")
 
-    scheduler.tick(world.sessions, utcnow() + timedelta(minutes=31))
     world.drain()
 
-    [request] = world.received(dealer_chat)
+    [request] = world.received(ended.dealer_chat)
     assert "sous votre prix de réserve de 9\u202f000 $" in request["body"]["text"]
     buttons = [b["text"] for row in request["body"]["reply_markup"]["inline_keyboard"] for b in row]
     assert [title.split()[0] for title in buttons] == ["Accepter", "Proposer", "Refuser"]
 
 
 def test_a_dealer_counter_reaches_the_bidder_and_their_answer_the_dealer(world: World) -> None:
-    dealer, dealer_chat = world.dealer()
-    bidder = world.bidder(Channel.TELEGRAM)
-    lot = world.lot(ends_in=timedelta(minutes=30), dealer=dealer, reserve_cents=9_000_00)
-    world.bid(bidder, lot, 2_000_00)
-    scheduler.tick(world.sessions, utcnow() + timedelta(minutes=31))
+    ended = ended_below_reserve(world)
+    lot, bidder, dealer_chat = ended.lot, ended.bidder, ended.dealer_chat
     with transaction(world.sessions) as db_session:
-        auction_service.decide(db_session=db_session, auction_id=lot, dealer_id=dealer,
+        auction_service.decide(db_session=db_session, auction_id=lot, dealer_id=ended.dealer,
                                decision=auction_service.DealerDecision.COUNTER,
                                counter_cents=5_000_00)  # fmt: skip
     world.drain()
@@ -200,20 +211,17 @@ def test_a_dealer_counter_reaches_the_bidder_and_their_answer_the_dealer(world: 
 
 
 def test_an_unanswered_approval_is_reminded_before_its_deadline(world: World) -> None:
-    dealer, dealer_chat = world.dealer()
-    bidder = world.bidder(Channel.TELEGRAM)
-    lot = world.lot(ends_in=timedelta(minutes=30), dealer=dealer, reserve_cents=9_000_00)
-    world.bid(bidder, lot, 2_000_00)
-    scheduler.tick(world.sessions, utcnow() + timedelta(minutes=31))
+    ended = ended_below_reserve(world)
     with world.sessions() as db_session:
-        deadline = auction_service.get(db_session=db_session, auction_id=lot).approval_deadline_at
+        deadline = auction_service.get(db_session=db_session,
+                                       auction_id=ended.lot).approval_deadline_at  # fmt: skip
     assert deadline is not None
 
     scheduler.tick(world.sessions, deadline - timedelta(hours=1))
     scheduler.tick(world.sessions, deadline - timedelta(minutes=30))  # once only
     world.drain()
 
-    request, reminder = world.received(dealer_chat)
+    request, reminder = world.received(ended.dealer_chat)
     assert request["body"]["text"].startswith("🔨 Lot")
     assert reminder["body"]["text"].startswith("⏰ Reminder: lot")
 

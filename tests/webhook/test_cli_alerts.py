@@ -3,32 +3,14 @@ alerts given up on with the provider's code, and send them again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from catalog.config import get_catalog_settings
-from catalog.database import make_engine, make_session_factory, transaction
-from catalog.migrate import upgrade
+from catalog.database import transaction
 from catalog.outbox import service as outbox
 from catalog.outbox.models import AlertStatus, OutboxMessage
 from tests.factories import make_buyer
 from webhook.cli import app
-
-
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[sessionmaker[Session]]:
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    monkeypatch.setenv("DATABASE_URL", url)
-    get_catalog_settings.cache_clear()
-    yield make_session_factory(engine)
-    get_catalog_settings.cache_clear()
-    engine.dispose()
 
 
 def alerts(sessions: sessionmaker[Session]) -> list[int]:

@@ -3,33 +3,15 @@ account, and read one dealer's leads (never another's)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from catalog.config import get_catalog_settings
-from catalog.database import make_engine, make_session_factory, transaction
+from catalog.database import transaction
 from catalog.dealers import service as dealer_service
 from catalog.leads import service as lead_service
 from catalog.leads.scoring import LeadAction
-from catalog.migrate import upgrade
 from tests.factories import make_buyer, make_dealer, make_vehicle
 from webhook.cli import app
-
-
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[sessionmaker[Session]]:
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    monkeypatch.setenv("DATABASE_URL", url)
-    get_catalog_settings.cache_clear()
-    yield make_session_factory(engine)
-    get_catalog_settings.cache_clear()
-    engine.dispose()
 
 
 def test_link_prints_a_one_time_deep_link_and_unlink_revokes(

@@ -3,33 +3,16 @@ long each waited, also after the bot came back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from catalog.config import get_catalog_settings
 from catalog.conversations import service as conversation_service
 from catalog.conversations.models import HandoffReturn
-from catalog.database import make_engine, make_session_factory, transaction, utcnow
-from catalog.migrate import upgrade
+from catalog.database import transaction, utcnow
 from tests.factories import make_buyer
 from webhook.cli import app
-
-
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[sessionmaker[Session]]:
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    monkeypatch.setenv("DATABASE_URL", url)
-    get_catalog_settings.cache_clear()
-    yield make_session_factory(engine)
-    get_catalog_settings.cache_clear()
-    engine.dispose()
 
 
 def ask_for_a_person(
