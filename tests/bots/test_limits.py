@@ -146,28 +146,36 @@ def test_every_chat_together_stays_within_the_senders_rate(
     assert waits[-1] == pytest.approx(1.9, abs=0.05)  # 20 sends at 10/s: the last after 1.9 s
 
 
+async def _backlog_then_a_reply(
+    alerts: RedisRateLimiter, replies: RedisRateLimiter, *, backlog: int, writes_after: float
+) -> tuple[list[float], float]:
+    """`backlog` alerts to different chats at once; `writes_after` seconds in, a buyer who is
+    talking is answered. When each alert went (sorted), and how long the reply waited."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    sent: list[float] = []
+
+    async def alert(n: int) -> None:
+        await alerts.acquire(to(f"alert-{n}"))
+        sent.append(loop.time() - started)
+
+    sending = asyncio.gather(*(alert(n) for n in range(backlog)))
+    await asyncio.sleep(writes_after)  # the alert backlog is being sent when the buyer writes
+    answered = loop.time()
+    await replies.acquire(to("talking"))
+    reply = loop.time() - answered
+    await sending
+    return sorted(sent), reply
+
+
 def test_alerts_use_only_their_share_and_replies_keep_the_rest(
     backend: RedisUnderTest, prefix: str
 ) -> None:
-    async def scenario(replies: RedisRateLimiter) -> tuple[list[float], list[float]]:
+    def scenario(replies: RedisRateLimiter) -> Coroutine[Any, Any, tuple[list[float], float]]:
         alerts = RedisRateLimiter(replies._redis, LIMITS, prefix=prefix, share=0.5)
-        loop = asyncio.get_running_loop()
-        started = loop.time()
-        sent: list[float] = []
+        return _backlog_then_a_reply(alerts, replies, backlog=10, writes_after=0.3)
 
-        async def alert(n: int) -> None:
-            await alerts.acquire(to(f"alert-{n}"))
-            sent.append(loop.time() - started)
-
-        backlog = asyncio.gather(*(alert(n) for n in range(10)))
-        await asyncio.sleep(0.3)  # the alert backlog is being sent when the buyer writes
-        answered = loop.time()
-        await replies.acquire(to("talking"))
-        reply = loop.time() - answered
-        await backlog
-        return sorted(sent), [reply]
-
-    sent, [reply] = run(backend, prefix, scenario)
+    sent, reply = run(backend, prefix, scenario)
 
     # 10 alerts at half the number's 10/s: one every 0.2 s, 1.8 s for the last; the buyer who
     # is talking is answered in the number's next free slot, not after the alert backlog.
@@ -182,23 +190,9 @@ def _yielding(replies: RedisRateLimiter, prefix: str) -> RedisRateLimiter:
 def test_a_yielding_backlog_uses_the_whole_rate_yet_replies_are_answered_first(
     backend: RedisUnderTest, prefix: str
 ) -> None:
-    async def scenario(replies: RedisRateLimiter) -> tuple[list[float], float]:
-        alerts = _yielding(replies, prefix)
-        loop = asyncio.get_running_loop()
-        started = loop.time()
-        sent: list[float] = []
-
-        async def alert(n: int) -> None:
-            await alerts.acquire(to(f"alert-{n}"))
-            sent.append(loop.time() - started)
-
-        backlog = asyncio.gather(*(alert(n) for n in range(20)))
-        await asyncio.sleep(0.5)
-        answered = loop.time()
-        await replies.acquire(to("talking"))
-        reply = loop.time() - answered
-        await backlog
-        return sorted(sent), reply
+    def scenario(replies: RedisRateLimiter) -> Coroutine[Any, Any, tuple[list[float], float]]:
+        return _backlog_then_a_reply(_yielding(replies, prefix), replies, backlog=20,
+                                     writes_after=0.5)  # fmt: skip
 
     sent, reply = run(backend, prefix, scenario)
 

@@ -82,14 +82,19 @@ def test_the_end_of_an_auction_tells_the_winner_and_the_others_on_each_channel(
     assert "sold to another bidder" in text_of(lost)
 
 
+def watch_lot(world: World, person: Person, lot: int) -> None:
+    """`person` watches the vehicle sold in `lot`."""
+    with transaction(world.sessions) as db_session:
+        vehicle = auction_service.get(db_session=db_session, auction_id=lot).vehicle_id
+        watchlist_service.watch(db_session=db_session, buyer_id=person.buyer_id,
+                                vehicle_id=vehicle)  # fmt: skip
+
+
 def test_ending_soon_reaches_bidders_and_watchers_an_hour_before(world: World) -> None:
     bidder, watcher = world.bidder(Channel.WHATSAPP), world.buyer(Channel.TELEGRAM)
     lot = world.lot(ends_in=timedelta(minutes=55))
     world.bid(bidder, lot, 2_000_00)
-    with transaction(world.sessions) as db_session:
-        vehicle = auction_service.get(db_session=db_session, auction_id=lot).vehicle_id
-        watchlist_service.watch(db_session=db_session, buyer_id=watcher.buyer_id,
-                                vehicle_id=vehicle)  # fmt: skip
+    watch_lot(world, watcher, lot)
 
     scheduler.tick(world.sessions)
     world.drain()
@@ -111,10 +116,7 @@ def test_a_watcher_hears_a_lot_with_no_bids_is_ending_soon_and_its_opening_price
     # the watchers raised instead of going.
     watcher = world.buyer(Channel.TELEGRAM, language=language)
     lot = world.lot(ends_in=timedelta(minutes=50))
-    with transaction(world.sessions) as db_session:
-        vehicle = auction_service.get(db_session=db_session, auction_id=lot).vehicle_id
-        watchlist_service.watch(db_session=db_session, buyer_id=watcher.buyer_id,
-                                vehicle_id=vehicle)  # fmt: skip
+    watch_lot(world, watcher, lot)
 
     scheduler.tick(world.sessions)
     world.drain()
