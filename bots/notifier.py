@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -52,7 +52,9 @@ class ChannelNotifier:
         self._redis = redis
         self._lease_ms = int(lease.total_seconds() * 1000)
 
-    async def deliver(self, delivery: Delivery) -> list[str]:
+    async def deliver(
+        self, delivery: Delivery, *, finish: Callable[[Session], None] | None = None
+    ) -> list[str]:
         recipient = delivery.recipient
         adapter = self._adapters.get(recipient.channel)
         if adapter is None:
@@ -61,7 +63,9 @@ class ChannelNotifier:
         parts = await self._parts(adapter, delivery)
         pending = await asyncio.to_thread(self._record, delivery, parts)  # off the loop
         sent: list[str] = []
-        for row_id, part in pending:
+        if not pending and finish is not None:  # every part was accepted by an earlier try
+            await asyncio.to_thread(self._finish, finish)
+        for index, (row_id, part) in enumerate(pending):
             claim = (
                 f"{SENDING_PREFIX}:{delivery.key or delivery.alert_id}:{delivery.route}:{row_id}"
             )
@@ -90,7 +94,9 @@ class ChannelNotifier:
                                         error.detail)  # fmt: skip
                 raise NotSent(f"{error.code}: {error.detail}", retryable=False,
                               code=error.code) from error  # fmt: skip
-            await asyncio.to_thread(turns.mark_sent, self._sessions, row_id, message_id)
+            last = index == len(pending) - 1
+            await asyncio.to_thread(turns.mark_sent, self._sessions, row_id, message_id,
+                                    then=finish if last else None)  # fmt: skip
             if message_id:
                 sent.append(message_id)
         return sent
@@ -106,6 +112,10 @@ class ChannelNotifier:
         return await adapter.prepare(
             [reply], conversation=recipient.conversation_key, chat_id=recipient.address
         )
+
+    def _finish(self, finish: Callable[[Session], None]) -> None:
+        with transaction(self._sessions) as db_session:
+            finish(db_session)
 
     def _record(
         self, delivery: Delivery, parts: Sequence[OutboundPart]

@@ -4,6 +4,7 @@ who is talking, in which conversation, what they said, and the replies still to 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -359,14 +360,30 @@ def _replies(db_session: Session, inbound_id: int) -> TurnReplies:
 
 
 def mark_sent(
-    sessions: sessionmaker[Session], row_id: int, provider_message_id: str | None
+    sessions: sessionmaker[Session],
+    row_id: int,
+    provider_message_id: str | None,
+    *,
+    then: Callable[[Session], None] | None = None,
 ) -> None:
+    """The provider accepted the part; `then` runs in the same transaction (the alert worker
+    marks its alert sent there: one write, not two), in a savepoint: if it fails, the part is
+    still recorded as accepted (never sent twice) and its error is raised after the commit."""
+    failure: Exception | None = None
     with transaction(sessions) as db_session:
         row = db_session.get(ChatMessage, row_id)
         if row is not None:
             conversation_service.mark_sent(
                 db_session=db_session, message=row, provider_message_id=provider_message_id
             )
+        if then is not None:
+            try:
+                with db_session.begin_nested():
+                    then(db_session)
+            except Exception as error:  # raised below, once the part is saved
+                failure = error
+    if failure is not None:
+        raise failure
 
 
 def mark_failed(sessions: sessionmaker[Session], row_id: int, code: str, detail: str) -> None:

@@ -99,6 +99,15 @@ class PassReport:
     dead: int = 0
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """An alert this worker claimed: who hears it, and whether its kind is urgent."""
+
+    id: int
+    recipient: str
+    urgent: bool
+
+
 class AlertWorker:
     """Delivers the outbox's alerts through `notifier`; several may run at once."""
 
@@ -123,7 +132,6 @@ class AlertWorker:
         self._held: set[int] = set()  # claimed and not done: their leases are renewed
         self._locks: dict[str, asyncio.Lock] = {}  # per recipient: they hear in order
         self._queued: defaultdict[str, int] = defaultdict(int)  # alerts holding or awaiting it
-        self._urgent: set[int] = set()  # claimed alerts of urgent kinds
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set, then finish what is in flight.
@@ -146,7 +154,7 @@ class AlertWorker:
             room = self._settings.alerts_concurrency * 2 - (len(in_flight) - self._parked)
             if self._parked >= MAX_WAITING:
                 room = 0
-            claimed: list[tuple[int, str]] = []
+            claimed: list[Claimed] = []
             if room > 0:
                 try:
                     claimed = await asyncio.to_thread(
@@ -154,8 +162,8 @@ class AlertWorker:
                     )
                 except Exception:  # a lost database connection: the next poll tries again
                     logger.exception("claiming alerts failed")
-            for alert_id, recipient in claimed:
-                task = asyncio.create_task(self._in_order(recipient, alert_id, report))
+            for alert in claimed:
+                task = asyncio.create_task(self._in_order(alert.recipient, alert.id, report))
                 in_flight.add(task)
                 task.add_done_callback(in_flight.discard)
             if not claimed or room <= 0:
@@ -170,11 +178,11 @@ class AlertWorker:
         first: near the messaging tier's cap they take the last slots)."""
         claimed = await asyncio.to_thread(self._claim, self._settings.alerts_batch_size)
         report = PassReport(claimed=len(claimed))
-        urgent = {recipient for alert_id, recipient in claimed if alert_id in self._urgent}
+        urgent = {alert.recipient for alert in claimed if alert.urgent}
         for first in (True, False):
-            await asyncio.gather(*(self._in_order(recipient, alert_id, report)
-                                   for alert_id, recipient in claimed
-                                   if (recipient in urgent) is first))  # fmt: skip
+            await asyncio.gather(*(self._in_order(alert.recipient, alert.id, report)
+                                   for alert in claimed
+                                   if (alert.recipient in urgent) is first))  # fmt: skip
         return report
 
     def _renew(self, alert_ids: list[int]) -> None:
@@ -188,17 +196,17 @@ class AlertWorker:
         except Exception:  # the next renewal tries again; a lost lease is safe (dedupe keys)
             logger.exception("renewing the alerts' leases failed")
 
-    def _claim(self, limit: int) -> list[tuple[int, str]]:
-        """Claim up to `limit` due alerts (urgent kinds first): (alert id, recipient), in the
-        order each recipient must hear them."""
+    def _claim(self, limit: int) -> list[Claimed]:
+        """Claim up to `limit` due alerts (urgent kinds first), in the order each recipient
+        must hear them."""
         lease = timedelta(seconds=self._settings.alerts_lease_seconds)
         with transaction(self._sessions) as db_session:
             claimed = outbox.claim(db_session=db_session, worker=self._worker, limit=limit,
                                    lease=lease, now=self._clock(),
                                    first_kinds=URGENT_KINDS)  # fmt: skip
-            self._urgent |= {m.id for m in claimed if m.kind in URGENT_KINDS}
             self._held |= {m.id for m in claimed}
-            return [(m.id, _recipient_key(m)) for m in sorted(claimed, key=lambda m: m.id)]
+            return [Claimed(m.id, _recipient_key(m), m.kind in URGENT_KINDS)
+                    for m in sorted(claimed, key=lambda m: m.id)]  # fmt: skip
 
     async def _in_order(self, recipient: str, alert_id: int, report: PassReport) -> None:
         """One alert, after the alerts of its recipient claimed before it (a lock per
@@ -214,7 +222,6 @@ class AlertWorker:
                     await asyncio.to_thread(self._retry_or_bury, alert_id,
                                             f"internal: {error!r}", "internal", report)  # fmt: skip
         finally:
-            self._urgent.discard(alert_id)
             self._held.discard(alert_id)
             self._queued[recipient] -= 1
             if not self._queued[recipient]:  # nobody else waits: forget the recipient
@@ -282,8 +289,13 @@ class AlertWorker:
     async def _send(self, alert_id: int, kind_name: str, plan: Send, report: PassReport) -> None:
         delivery = plan.delivery
         channel = delivery.recipient.channel.value
+        lags: list[float] = []
+
+        def finish(db_session: Session) -> None:  # with the last part's "accepted": one write
+            lags.append(self._mark_sent(db_session, alert_id, channel, delivery.template))
+
         try:
-            await self._notifier.deliver(delivery)
+            await self._notifier.deliver(delivery, finish=finish)
         except NotSent as error:
             outcome = await asyncio.to_thread(self._failed, alert_id, error, channel,
                                               delivery.template)  # fmt: skip
@@ -293,10 +305,9 @@ class AlertWorker:
                                                     "channel": channel, "code": error.code,
                                                     "outcome": outcome})  # fmt: skip
             return
-        lag = await asyncio.to_thread(self._sent, alert_id, channel, delivery.template)
         report.sent += 1
         metrics.ALERTS.labels(kind_name, channel, "sent").inc()
-        metrics.ALERT_LAG_SECONDS.labels(kind_name, channel).observe(max(lag, 0.0))
+        metrics.ALERT_LAG_SECONDS.labels(kind_name, channel).observe(max(sum(lags), 0.0))
 
     def _failed(
         self, alert_id: int, error: NotSent, channel: str, template: Template | None
@@ -308,18 +319,18 @@ class AlertWorker:
                 channel=channel, template=template,
             )  # fmt: skip
 
-    def _sent(self, alert_id: int, channel: str, template: Template | None) -> float:
-        """Mark it sent; the seconds from its writing to now."""
+    def _mark_sent(
+        self, db_session: Session, alert_id: int, channel: str, template: Template | None
+    ) -> float:
+        """Mark it sent (in the notifier's transaction); the seconds from its writing to now."""
         now = self._clock()
-        with transaction(self._sessions) as db_session:
-            outbox.mark_sent(db_session=db_session, message_ids=[alert_id], now=now,
-                             channel=channel,
-                             template=template.name if template else None)  # fmt: skip
-            created = db_session.get(OutboxMessage, alert_id)
-            if created is None:
-                return 0.0
-            _leads_of(db_session, created, now)
-            return (now - created.created_at).total_seconds()
+        outbox.mark_sent(db_session=db_session, message_ids=[alert_id], now=now,
+                         channel=channel, template=template.name if template else None)  # fmt: skip
+        created = db_session.get(OutboxMessage, alert_id)
+        if created is None:
+            return 0.0
+        _leads_of(db_session, created, now)
+        return (now - created.created_at).total_seconds()
 
     def _record_plan(self, alert_id: int, kind_name: str, plan: Plan, report: PassReport) -> None:
         with transaction(self._sessions) as db_session:

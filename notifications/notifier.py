@@ -9,8 +9,11 @@ keyed by the alert and the route, so a retried alert never sends a part the prov
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from sqlalchemy.orm import Session
 
 from chat.messages import Channel
 from chat.replies import Button
@@ -87,8 +90,11 @@ class NotSent(NotificationError):
 class Notifier(Protocol):
     """Delivers alerts to recipients on their channel."""
 
-    async def deliver(self, delivery: Delivery) -> list[str]:
+    async def deliver(
+        self, delivery: Delivery, *, finish: Callable[[Session], None] | None = None
+    ) -> list[str]:
         """Send the alert; the provider's ids of the messages sent. Parts accepted before (by
         an earlier try of this route) are not sent again. Raises NotSent when it could not be
-        delivered."""
+        delivered. `finish` runs once everything is accepted, in the transaction that records
+        the last part as sent (so the caller's "alert sent" costs no write of its own)."""
         ...

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -18,9 +19,9 @@ from bots.adapters import build_adapters
 from bots.notifier import ChannelNotifier
 from bots.outbound.limits import RedisRateLimiter, channel_limits
 from catalog.conversations.models import ChatMessage, MessageStatus
-from catalog.database import transaction
+from catalog.database import transaction, utcnow
 from catalog.outbox import service as outbox
-from catalog.outbox.models import OutboxMessage
+from catalog.outbox.models import AlertStatus, OutboxMessage
 from chat.messages import Channel
 from chat.replies import Button
 from infra.redis import RedisSettings, connect_async_redis
@@ -49,6 +50,7 @@ def notify(
     fakes_url: str, redis: RedisSettings, recipient: Recipient, channels: list[str] | None = None,
     *, sessions: sessionmaker[Session], alert: int | None = None,
     template: Template | None = None, message: AlertMessage = OUTBID,
+    finish: Callable[[Session], None] | None = None,
 ) -> list[str]:  # fmt: skip
     settings = channel_settings(fakes_url, **({"channels": channels} if channels else {}))
     alert_id = alert if alert is not None else an_alert(sessions)
@@ -65,7 +67,8 @@ def notify(
                 )
                 notifier = ChannelNotifier(adapters, sessions, connection)
                 return await notifier.deliver(
-                    Delivery(alert_id, route, recipient, message, template, key=f"t{uuid.uuid4()}")
+                    Delivery(alert_id, route, recipient, message, template, key=f"t{uuid.uuid4()}"),
+                    finish=finish,
                 )
         finally:
             await connection.aclose()
@@ -164,6 +167,45 @@ def test_an_alert_sent_again_the_same_way_sends_nothing_twice(
     [row] = recorded(sessions, alert)
     assert (row.status, row.provider_message_id, row.text) == (MessageStatus.SENT, first[0],
                                                                OUTBID.text)  # fmt: skip
+
+
+def mark_alert_sent(alert: int) -> Callable[[Session], None]:
+    def finish(db_session: Session) -> None:
+        outbox.mark_sent(db_session=db_session, message_ids=[alert], now=utcnow(),
+                         channel="telegram", template=None)  # fmt: skip
+
+    return finish
+
+
+def alert_status(sessions: sessionmaker[Session], alert: int) -> AlertStatus:
+    with sessions() as db_session:
+        message = db_session.get(OutboxMessage, alert)
+        assert message is not None
+        return message.status
+
+
+def test_the_alert_is_marked_sent_with_its_last_part_and_a_resend_only_marks_it(
+    fakes_url: str, redis_settings: RedisSettings, sessions: sessionmaker[Session]
+) -> None:
+    chat = str(uuid.uuid4().int % 10**9)
+    alert = an_alert(sessions)
+    recipient = Recipient(Channel.TELEGRAM, chat, "en")
+
+    def broken(db_session: Session) -> None:
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        notify(fakes_url, redis_settings, sessions=sessions, recipient=recipient, alert=alert,
+               finish=broken)  # fmt: skip
+    [row] = recorded(sessions, alert)
+    assert row.status is MessageStatus.SENT  # accepted by the provider: never sent again
+    assert alert_status(sessions, alert) is AlertStatus.PENDING
+
+    again = notify(fakes_url, redis_settings, sessions=sessions, recipient=recipient,
+                   alert=alert, finish=mark_alert_sent(alert))  # fmt: skip
+
+    assert again == [] and len(received(fakes_url, chat)) == 1
+    assert alert_status(sessions, alert) is AlertStatus.SENT
 
 
 def test_outside_the_window_a_whatsapp_alert_goes_as_its_template_with_its_buttons(
