@@ -136,8 +136,8 @@ class AlertWorker:
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set, then finish what is in flight.
 
-        A pipeline, not batches: whenever fewer than twice `alerts_concurrency` alerts are being
-        planned or sent, more are claimed, so an outbid written now is claimed within a poll,
+        A pipeline, not batches: whenever the channels' slots are not all busy, more are
+        claimed (`_room`), so an outbid written now is claimed within a poll,
         not after a batch. Each channel sends `alerts_concurrency` at once; the alerts waiting
         for a busy channel (Telegram's 30 a second, behind a fan-out) do not count, up to
         MAX_WAITING, so a slow channel never holds the others back."""
@@ -151,7 +151,7 @@ class AlertWorker:
             if loop.time() >= renew_at and self._held:
                 renew_at = loop.time() + renew_every
                 await asyncio.to_thread(self._renew, sorted(self._held))
-            room = self._settings.alerts_concurrency * 2 - (len(in_flight) - self._parked)
+            room = self._room(len(in_flight))
             if self._parked >= MAX_WAITING:
                 room = 0
             claimed: list[Claimed] = []
@@ -172,6 +172,13 @@ class AlertWorker:
         if in_flight:
             await asyncio.gather(*in_flight, return_exceptions=True)
         logger.info("alert worker stopped", extra={"worker": self._worker})
+
+    def _room(self, in_flight: int) -> int:
+        """How many more alerts to claim: each channel in use may fill its slots and have as
+        many again being planned (a channel not seen yet counts as one), less those in hand
+        that are not waiting for a slot."""
+        channels = len(self._slots) + 1
+        return self._settings.alerts_concurrency * (channels + 1) - (in_flight - self._parked)
 
     async def drain_once(self) -> PassReport:
         """One pass: claim a batch, deliver it, write every outcome back (urgent recipients

@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import httpx
@@ -27,6 +28,8 @@ from notifications.tiers import MessagingTier
 
 logger = logging.getLogger(__name__)
 
+DATABASE_THREADS = 20  # the engine's pool: 10 connections and as many again
+
 
 async def run_alert_worker(
     *,
@@ -44,6 +47,11 @@ async def run_alert_worker(
     if metrics_port:
         start_http_server(metrics_port, addr="127.0.0.1")
     worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}"
+    # Database work runs in threads: as many as the pool has connections, so planning,
+    # recording and marking alerts of three channels at once do not queue behind six threads.
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(DATABASE_THREADS, thread_name_prefix="alerts-db")
+    )
     redis = connect_async_redis(redis_settings)
     engine = make_engine(catalog.database_url)
     sessions = make_session_factory(engine)
