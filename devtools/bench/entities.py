@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-import yaml  # type: ignore[import-untyped]
+import yaml
 
 from catalog.demo.models_table import MODELS
 from catalog.money import ILLUSTRATIVE_EXCHANGE_RATES, ExchangeRates

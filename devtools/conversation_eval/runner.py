@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 import redis.asyncio as aioredis
-import yaml  # type: ignore[import-untyped]
+import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 

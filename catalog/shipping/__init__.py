@@ -1,0 +1,1 @@
+"""Shipping: ports, import rules, methods, rates and quotes."""
