@@ -30,7 +30,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-CONTAINER_LENGTH: Final = 11
 CATEGORIES: Final = frozenset("UJZ")  # U: freight container, J: detachable equipment, Z: chassis
 REFERENCE_LENGTHS: Final = range(8, 21)
 MIN_DIGITS: Final = 4  # "ABC709951" is a booking; "SHIPPING" is a word
