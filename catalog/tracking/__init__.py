@@ -1,0 +1,1 @@
+"""Tracking: the containers, bills of lading and bookings buyers follow, and carriers' events."""
