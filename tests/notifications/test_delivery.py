@@ -273,6 +273,8 @@ def test_an_outbid_on_a_lot_ending_within_the_hour_wakes_the_buyer(world: World)
     buyer = world.buyer(Channel.TELEGRAM, number="+254712345678")  # Nairobi, from the number
     now = utcnow()
     zone_night = now.replace(hour=20, minute=30) if now.hour != 20 else now  # 23:30 Nairobi
+    if zone_night < now:  # after 20:30 UTC: tomorrow's, so the lot still ends after it starts
+        zone_night += timedelta(days=1)
     lot = world.lot(ends_in=timedelta(minutes=40) + (zone_night - now))
     alert = world.outbid(buyer, lot)
 
