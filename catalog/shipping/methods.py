@@ -73,9 +73,13 @@ class Option:
 class Cargo:
     size: Size
     size_estimated: bool  # from the body type: the vehicle lists no dimensions
-    runs: bool
     options: tuple[Option, ...]
     roro_refusal: str | None  # why RoRo is not offered, in plain words
+
+    @property
+    def roadworthy(self) -> bool:
+        """It runs and drives and is not sold for parts: RoRo takes it."""
+        return self.roro_refusal is None
 
 
 def size_of(vehicle: Vehicle) -> tuple[Size, bool]:
@@ -96,9 +100,8 @@ def fits(size: Size, box: Size) -> bool:
 def cargo(vehicle: Vehicle) -> Cargo:
     """What the vehicle is as cargo and every method it can travel by, RoRo first."""
     size, estimated = size_of(vehicle)
-    runs = vehicle.condition is Condition.RUN_AND_DRIVE
     refusal = None
-    if not runs:
+    if vehicle.condition is not Condition.RUN_AND_DRIVE:
         refusal = "it does not run and drive: RoRo ships only vehicles driven on board"
     elif vehicle.title_status is TitleStatus.PARTS_ONLY:
         refusal = "it is sold for parts: RoRo ships only roadworthy vehicles"
@@ -108,4 +111,4 @@ def cargo(vehicle: Vehicle) -> Cargo:
     if fits(size, CONTAINER_40HC_INSIDE):
         per_box = max(MIN_SHARE, min(MAX_SHARE, math.floor(USABLE_40HC_CBM / size.cbm)))
         options.append(Option(Method.CONTAINER_40_SHARED, per_box))
-    return Cargo(size, estimated, runs and refusal is None, tuple(options), refusal)
+    return Cargo(size, estimated, tuple(options), refusal)

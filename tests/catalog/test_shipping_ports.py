@@ -138,7 +138,7 @@ def test_a_running_sedan_goes_roro_or_by_container_and_its_volume_comes_from_its
         Method.RORO, Method.CONTAINER_20, Method.CONTAINER_40_SHARED]  # fmt: skip
     assert cargo.size.cbm == 12.99 and not cargo.size_estimated
     assert cargo.options[2].vehicles_per_box == 4
-    assert cargo.roro_refusal is None
+    assert cargo.roro_refusal is None and cargo.roadworthy
 
 
 def test_without_dimensions_the_volume_is_the_body_types_and_said_to_be_estimated():
@@ -159,6 +159,7 @@ def test_a_vehicle_that_does_not_run_goes_by_container_only(fields, reason):
     cargo = methods.cargo(_vehicle(**fields))
     assert Method.RORO not in {o.method for o in cargo.options}
     assert cargo.options and reason in (cargo.roro_refusal or "")
+    assert not cargo.roadworthy
 
 
 def test_a_pickup_too_long_for_a_20_foot_box_shares_a_40_foot_one():
